@@ -1,0 +1,46 @@
+# CEIS — the two commands: `make run` and `make test`. Everything else is set up by them.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.requirements-installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup migrate demo lint format check-deploy clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+migrate: setup
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py seed_demo
+
+## Serve http://127.0.0.1:8000 with a real Celery worker (filesystem broker unless CELERY_BROKER_URL).
+run: demo
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) bash scripts/run-local.sh
+
+## The whole suite (SQLite and filesystem broker unless DATABASE_URL / CELERY_BROKER_URL).
+test: setup
+	$(BIN)/pytest -p no:cacheprovider
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf var db.sqlite3

@@ -1,0 +1,66 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row
+from django import forms
+
+from .models import Person
+from .selectors import neighbourhood_list, sites_visible_to
+
+
+class PersonForm(forms.ModelForm):
+    """Identity and contact of a person. The site is limited to the user's own sites."""
+
+    confirm_not_duplicate = forms.BooleanField(
+        label="Je confirme qu'il s'agit d'une autre personne",
+        required=False,
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "site",
+            "last_name",
+            "first_name",
+            "birth_date",
+            "birth_year",
+            "sex",
+            "phone",
+            "email",
+            "postal_code",
+            "commune",
+            "neighbourhood",
+            "education_level",
+            "status",
+            "france_travail_id",
+        ]
+        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, user, ask_duplicate=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites_visible_to(user)
+        self.fields["neighbourhood"].queryset = neighbourhood_list()
+        self.fields["sex"].choices = [("", "Non renseigné"), *self.fields["sex"].choices[1:]]
+        sites = list(self.fields["site"].queryset)
+        if len(sites) == 1 and not self.instance.pk:
+            self.fields["site"].initial = sites[0]
+        if not ask_duplicate:
+            del self.fields["confirm_not_duplicate"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                "Identité",
+                Row(Column("last_name"), Column("first_name")),
+                Row(Column("birth_date"), Column("birth_year"), Column("sex")),
+            ),
+            Fieldset(
+                "Contact et adresse",
+                Row(Column("phone"), Column("email")),
+                Row(Column("postal_code"), Column("commune"), Column("neighbourhood")),
+            ),
+            Fieldset(
+                "Situation",
+                Row(Column("education_level"), Column("status"), Column("france_travail_id")),
+                "site",
+            ),
+            *(["confirm_not_duplicate"] if ask_duplicate else []),
+        )

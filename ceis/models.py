@@ -1,0 +1,274 @@
+"""What both programmes share: users, sites, neighbourhoods, persons, the access journal."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from .choices import EducationLevel, JournalAction, ProfessionalStatus, Role, Sex
+from .text import normalize_name, normalize_phone
+
+
+class Site(models.Model):
+    code = models.SlugField("code", max_length=32, unique=True)
+    name = models.CharField("nom", max_length=200)
+    address = models.CharField("adresse", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "site"
+        verbose_name_plural = "sites"
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    """A member of staff. Roles are groups named by `Role` codes; sites scope what they see."""
+
+    sites = models.ManyToManyField(Site, related_name="users", blank=True, verbose_name="sites")
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+        verbose_name = "utilisateur"
+        verbose_name_plural = "utilisateurs"
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @property
+    def roles(self) -> frozenset[str]:
+        """Role codes of this user, read once per request object."""
+        if not hasattr(self, "_roles_cache"):
+            names = set(self.groups.values_list("name", flat=True))
+            if self.is_superuser:
+                names.add(Role.ADMIN)
+            self._roles_cache = frozenset(names & set(Role.values))
+        return self._roles_cache
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles & set(roles))
+
+    @cached_property
+    def site_list(self) -> list[Site]:
+        """The sites this user works on (admins: every site), read once per request."""
+        if self.is_ceis_admin:
+            return list(Site.objects.all())
+        return list(self.sites.all())
+
+    @property
+    def is_ceis_admin(self) -> bool:
+        return Role.ADMIN in self.roles
+
+    @property
+    def primary_role(self) -> str | None:
+        """The role whose home page this user lands on (the most encompassing one first)."""
+        for role in (
+            Role.ADMIN,
+            Role.MANAGER,
+            Role.TRAVAILLEUR_SOCIAL,
+            Role.MEDIATEUR_NUMERIQUE,
+            Role.VOLONTAIRE,
+        ):
+            if role in self.roles:
+                return role
+        return None
+
+
+class Neighbourhood(models.Model):
+    code = models.SlugField("code", max_length=32, unique=True)
+    name = models.CharField("nom", max_length=200)
+    centre_ville = models.BooleanField("centre-ville", default=False)
+    qpv_code = models.CharField(
+        "code QPV",
+        max_length=16,
+        blank=True,
+        validators=[RegexValidator(r"^QN\w+$", "Un code QPV commence par « QN ».")],
+        help_text="Quartier prioritaire de la politique de la ville (format QN…).",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "quartier"
+        verbose_name_plural = "quartiers"
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_qpv(self) -> bool:
+        return bool(self.qpv_code)
+
+
+class Person(models.Model):
+    """One record per human being, shared by both programmes."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    ref = models.CharField(
+        "référence d'échange",
+        max_length=100,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Identifiant stable dans les paquets de données (ceis.package/1).",
+    )
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="persons")
+    last_name = models.CharField("nom", max_length=150)
+    first_name = models.CharField("prénom", max_length=150)
+    birth_date = models.DateField("date de naissance", null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(
+        "année de naissance",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+        help_text="Quand seule l'année est connue.",
+    )
+    sex = models.CharField("sexe", max_length=1, choices=Sex.choices, blank=True)
+    postal_code = models.CharField(
+        "code postal",
+        max_length=5,
+        blank=True,
+        validators=[RegexValidator(r"^\d{5}$", "Un code postal compte 5 chiffres.")],
+    )
+    commune = models.CharField("commune", max_length=150, blank=True)
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="persons",
+        verbose_name="quartier",
+    )
+    education_level = models.CharField(
+        "niveau d'études", max_length=20, choices=EducationLevel.choices, blank=True
+    )
+    status = models.CharField(
+        "situation professionnelle", max_length=20, choices=ProfessionalStatus.choices, blank=True
+    )
+    france_travail_id = models.CharField("identifiant France Travail", max_length=20, blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    email = models.EmailField("e-mail", blank=True)
+
+    # Derived keys for search and duplicate detection, kept in step by `refresh_keys()`.
+    name_key = models.CharField(max_length=310, editable=False, db_index=True)
+    phone_key = models.CharField(max_length=30, editable=False, blank=True, db_index=True)
+
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = "personne"
+        verbose_name_plural = "personnes"
+        indexes = [
+            models.Index(fields=["site", "last_name", "first_name"]),
+            models.Index(fields=["birth_date"]),
+        ]
+
+    def __str__(self):
+        return f"{self.last_name.upper()} {self.first_name}"
+
+    def save(self, *args, **kwargs):
+        # The derived keys are a cache of the name and phone, never set by hand.
+        self.refresh_keys()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("persons:detail", kwargs={"public_id": self.public_id})
+
+    def clean(self):
+        super().clean()
+        if self.birth_date and self.birth_date > timezone.localdate():
+            raise ValidationError({"birth_date": "La date de naissance est dans le futur."})
+        if self.birth_date and self.birth_year and self.birth_date.year != self.birth_year:
+            raise ValidationError(
+                {"birth_year": "L'année ne correspond pas à la date de naissance."}
+            )
+
+    def refresh_keys(self):
+        """Recompute the search keys; call before `bulk_create`, which skips `save()`."""
+        self.name_key = f"{normalize_name(self.last_name)} {normalize_name(self.first_name)}"
+        self.phone_key = normalize_phone(self.phone)
+
+    @property
+    def known_birth_year(self) -> int | None:
+        if self.birth_date:
+            return self.birth_date.year
+        return self.birth_year
+
+    def age_on(self, day) -> int | None:
+        """Whole years at `day`; with a birth year only, the difference of years (indicators.md)."""
+        if self.birth_date:
+            before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
+            return day.year - self.birth_date.year - before_birthday
+        if self.birth_year:
+            return day.year - self.birth_year
+        return None
+
+
+class JournalQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Le journal des accès ne peut pas être modifié.")
+
+    def delete(self):
+        raise PermissionError("Le journal des accès ne peut pas être supprimé.")
+
+    def _purge(self):
+        """Delete for the retention purge only (ceis.services.journal_purge)."""
+        return models.QuerySet.delete(self)
+
+
+class JournalEntry(models.Model):
+    """Append-only access journal (security.md row 4): who, when, what, which record.
+
+    Never free text: `payload` holds codes and field names, not values.
+    """
+
+    at = models.DateTimeField("date (UTC)", default=timezone.now, db_index=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="journal_entries",
+        editable=False,
+    )
+    username = models.CharField("identifiant", max_length=150, blank=True, editable=False)
+    action = models.CharField("action", max_length=20, choices=JournalAction.choices)
+    object_type = models.CharField("type d'objet", max_length=100, blank=True)
+    object_ref = models.CharField("référence de l'objet", max_length=100, blank=True, db_index=True)
+    ip_address = models.GenericIPAddressField("adresse IP", null=True, blank=True)
+    payload = models.JSONField("détails", default=dict, blank=True)
+
+    objects = JournalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "entrée du journal"
+        verbose_name_plural = "journal des accès"
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_type}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Le journal des accès ne peut pas être modifié.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Le journal des accès ne peut pas être supprimé.")

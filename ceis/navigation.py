@@ -1,0 +1,58 @@
+"""Role-based navigation and home panels, gathered from each app.
+
+Each app may define `navigation.py` with `nav_items(user) -> list[NavItem]` and
+`home_panels(user) -> list[HomePanel]`; the layout and the home page show what they return.
+"""
+
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from django.urls import reverse
+
+from . import perms
+
+APPS = ("ceis", "unisvers", "villages", "reporting")
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    order: int = 50
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+@dataclass
+class HomePanel:
+    template: str
+    context: dict = field(default_factory=dict)
+    order: int = 50
+
+
+def nav_items(user) -> list[NavItem]:
+    items = []
+    if perms.can_view_persons(user):
+        items.append(NavItem("Personnes", "persons:list", order=10))
+    if perms.can_view_journal(user):
+        items.append(NavItem("Journal des accès", "journal", order=90))
+    for app in APPS[1:]:
+        items.extend(_app_module(app, "nav_items", user))
+    return sorted(items, key=lambda item: item.order)
+
+
+def home_panels(user) -> list[HomePanel]:
+    panels = []
+    for app in APPS[1:]:
+        panels.extend(_app_module(app, "home_panels", user))
+    return sorted(panels, key=lambda panel: panel.order)
+
+
+def _app_module(app: str, function: str, user) -> list:
+    try:
+        module = import_module(f"{app}.navigation")
+    except ModuleNotFoundError:
+        return []
+    return list(getattr(module, function, lambda user: [])(user))

@@ -1,0 +1,47 @@
+"""Who may do what on the shared core. Views and templates ask these functions, never the roles."""
+
+from .choices import Role
+
+# Model permissions per role, granted by the data migration 0002_role_groups.
+ROLE_PERMISSIONS = {
+    Role.TRAVAILLEUR_SOCIAL: ["view_person", "add_person", "change_person"],
+    Role.MEDIATEUR_NUMERIQUE: ["view_person", "add_person", "change_person"],
+    Role.VOLONTAIRE: ["view_person", "add_person"],
+    Role.MANAGER: [],
+    Role.ADMIN: [
+        "view_person",
+        "add_person",
+        "change_person",
+        "delete_person",
+        "view_site",
+        "add_site",
+        "change_site",
+        "view_neighbourhood",
+        "add_neighbourhood",
+        "change_neighbourhood",
+        "view_user",
+        "add_user",
+        "change_user",
+        "view_journalentry",
+    ],
+}
+
+
+def can_view_persons(user) -> bool:
+    return user.has_perm("ceis.view_person")
+
+
+def can_add_person(user) -> bool:
+    return user.has_perm("ceis.add_person")
+
+
+def can_change_person(user) -> bool:
+    return user.has_perm("ceis.change_person")
+
+
+def can_delete_person(user) -> bool:
+    return user.has_perm("ceis.delete_person")
+
+
+def can_view_journal(user) -> bool:
+    return user.has_perm("ceis.view_journalentry")

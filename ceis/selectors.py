@@ -1,0 +1,119 @@
+"""Reads of the shared core, always scoped to what the user may see (security.md row 2)."""
+
+import datetime
+import re
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .models import JournalEntry, Neighbourhood, Person, Site
+from .text import normalize_name, normalize_phone
+
+_DATE_FR = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_YEAR = re.compile(r"^(19|20)\d{2}$")
+
+
+def sites_visible_to(user) -> QuerySet[Site]:
+    if not user.is_authenticated:
+        return Site.objects.none()
+    if user.is_ceis_admin:
+        return Site.objects.all()
+    return user.sites.all()
+
+
+def neighbourhood_list() -> QuerySet[Neighbourhood]:
+    return Neighbourhood.objects.all()
+
+
+def persons_visible_to(user) -> QuerySet[Person]:
+    """Persons of the user's sites (admins: all sites)."""
+    if not user.is_authenticated:
+        return Person.objects.none()
+    qs = Person.objects.select_related("site", "neighbourhood")
+    if user.is_ceis_admin:
+        return qs
+    return qs.filter(site__in=user.sites.all())
+
+
+def person_get(*, public_id, user) -> Person:
+    """The person with this UUID if the user may see it; 404 otherwise, never 403."""
+    try:
+        return persons_visible_to(user).get(public_id=public_id)
+    except (Person.DoesNotExist, ValueError):
+        raise Http404("Personne introuvable.") from None
+
+
+def _parse_date(term: str) -> datetime.date | None:
+    for pattern, order in ((_DATE_FR, (3, 2, 1)), (_DATE_ISO, (1, 2, 3))):
+        match = pattern.match(term)
+        if match:
+            year, month, day = (int(match.group(i)) for i in order)
+            try:
+                return datetime.date(year, month, day)
+            except ValueError:
+                return None
+    return None
+
+
+def person_search(qs: QuerySet[Person], query: str) -> QuerySet[Person]:
+    """Filter by every term of `query`: a name fragment, a birth date (12/03/1980 or 1980-03-12),
+    a birth year, or a phone number (at least 4 digits, spaces ignored)."""
+    query = (query or "").strip()
+    if not query:
+        return qs
+    date = _parse_date(query)
+    if date:
+        return qs.filter(birth_date=date)
+    digits = normalize_phone(query)
+    if len(digits) >= 4 and re.fullmatch(r"[\d\s.+()-]+", query) and not _YEAR.match(query):
+        return qs.filter(phone_key__contains=digits)
+    for term in query.split():
+        date = _parse_date(term)
+        if date:
+            qs = qs.filter(birth_date=date)
+        elif _YEAR.match(term):
+            year = int(term)
+            qs = qs.filter(Q(birth_date__year=year) | Q(birth_year=year))
+        else:
+            key = normalize_name(term)
+            if key:
+                qs = qs.filter(name_key__contains=key)
+    return qs
+
+
+def person_duplicates(
+    *,
+    user,
+    last_name: str,
+    first_name: str,
+    birth_date: datetime.date | None = None,
+    birth_year: int | None = None,
+    exclude_pk: int | None = None,
+) -> list[Person]:
+    """Persons that may be the same human being: same normalised last and first names, and a birth
+    date or year that does not contradict (an unknown birth date contradicts nothing)."""
+    name_key = f"{normalize_name(last_name)} {normalize_name(first_name)}"
+    qs = persons_visible_to(user).filter(name_key=name_key)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    year = birth_date.year if birth_date else birth_year
+    if birth_date:
+        qs = qs.filter(
+            Q(birth_date=birth_date)
+            | Q(birth_date__isnull=True, birth_year=year)
+            | Q(birth_date__isnull=True, birth_year__isnull=True)
+        )
+    elif year:
+        qs = qs.filter(
+            Q(birth_date__year=year)
+            | Q(birth_year=year)
+            | Q(birth_date__isnull=True, birth_year__isnull=True)
+        )
+    return list(qs[:10])
+
+
+def journal_for_object(*, object_type: str, object_ref: str) -> QuerySet[JournalEntry]:
+    return JournalEntry.objects.filter(
+        object_type=object_type, object_ref=object_ref
+    ).select_related("user")

@@ -1,0 +1,104 @@
+"""Writes of the shared core: the access journal and persons. Keyword-only, atomic, validated."""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .choices import JournalAction
+from .models import JournalEntry, Person
+
+
+def _client_ip(request) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def object_type_of(obj) -> str:
+    return obj._meta.label_lower
+
+
+def object_ref_of(obj) -> str:
+    """The public reference of an object: its UUID when it has one, else its primary key."""
+    return str(getattr(obj, "public_id", None) or obj.pk)
+
+
+def journal_record(
+    *,
+    action: str,
+    user=None,
+    obj=None,
+    object_type: str = "",
+    object_ref: str = "",
+    request=None,
+    username: str = "",
+    payload: dict | None = None,
+) -> JournalEntry:
+    """The one way to write to the access journal (security.md row 4).
+
+    `payload` carries codes and field names only, never the content of a record.
+    """
+    if obj is not None:
+        object_type = object_type or object_type_of(obj)
+        object_ref = object_ref or object_ref_of(obj)
+    if user is not None and not user.is_authenticated:
+        user = None
+    return JournalEntry.objects.create(
+        action=JournalAction(action),
+        user=user,
+        username=username or (user.get_username() if user else ""),
+        object_type=object_type,
+        object_ref=object_ref,
+        ip_address=_client_ip(request),
+        payload=payload or {},
+    )
+
+
+def journal_purge(*, now: datetime.datetime | None = None) -> int:
+    """Delete journal entries older than the retention period; returns how many."""
+    now = now or timezone.now()
+    limit = now - datetime.timedelta(days=settings.CEIS_JOURNAL_RETENTION_DAYS)
+    deleted, _ = JournalEntry.objects.filter(at__lt=limit)._purge()
+    return deleted
+
+
+@transaction.atomic
+def person_create(*, user, request=None, **fields) -> Person:
+    person = Person(**fields, created_by=user)
+    person.full_clean()
+    person.save()
+    journal_record(action=JournalAction.CREATE, user=user, obj=person, request=request)
+    return person
+
+
+@transaction.atomic
+def person_update(*, person: Person, user, request=None, **fields) -> Person:
+    changed = sorted(name for name, value in fields.items() if getattr(person, name) != value)
+    for name, value in fields.items():
+        setattr(person, name, value)
+    person.full_clean()
+    person.save()
+    if changed:
+        journal_record(
+            action=JournalAction.UPDATE,
+            user=user,
+            obj=person,
+            request=request,
+            payload={"fields": changed},
+        )
+    return person
+
+
+@transaction.atomic
+def person_delete(*, person: Person, user, request=None) -> None:
+    object_type, object_ref = object_type_of(person), object_ref_of(person)
+    person.delete()
+    journal_record(
+        action=JournalAction.DELETE,
+        user=user,
+        object_type=object_type,
+        object_ref=object_ref,
+        request=request,
+    )

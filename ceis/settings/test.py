@@ -1,0 +1,26 @@
+"""Test settings: fast hashing, eager Celery (the `worker` tests switch it off), local memory."""
+
+from pathlib import Path
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, CELERY_BROKER_URL, broker_transport_options, env
+
+SECRET_KEY = "ceis-test-only-not-a-secret-9c8b7a6d5e4f3"  # noqa: S105
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_DATA_DIR = Path(
+    env.str("CEIS_CELERY_DATA_DIR", default=str(BASE_DIR / "var" / "celery-test"))
+)
+CELERY_BROKER_TRANSPORT_OPTIONS = broker_transport_options(CELERY_BROKER_URL, CELERY_DATA_DIR)
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+CEIS_DEMO_ALLOWED = True
+# Tests never collect static files; whitenoise serves them from the finders.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,77 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+
+from . import views
+from .forms_auth import LoginForm
+
+person_patterns = (
+    [
+        path("", views.person_list, name="list"),
+        path("recherche/", views.person_quick_search, name="quick_search"),
+        path("nouvelle/", views.person_create_view, name="create"),
+        path("<uuid:public_id>/", views.person_detail, name="detail"),
+        path("<uuid:public_id>/modifier/", views.person_update_view, name="update"),
+        path("<uuid:public_id>/supprimer/", views.person_delete_view, name="delete"),
+    ],
+    "persons",
+)
+
+account_patterns = [
+    path(
+        "connexion/",
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "mot-de-passe/modifier/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "mot-de-passe/modifie/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("mot-de-passe/oubli/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "mot-de-passe/oubli/envoye/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "mot-de-passe/reinitialiser/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-de-passe/reinitialise/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+]
+
+# Django's admin has its own login page; everyone logs in through ours (axes, journal, 2FA).
+admin.site.login = login_required(admin.site.login)
+admin.site.site_header = "CEIS — administration"
+admin.site.site_title = "CEIS"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("personnes/", include(person_patterns)),
+    path("journal/", views.journal, name="journal"),
+    path("unisvers/", include("unisvers.urls")),
+    path("villages/", include("villages.urls")),
+    path("bilans/", include("reporting.urls")),
+    path("administration/", admin.site.urls),
+    *account_patterns,
+]
+
+handler403 = "ceis.views.error_403"
+handler404 = "ceis.views.error_404"
+handler500 = "ceis.views.error_500"

@@ -1,0 +1,225 @@
+"""Views of the shared core: home, persons, journal, health check and error pages."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import perms
+from .celery import app as celery_app
+from .choices import JournalAction
+from .filters import PersonFilter
+from .forms import PersonForm
+from .models import JournalEntry
+from .navigation import home_panels
+from .selectors import (
+    journal_for_object,
+    person_duplicates,
+    person_get,
+    person_search,
+    persons_visible_to,
+    sites_visible_to,
+)
+from .services import journal_record, person_create, person_delete, person_update
+
+PAGE_SIZE = 25
+
+
+def paginate(request, queryset, per_page=PAGE_SIZE):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+@require_GET
+def home(request):
+    user = request.user
+    context = {"panels": home_panels(user)}
+    if perms.can_view_persons(user):
+        context["my_recent_persons"] = (
+            persons_visible_to(user).filter(created_by=user).order_by("-created_at")[:5]
+        )
+    if perms.can_view_journal(user):
+        context["recent_journal"] = JournalEntry.objects.select_related("user")[:8]
+    return render(request, "ceis/home.html", context)
+
+
+@require_GET
+@permission_required("ceis.view_person", raise_exception=True)
+def person_list(request):
+    sites = sites_visible_to(request.user)
+    person_filter = PersonFilter(
+        request.GET, queryset=persons_visible_to(request.user), sites=sites
+    )
+    page = paginate(request, person_filter.qs)
+    context = {"filter": person_filter, "page": page, "show_site": len(request.user.site_list) > 1}
+    template = "ceis/persons/_table.html" if request.htmx else "ceis/persons/list.html"
+    return render(request, template, context)
+
+
+@require_GET
+@permission_required("ceis.view_person", raise_exception=True)
+def person_quick_search(request):
+    """The header's search-as-you-type: at most 8 results that tell namesakes apart."""
+    query = request.GET.get("q", "").strip()
+    results = []
+    if len(query) >= 2:
+        results = list(person_search(persons_visible_to(request.user), query)[:8])
+    return render(request, "ceis/persons/_quick_results.html", {"results": results, "q": query})
+
+
+@require_GET
+@permission_required("ceis.view_person", raise_exception=True)
+def person_detail(request, public_id):
+    person = person_get(public_id=public_id, user=request.user)
+    journal_record(action=JournalAction.VIEW, user=request.user, obj=person, request=request)
+    context = {
+        "person": person,
+        "can_change": perms.can_change_person(request.user),
+        "can_delete": perms.can_delete_person(request.user),
+    }
+    if perms.can_view_journal(request.user):
+        context["journal"] = journal_for_object(
+            object_type="ceis.person", object_ref=str(person.public_id)
+        )[:20]
+    return render(request, "ceis/persons/detail.html", context)
+
+
+def _person_fields(form):
+    return {
+        name: value for name, value in form.cleaned_data.items() if name in PersonForm.Meta.fields
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("ceis.add_person", raise_exception=True)
+def person_create_view(request):
+    user = request.user
+    duplicates = []
+    if request.method == "POST":
+        form = PersonForm(request.POST, user=user, ask_duplicate=True)
+        if form.is_valid():
+            data = form.cleaned_data
+            duplicates = person_duplicates(
+                user=user,
+                last_name=data["last_name"],
+                first_name=data["first_name"],
+                birth_date=data.get("birth_date"),
+                birth_year=data.get("birth_year"),
+            )
+            if not duplicates or data.get("confirm_not_duplicate"):
+                person = person_create(user=user, request=request, **_person_fields(form))
+                messages.success(request, f"{person} a été créé·e.")
+                return redirect(person)
+            form.add_error(
+                "confirm_not_duplicate",
+                "Une personne semblable existe déjà : ouvrez sa fiche, ou cochez cette case "
+                "si c'est bien quelqu'un d'autre.",
+            )
+    else:
+        form = PersonForm(user=user, initial=_initial_from_query(request))
+    return render(
+        request,
+        "ceis/persons/form.html",
+        {"form": form, "duplicates": duplicates, "creating": True},
+    )
+
+
+def _initial_from_query(request):
+    """Prefill the new-person form from a search that found nobody (name typed in the search)."""
+    query = request.GET.get("q", "").strip()
+    parts = query.split(maxsplit=1)
+    if len(parts) == 2 and not any(c.isdigit() for c in query):
+        return {"last_name": parts[0], "first_name": parts[1]}
+    return {}
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("ceis.change_person", raise_exception=True)
+def person_update_view(request, public_id):
+    person = person_get(public_id=public_id, user=request.user)
+    if request.method == "POST":
+        form = PersonForm(request.POST, instance=person, user=request.user)
+        if form.is_valid():
+            # The form has already written the cleaned values onto the instance; compare with
+            # a fresh copy so that the journal lists the fields that really changed.
+            fresh = person_get(public_id=public_id, user=request.user)
+            person_update(person=fresh, user=request.user, request=request, **_person_fields(form))
+            messages.success(request, "Les modifications ont été enregistrées.")
+            return redirect(fresh)
+    else:
+        form = PersonForm(instance=person, user=request.user)
+    return render(
+        request, "ceis/persons/form.html", {"form": form, "person": person, "creating": False}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("ceis.delete_person", raise_exception=True)
+def person_delete_view(request, public_id):
+    person = person_get(public_id=public_id, user=request.user)
+    if request.method == "POST":
+        label = str(person)
+        person_delete(person=person, user=request.user, request=request)
+        messages.success(request, f"La fiche de {label} a été supprimée.")
+        return redirect("persons:list")
+    return render(request, "ceis/persons/confirm_delete.html", {"person": person})
+
+
+@require_GET
+@permission_required("ceis.view_journalentry", raise_exception=True)
+def journal(request):
+    entries = JournalEntry.objects.select_related("user")
+    action = request.GET.get("action")
+    if action in JournalAction.values:
+        entries = entries.filter(action=action)
+    username = request.GET.get("utilisateur", "").strip()
+    if username:
+        entries = entries.filter(username__icontains=username)
+    return render(
+        request,
+        "ceis/journal.html",
+        {"page": paginate(request, entries, 50), "actions": JournalAction.choices},
+    )
+
+
+@login_not_required
+@require_GET
+def healthz(request):
+    """Database and broker status for monitors: ok/ko only, no details."""
+    status = {"database": "ok", "broker": "ok"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        status["database"] = "ko"
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception:
+        status["broker"] = "ko"
+    healthy = all(value == "ok" for value in status.values())
+    return JsonResponse(status, status=200 if healthy else 503)
+
+
+@login_not_required
+def error_403(request, exception=None):
+    journal_record(
+        action=JournalAction.ACCESS_REFUSED,
+        user=getattr(request, "user", None),
+        object_type="url",
+        object_ref=request.path[:100],
+        request=request,
+    )
+    return render(request, "403.html", status=403)
+
+
+@login_not_required
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+@login_not_required
+def error_500(request):
+    return render(request, "500.html", status=500)

@@ -1,0 +1,44 @@
+"""Fixtures shared by every app's tests: two sites and a logged-in client per role."""
+
+import pytest
+
+from ceis.choices import Role
+from ceis.tests.factories import SiteFactory, UserFactory
+
+
+@pytest.fixture
+def site(db):
+    return SiteFactory(code="CEIS", name="CEIS des Arceaux")
+
+
+@pytest.fixture
+def other_site(db):
+    return SiteFactory(code="AUTRE", name="Autre site")
+
+
+@pytest.fixture
+def make_user(db, site):
+    """`make_user(Role.MANAGER)` → a user with that role on the main site (or `sites=[...]`)."""
+
+    def make(role=None, *, sites=None, **kwargs):
+        return UserFactory(role=role, sites=[site] if sites is None else sites, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def client_for(client, make_user):
+    """`client_for(Role.VOLONTAIRE)` → the test client logged in as a new user with that role."""
+
+    def login(role, **kwargs):
+        user = make_user(role, **kwargs)
+        client.force_login(user)
+        client.user = user
+        return client
+
+    return login
+
+
+@pytest.fixture
+def ts_user(make_user):
+    return make_user(Role.TRAVAILLEUR_SOCIAL)

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Starts `make run` on a spare port, checks the login page, /healthz and a demo login, then stops.
+set -euo pipefail
+PORT=${SMOKE_PORT:-8765}
+LOG=$(mktemp)
+setsid make run PORT="$PORT" >"$LOG" 2>&1 &
+RUN_PID=$!
+cleanup() { kill -- -"$RUN_PID" 2>/dev/null || true; wait "$RUN_PID" 2>/dev/null || true; }
+trap cleanup EXIT
+
+for _ in $(seq 120); do
+  curl -fsS "http://127.0.0.1:$PORT/connexion/" >/dev/null 2>&1 && break
+  sleep 1
+done
+curl -fsS "http://127.0.0.1:$PORT/connexion/" | grep -q "Connexion" || { cat "$LOG"; exit 1; }
+curl -fsS "http://127.0.0.1:$PORT/healthz" | grep -q '"broker": "ok"' || { cat "$LOG"; exit 1; }
+grep -q "travailleur" "$LOG" || { echo "demo logins were not printed"; cat "$LOG"; exit 1; }
+
+JAR=$(mktemp)
+TOKEN=$(curl -fsS -c "$JAR" "http://127.0.0.1:$PORT/connexion/" | sed -n 's/.*name="csrfmiddlewaretoken" value="\([^"]*\)".*/\1/p' | head -1)
+STATUS=$(curl -sS -b "$JAR" -c "$JAR" -o /dev/null -w '%{http_code}' \
+  -H "Referer: http://127.0.0.1:$PORT/connexion/" \
+  --data-urlencode "csrfmiddlewaretoken=$TOKEN" --data-urlencode "username=manager" \
+  --data-urlencode "password=demo-ceis-2026" "http://127.0.0.1:$PORT/connexion/")
+[ "$STATUS" = "302" ] || { echo "demo login answered $STATUS"; exit 1; }
+curl -fsS -b "$JAR" "http://127.0.0.1:$PORT/" | grep -q "Bonjour Claire" || { echo "home page not reached"; exit 1; }
+echo "make run: login page, /healthz, worker and demo login OK on port $PORT"

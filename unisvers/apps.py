@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class UnisversConfig(AppConfig):
+    name = "unisvers"
+    verbose_name = "Unis'Vers"
