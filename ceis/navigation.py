@@ -1,7 +1,9 @@
 """Role-based navigation and home panels, gathered from each app.
 
-Each app may define `navigation.py` with `nav_items(user) -> list[NavItem]` and
-`home_panels(user) -> list[HomePanel]`; the layout and the home page show what they return.
+Each app may define `navigation.py` with `nav_items(user) -> list[NavItem]`,
+`home_panels(user) -> list[HomePanel]` and `person_panels(user, person) -> list[HomePanel]`;
+the layout, the home page and the person file show what they return. An app returns nothing
+for a role that may not see its data (need-to-know is decided there, in its perms.py).
 """
 
 from dataclasses import dataclass, field
@@ -50,9 +52,17 @@ def home_panels(user) -> list[HomePanel]:
     return sorted(panels, key=lambda panel: panel.order)
 
 
-def _app_module(app: str, function: str, user) -> list:
+def person_panels(user, person) -> list[HomePanel]:
+    panels = []
+    for app in APPS[1:]:
+        panels.extend(_app_module(app, "person_panels", user, person))
+    return sorted(panels, key=lambda panel: panel.order)
+
+
+def _app_module(app: str, function: str, *args) -> list:
     try:
         module = import_module(f"{app}.navigation")
     except ModuleNotFoundError:
         return []
-    return list(getattr(module, function, lambda user: [])(user))
+    hook = getattr(module, function, None)
+    return list(hook(*args)) if hook else []

@@ -14,7 +14,7 @@ from .choices import JournalAction
 from .filters import PersonFilter
 from .forms import PersonForm
 from .models import JournalEntry
-from .navigation import home_panels
+from .navigation import home_panels, person_panels
 from .selectors import (
     journal_for_object,
     person_duplicates,
@@ -78,6 +78,7 @@ def person_detail(request, public_id):
         "person": person,
         "can_change": perms.can_change_person(request.user),
         "can_delete": perms.can_delete_person(request.user),
+        "panels": person_panels(request.user, person),
     }
     if perms.can_view_journal(request.user):
         context["journal"] = journal_for_object(
