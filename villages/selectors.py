@@ -1,0 +1,179 @@
+"""Reads of Vill@ges connectés, always scoped to the user's sites (another site's object → 404)."""
+
+import datetime
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from ceis.selectors import person_search, persons_visible_to
+
+from .choices import Attendance, RegistrationStatus
+from .models import Assessment, IndividualHelp, Registration, Session, Visit, Workshop
+
+
+def _site_ids(user) -> list[int]:
+    return [site.pk for site in user.site_list]
+
+
+def _get(qs, public_id, message):
+    try:
+        return qs.get(public_id=public_id)
+    except (qs.model.DoesNotExist, ValueError):
+        raise Http404(message) from None
+
+
+def workshop_list() -> QuerySet[Workshop]:
+    """The catalogue is shared by every site."""
+    return Workshop.objects.annotate(session_count=Count("sessions"))
+
+
+def workshop_get(*, public_id) -> Workshop:
+    return _get(Workshop.objects.all(), public_id, "Atelier introuvable.")
+
+
+def sessions_visible_to(user) -> QuerySet[Session]:
+    """Sessions of the user's sites, with their seat and attendance figures."""
+    if not user.is_authenticated:
+        return Session.objects.none()
+    return (
+        Session.objects.filter(site_id__in=_site_ids(user))
+        .select_related("workshop", "site")
+        .annotate(
+            registered_count=Count(
+                "registrations", filter=Q(registrations__status=RegistrationStatus.INSCRIT)
+            ),
+            waiting_count=Count(
+                "registrations", filter=Q(registrations__status=RegistrationStatus.LISTE_ATTENTE)
+            ),
+            present_count=Count(
+                "registrations", filter=Q(registrations__attendance=Attendance.PRESENT)
+            ),
+            absent_count=Count(
+                "registrations", filter=Q(registrations__attendance=Attendance.ABSENT)
+            ),
+        )
+    )
+
+
+def session_get(*, public_id, user) -> Session:
+    return _get(sessions_visible_to(user), public_id, "Séance introuvable.")
+
+
+def sessions_between(*, user, start: datetime.date, end: datetime.date) -> QuerySet[Session]:
+    """Sessions whose local date is in [start, end)."""
+    tz = timezone.get_current_timezone()
+    lower = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
+    upper = datetime.datetime.combine(end, datetime.time.min, tzinfo=tz)
+    return sessions_visible_to(user).filter(start__gte=lower, start__lt=upper).order_by("start")
+
+
+def past_sessions(*, user) -> QuerySet[Session]:
+    return sessions_visible_to(user).filter(start__lt=timezone.now()).order_by("-start")
+
+
+def session_registrations(*, session: Session) -> QuerySet[Registration]:
+    """Every registration of a session (the session was already fetched through a scope)."""
+    return session.registrations.select_related("person", "person__neighbourhood").order_by(
+        "registered_at", "id"
+    )
+
+
+def registration_get(*, public_id, user) -> Registration:
+    qs = Registration.objects.filter(session__site_id__in=_site_ids(user)).select_related(
+        "session", "session__workshop", "person"
+    )
+    return _get(qs, public_id, "Inscription introuvable.")
+
+
+def helps_visible_to(user) -> QuerySet[IndividualHelp]:
+    if not user.is_authenticated:
+        return IndividualHelp.objects.none()
+    return IndividualHelp.objects.filter(site_id__in=_site_ids(user)).select_related(
+        "person", "site", "mediator"
+    )
+
+
+def help_get(*, public_id, user) -> IndividualHelp:
+    return _get(helps_visible_to(user), public_id, "Accompagnement introuvable.")
+
+
+def help_defaults(*, user) -> dict:
+    """What the help form is prefilled with: today, and the site and duration of the
+    mediator's last help (their habits), so a usual help takes a few taps."""
+    last = (
+        IndividualHelp.objects.filter(mediator=user, site_id__in=_site_ids(user))
+        .order_by("-created_at", "-id")
+        .only("site_id", "duration_min", "autonomy")
+        .first()
+    )
+    defaults = {"date": timezone.localdate(), "duration_min": 30}
+    sites = user.site_list
+    if last:
+        defaults.update(site=last.site_id, duration_min=last.duration_min or 30)
+    elif len(sites) == 1:
+        defaults["site"] = sites[0].pk
+    return defaults
+
+
+def visits_visible_to(user) -> QuerySet[Visit]:
+    if not user.is_authenticated:
+        return Visit.objects.none()
+    return Visit.objects.filter(site_id__in=_site_ids(user)).select_related("person", "site")
+
+
+def visit_counts_today(*, user) -> dict:
+    today = timezone.localdate()
+    return (
+        visits_visible_to(user)
+        .filter(date=today)
+        .aggregate(total=Count("id"), helped=Count("id", filter=Q(volunteer_help=True)))
+    )
+
+
+def assessments_visible_to(user) -> QuerySet[Assessment]:
+    if not user.is_authenticated:
+        return Assessment.objects.none()
+    return Assessment.objects.filter(site_id__in=_site_ids(user)).select_related("person", "site")
+
+
+def assessment_get(*, public_id, user) -> Assessment:
+    return _get(assessments_visible_to(user), public_id, "Diagnostic introuvable.")
+
+
+def person_history(*, person, user) -> dict:
+    """A person's Vill@ges history on the user's sites: constant number of queries."""
+    sites = _site_ids(user)
+    return {
+        "registrations": list(
+            person.village_registrations.filter(session__site_id__in=sites)
+            .select_related("session", "session__workshop", "session__site")
+            .order_by("-session__start")
+        ),
+        "helps": list(
+            person.village_helps.filter(site_id__in=sites)
+            .select_related("mediator", "site")
+            .order_by("-date", "-created_at")
+        ),
+        "visits": list(person.village_visits.filter(site_id__in=sites).order_by("-date")),
+        "assessments": list(
+            person.village_assessments.filter(site_id__in=sites).order_by(
+                "date", "created_at", "id"
+            )
+        ),
+    }
+
+
+def persons_for_registration(*, user, query: str, session: Session | None = None):
+    """Search results when registering or checking someone in, with their registration on
+    `session` if any (one query)."""
+    qs = person_search(persons_visible_to(user), query)
+    if session is not None:
+        qs = qs.prefetch_related(
+            Prefetch(
+                "village_registrations",
+                queryset=Registration.objects.filter(session=session),
+                to_attr="on_session",
+            )
+        )
+    return list(qs[:8])

@@ -1,0 +1,319 @@
+"""Writes of Vill@ges connectés: keyword-only, atomic, validated, journalled (field names only).
+
+Seats are decided under a row lock on the session (`select_for_update`), so that two people
+registering for the last seat at the same moment cannot both get it.
+"""
+
+import datetime
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ceis.choices import JournalAction
+from ceis.services import journal_record, object_ref_of, object_type_of
+
+from .assessment import ALL_KEYS, QUESTIONNAIRE_VERSION, classify, score_answers
+from .choices import Attendance, RegistrationStatus
+from .models import Assessment, IndividualHelp, Registration, Session, Visit, Workshop
+
+MAX_SERIES_SESSIONS = 60
+
+
+def _create(obj, *, user, request=None, payload=None):
+    obj.full_clean()
+    obj.save()
+    journal_record(
+        action=JournalAction.CREATE, user=user, obj=obj, request=request, payload=payload
+    )
+    return obj
+
+
+def _update(obj, *, user, request=None, **fields):
+    changed = sorted(name for name, value in fields.items() if getattr(obj, name) != value)
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    obj.save()
+    if changed:
+        journal_record(
+            action=JournalAction.UPDATE,
+            user=user,
+            obj=obj,
+            request=request,
+            payload={"fields": changed},
+        )
+    return obj
+
+
+def _delete(obj, *, user, request=None):
+    object_type, object_ref = object_type_of(obj), object_ref_of(obj)
+    obj.delete()
+    journal_record(
+        action=JournalAction.DELETE,
+        user=user,
+        object_type=object_type,
+        object_ref=object_ref,
+        request=request,
+    )
+
+
+# Workshops ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def workshop_create(*, user, request=None, **fields) -> Workshop:
+    return _create(Workshop(**fields), user=user, request=request)
+
+
+@transaction.atomic
+def workshop_update(*, workshop: Workshop, user, request=None, **fields) -> Workshop:
+    return _update(workshop, user=user, request=request, **fields)
+
+
+# Sessions ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def session_create(*, user, request=None, **fields) -> Session:
+    return _create(Session(**fields), user=user, request=request)
+
+
+def series_starts(
+    *, first_day: datetime.date, last_day: datetime.date, weekday: int, at: datetime.time
+) -> list[datetime.datetime]:
+    """Every `weekday` (0 = Monday) at `at`, local time, from `first_day` to `last_day`."""
+    tz = timezone.get_current_timezone()
+    day = first_day + datetime.timedelta(days=(weekday - first_day.weekday()) % 7)
+    starts = []
+    while day <= last_day:
+        starts.append(datetime.datetime.combine(day, at, tzinfo=tz))
+        day += datetime.timedelta(days=7)
+    return starts
+
+
+@transaction.atomic
+def session_series_create(
+    *,
+    user,
+    request=None,
+    first_day: datetime.date,
+    last_day: datetime.date,
+    weekday: int,
+    at: datetime.time,
+    **fields,
+) -> list[Session]:
+    """ "Every Tuesday at 14:00 from … to …": one session per week, sharing a series id."""
+    starts = series_starts(first_day=first_day, last_day=last_day, weekday=weekday, at=at)
+    if not starts:
+        raise ValidationError("Aucune date ne correspond à ce jour de la semaine dans la période.")
+    if len(starts) > MAX_SERIES_SESSIONS:
+        raise ValidationError(
+            f"Une série compte au plus {MAX_SERIES_SESSIONS} séances : raccourcissez la période."
+        )
+    series_id = uuid.uuid4()
+    return [
+        _create(
+            Session(start=start, series_id=series_id, **fields),
+            user=user,
+            request=request,
+            payload={"series": str(series_id)},
+        )
+        for start in starts
+    ]
+
+
+@transaction.atomic
+def session_update(*, session: Session, user, request=None, **fields) -> Session:
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    _update(session, user=user, request=request, **fields)
+    # More seats: the waiting list moves up.
+    _promote_waiting(session=session, user=user, request=request)
+    return session
+
+
+@transaction.atomic
+def session_delete(*, session: Session, user, request=None) -> None:
+    _delete(session, user=user, request=request)
+
+
+# Registrations -----------------------------------------------------------------------------
+
+
+def _lock_session(session: Session) -> Session:
+    return Session.objects.select_for_update().get(pk=session.pk)
+
+
+def _seats_taken(session: Session) -> int:
+    return session.registrations.filter(status=RegistrationStatus.INSCRIT).count()
+
+
+def _promote_waiting(*, session: Session, user, request=None) -> list[Registration]:
+    """Fill free seats from the waiting list, first registered first (session already locked)."""
+    free = session.capacity - _seats_taken(session)
+    promoted = []
+    if free <= 0:
+        return promoted
+    waiting = session.registrations.filter(status=RegistrationStatus.LISTE_ATTENTE).order_by(
+        "registered_at", "id"
+    )[:free]
+    for registration in waiting:
+        registration.status = RegistrationStatus.INSCRIT
+        registration.save(update_fields=["status"])
+        journal_record(
+            action=JournalAction.UPDATE,
+            user=user,
+            obj=registration,
+            request=request,
+            payload={"fields": ["status"], "reason": "promotion"},
+        )
+        promoted.append(registration)
+    return promoted
+
+
+@transaction.atomic
+def registration_create(*, session: Session, person, user, request=None) -> Registration:
+    """Register `person`: a seat if one is free, else the waiting list. A cancelled
+    registration is reopened (one row per session and person)."""
+    session = _lock_session(session)
+    status = (
+        RegistrationStatus.INSCRIT
+        if _seats_taken(session) < session.capacity
+        else RegistrationStatus.LISTE_ATTENTE
+    )
+    existing = Registration.objects.filter(session=session, person=person).first()
+    if existing and existing.status != RegistrationStatus.ANNULE:
+        raise ValidationError(f"{person} est déjà inscrit·e à cette séance.")
+    if existing:
+        return _update(
+            existing,
+            user=user,
+            request=request,
+            status=status,
+            attendance="",
+            registered_at=timezone.now(),
+        )
+    registration = Registration(session=session, person=person, status=status, created_by=user)
+    return _create(registration, user=user, request=request, payload={"status": status})
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration, user, request=None) -> Registration | None:
+    """Cancel; a freed seat goes to the first person waiting, who is returned."""
+    session = _lock_session(registration.session)
+    registration.refresh_from_db()
+    if registration.status == RegistrationStatus.ANNULE:
+        return None
+    _update(
+        registration, user=user, request=request, status=RegistrationStatus.ANNULE, attendance=""
+    )
+    promoted = _promote_waiting(session=session, user=user, request=request)
+    return promoted[0] if promoted else None
+
+
+@transaction.atomic
+def registration_set_attendance(
+    *, registration: Registration, attendance: str, user, request=None
+) -> Registration:
+    """Mark present or absent (or "" to clear). Someone on the waiting list who came and was
+    let in is counted as registered: they attended."""
+    fields = {"attendance": Attendance(attendance) if attendance else ""}
+    if attendance == Attendance.PRESENT and registration.status != RegistrationStatus.INSCRIT:
+        fields["status"] = RegistrationStatus.INSCRIT
+    return _update(registration, user=user, request=request, **fields)
+
+
+@transaction.atomic
+def registration_walk_in(*, session: Session, person, user, request=None) -> Registration:
+    """Someone who came without registering: present, whatever the seats (they are in the room)."""
+    session = _lock_session(session)
+    existing = Registration.objects.filter(session=session, person=person).first()
+    if existing:
+        return _update(
+            existing,
+            user=user,
+            request=request,
+            status=RegistrationStatus.INSCRIT,
+            attendance=Attendance.PRESENT,
+        )
+    registration = Registration(
+        session=session,
+        person=person,
+        status=RegistrationStatus.INSCRIT,
+        attendance=Attendance.PRESENT,
+        created_by=user,
+    )
+    return _create(registration, user=user, request=request, payload={"walk_in": True})
+
+
+# Individual help ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def help_create(*, user, request=None, **fields) -> IndividualHelp:
+    fields.setdefault("mediator", user)
+    return _create(IndividualHelp(**fields), user=user, request=request)
+
+
+@transaction.atomic
+def help_update(*, individual_help: IndividualHelp, user, request=None, **fields) -> IndividualHelp:
+    return _update(individual_help, user=user, request=request, **fields)
+
+
+@transaction.atomic
+def help_delete(*, individual_help: IndividualHelp, user, request=None) -> None:
+    _delete(individual_help, user=user, request=request)
+
+
+# Free-access visits ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def visit_create(
+    *, site, user, request=None, person=None, volunteer_help=False, date=None
+) -> Visit:
+    visit = Visit(
+        site=site,
+        person=person,
+        volunteer_help=volunteer_help,
+        date=date or timezone.localdate(),
+        recorded_by=user,
+    )
+    return _create(visit, user=user, request=request)
+
+
+# Assessments -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assessment_create(
+    *,
+    person,
+    site,
+    user,
+    answers: dict[str, bool],
+    internet_use_3m: bool,
+    request=None,
+    date=None,
+    **equipment,
+) -> Assessment:
+    """Score the yes/no answers, classify (INSEE 2021) and keep the raw answers."""
+    unknown = set(answers) - ALL_KEYS
+    if unknown:
+        raise ValidationError(f"Questions inconnues : {', '.join(sorted(unknown))}.")
+    clean_answers = {key: bool(answers.get(key)) for key in sorted(ALL_KEYS)}
+    scores = score_answers(clean_answers)
+    assessment = Assessment(
+        person=person,
+        site=site,
+        date=date or timezone.localdate(),
+        internet_use_3m=internet_use_3m,
+        classification=classify(internet_use_3m=internet_use_3m, scores=scores),
+        answers=clean_answers,
+        questionnaire_version=QUESTIONNAIRE_VERSION,
+        assessor=user,
+        **scores,
+        **equipment,
+    )
+    return _create(assessment, user=user, request=request)
