@@ -7,10 +7,23 @@ HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 mkdir -p var/log
 
-"$BIN/celery" -A ceis worker --beat --schedule var/celerybeat-schedule \
+# The worker gets its own session: Ctrl-C in the terminal must not reach its pool processes
+# directly (Celery then hangs in shutdown); the trap below stops it cleanly instead.
+setsid "$BIN/celery" -A ceis worker --beat --schedule var/celerybeat-schedule \
   --loglevel INFO --concurrency 2 >var/log/celery.log 2>&1 &
 WORKER_PID=$!
-trap 'kill "$WORKER_PID" 2>/dev/null; wait "$WORKER_PID" 2>/dev/null' EXIT INT TERM
+
+stop_worker() {
+  kill -TERM "$WORKER_PID" 2>/dev/null || return 0
+  for _ in $(seq 20); do
+    kill -0 "$WORKER_PID" 2>/dev/null || return 0
+    sleep 0.5
+  done
+  kill -KILL -- -"$WORKER_PID" 2>/dev/null || true
+}
+trap stop_worker EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 cat <<MSG
 

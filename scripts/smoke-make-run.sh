@@ -16,6 +16,14 @@ curl -fsS "http://127.0.0.1:$PORT/connexion/" | grep -q "Connexion" || { cat "$L
 curl -fsS "http://127.0.0.1:$PORT/healthz" | grep -q '"broker": "ok"' || { cat "$LOG"; exit 1; }
 grep -q "travailleur" "$LOG" || { echo "demo logins were not printed"; cat "$LOG"; exit 1; }
 
+# The worker started by `make run` really consumes tasks: send one and wait for its success line.
+.venv/bin/python manage.py shell -c "from ceis.tasks import journal_purge_task; journal_purge_task.delay()"
+for _ in $(seq 60); do
+  grep -q "ceis.tasks.journal_purge_task\[.*\] succeeded" var/log/celery.log 2>/dev/null && break
+  sleep 1
+done
+grep -q "ceis.tasks.journal_purge_task\[.*\] succeeded" var/log/celery.log || { echo "the worker did not run the task"; cat var/log/celery.log; exit 1; }
+
 JAR=$(mktemp)
 TOKEN=$(curl -fsS -c "$JAR" "http://127.0.0.1:$PORT/connexion/" | sed -n 's/.*name="csrfmiddlewaretoken" value="\([^"]*\)".*/\1/p' | head -1)
 STATUS=$(curl -sS -b "$JAR" -c "$JAR" -o /dev/null -w '%{http_code}' \
@@ -24,4 +32,4 @@ STATUS=$(curl -sS -b "$JAR" -c "$JAR" -o /dev/null -w '%{http_code}' \
   --data-urlencode "password=demo-ceis-2026" "http://127.0.0.1:$PORT/connexion/")
 [ "$STATUS" = "302" ] || { echo "demo login answered $STATUS"; exit 1; }
 curl -fsS -b "$JAR" "http://127.0.0.1:$PORT/" | grep -q "Bonjour Claire" || { echo "home page not reached"; exit 1; }
-echo "make run: login page, /healthz, worker and demo login OK on port $PORT"
+echo "make run: login page, /healthz, a task run by the worker and a demo login OK on port $PORT"

@@ -166,7 +166,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CEIS <ne-pas-repondr
 # Celery, wired in ceis/celery.py (namespace CELERY). The embedded default is kombu's
 # filesystem transport: a real worker with no server to install.
 CELERY_DATA_DIR = Path(env.str("CEIS_CELERY_DATA_DIR", default=str(BASE_DIR / "var" / "celery")))
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://localhost//")
 
 
 def broker_transport_options(broker_url: str, data_dir: Path) -> dict:
