@@ -178,6 +178,7 @@ def broker_transport_options(broker_url: str, data_dir: Path) -> dict:
         "data_folder_in": queue,
         "data_folder_out": queue,
         "processed_folder": str(data_dir / "processed"),
+        "control_folder": str(data_dir / "control"),
         "store_processed": False,
     }
 
