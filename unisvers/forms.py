@@ -1,0 +1,270 @@
+"""Forms of Unis'Vers (crispy-forms, explicit fields). Sensitive fields are removed from the
+form, not hidden, for users who may not see them: they never reach the HTML."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row
+from django import forms
+
+from ceis.models import Person
+from ceis.selectors import sites_visible_to
+
+from .choices import Barrier, ExitOutcome, Weekday
+from .models import (
+    Cohort,
+    CollectiveActivity,
+    Enrollment,
+    Event,
+    FollowUp,
+    Testimonial,
+)
+from .selectors import referent_candidates
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TRISTATE = [("", "Non renseigné"), (True, "Oui"), (False, "Non")]
+SENSITIVE_FIELDS = ("domestic_violence", "health_problem")
+
+
+def _helper(*layout):
+    helper = FormHelper()
+    helper.form_tag = False
+    if layout:
+        helper.layout = Layout(*layout)
+    return helper
+
+
+def _tristate():
+    return forms.TypedChoiceField(
+        choices=TRISTATE,
+        required=False,
+        coerce=lambda value: value == "True",
+        empty_value=None,
+    )
+
+
+class CohortForm(forms.ModelForm):
+    weekdays = forms.MultipleChoiceField(
+        label="Jours de rencontre",
+        choices=Weekday.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[Weekday.MON, Weekday.TUE, Weekday.THU],
+    )
+
+    class Meta:
+        model = Cohort
+        fields = ["site", "name", "start_date", "end_date", "weekdays", "capacity", "referents"]
+        widgets = {
+            "start_date": DATE,
+            "end_date": DATE,
+            "referents": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "weekdays": "Le calendrier est créé à partir des dates et des jours, sans les "
+            "jours fériés ; il reste modifiable ensuite."
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites_visible_to(user)
+        sites = list(self.fields["site"].queryset)
+        if len(sites) == 1 and not self.instance.pk:
+            self.fields["site"].initial = sites[0]
+        self.fields["referents"].queryset = referent_candidates(user)
+        if not self.instance.pk:
+            self.fields["referents"].initial = [user.pk]
+        self.helper = _helper(
+            Row(Column("name"), Column("site")),
+            Row(Column("start_date"), Column("end_date"), Column("capacity")),
+            Row(Column("weekdays"), Column("referents")),
+        )
+
+
+class MeetingDayForm(forms.Form):
+    date = forms.DateField(label="Date", widget=DATE)
+    label = forms.CharField(label="Précision (sortie, journée spéciale…)", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Row(Column("date"), Column("label")))
+
+
+class EnrollmentForm(forms.ModelForm):
+    """The intake form. `sensitive=False` removes the RGPD art. 9 fields entirely."""
+
+    barriers = forms.MultipleChoiceField(
+        label="Freins périphériques",
+        choices=Barrier.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    domestic_violence = _tristate()
+    health_problem = _tristate()
+
+    class Meta:
+        model = Enrollment
+        fields = [
+            "entry_date",
+            "referral_source",
+            "referral_date",
+            "referral_adviser",
+            "minimum_income",
+            "monthly_income_eur",
+            "household",
+            "barriers",
+            "domestic_violence",
+            "health_problem",
+            "confidence_entry",
+        ]
+        widgets = {"entry_date": DATE, "referral_date": DATE}
+
+    def __init__(self, *args, sensitive: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["domestic_violence"].label = Enrollment._meta.get_field(
+            "domestic_violence"
+        ).verbose_name.capitalize()
+        self.fields["health_problem"].label = Enrollment._meta.get_field(
+            "health_problem"
+        ).verbose_name.capitalize()
+        sensitive_layout = []
+        if sensitive:
+            sensitive_layout = [
+                Fieldset(
+                    "Données sensibles (visibles des seuls référents)",
+                    Row(Column("domestic_violence"), Column("health_problem")),
+                )
+            ]
+        else:
+            for name in SENSITIVE_FIELDS:
+                del self.fields[name]
+        self.helper = _helper(
+            Fieldset(
+                "Orientation",
+                Row(Column("entry_date"), Column("referral_source"), Column("referral_date")),
+                "referral_adviser",
+            ),
+            Fieldset(
+                "Situation à l'entrée",
+                Row(Column("minimum_income"), Column("monthly_income_eur"), Column("household")),
+                "barriers",
+                "confidence_entry",
+            ),
+            *sensitive_layout,
+        )
+
+
+class ExitForm(forms.ModelForm):
+    class Meta:
+        model = Enrollment
+        fields = ["exit_date", "exit_outcome", "dropout_reason", "confidence_exit"]
+        widgets = {"exit_date": DATE}
+        help_texts = {"dropout_reason": "Obligatoire pour un abandon."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["exit_date"].required = True
+        self.fields["exit_outcome"].required = True
+        self.helper = _helper(
+            Row(Column("exit_date"), Column("confidence_exit")),
+            "exit_outcome",
+            "dropout_reason",
+        )
+
+    def clean(self):
+        data = super().clean()
+        # A reason left over from an earlier choice of "abandon" is dropped, not refused.
+        if data.get("exit_outcome") and data["exit_outcome"] != ExitOutcome.ABANDON:
+            data["dropout_reason"] = ""
+        return data
+
+
+class Followup3mForm(forms.ModelForm):
+    class Meta:
+        model = Enrollment
+        fields = ["followup_3m_date", "followup_3m_situation"]
+        widgets = {"followup_3m_date": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["followup_3m_date"].required = True
+        self.fields["followup_3m_situation"].required = True
+        self.helper = _helper(Row(Column("followup_3m_date"), Column("followup_3m_situation")))
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = CollectiveActivity
+        fields = ["date", "space", "title", "duration_min", "participants"]
+        widgets = {"date": DATE, "participants": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, cohort, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = Person.objects.filter(
+            unisvers_enrollments__cohort=cohort
+        ).order_by("last_name", "first_name")
+        self.fields["participants"].help_text = "Cochez les personnes qui y ont pris part."
+        self.helper = _helper(
+            Row(Column("date"), Column("space"), Column("duration_min")),
+            "title",
+            "participants",
+        )
+
+
+class FollowUpForm(forms.ModelForm):
+    class Meta:
+        model = FollowUp
+        fields = ["date", "kind", "cohort", "orientation", "note"]
+        widgets = {"date": DATE, "note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, cohorts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].queryset = cohorts
+        self.fields["cohort"].required = False
+        self.helper = _helper(
+            Row(Column("date"), Column("kind"), Column("cohort")),
+            "orientation",
+            "note",
+        )
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = ["site", "date", "kind", "title"]
+        widgets = {"date": DATE}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites_visible_to(user)
+        sites = list(self.fields["site"].queryset)
+        if len(sites) == 1:
+            self.fields["site"].initial = sites[0]
+        self.helper = _helper(Row(Column("date"), Column("kind"), Column("site")), "title")
+
+
+class TestimonialForm(forms.ModelForm):
+    class Meta:
+        model = Testimonial
+        fields = ["date", "display_name", "quote", "publication_consent"]
+        widgets = {"date": DATE, "quote": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "publication_consent": "Seuls les témoignages avec un consentement écrit peuvent "
+            "paraître dans un bilan."
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Row(Column("date"), Column("display_name")), "quote", "publication_consent"
+        )
+
+
+class TargetForm(forms.Form):
+    """A plain form: saving the target of an existing site and year updates it (target_set)."""
+
+    site = forms.ModelChoiceField(label="Site", queryset=None)
+    year = forms.IntegerField(label="Année", min_value=2000, max_value=2100)
+    persons = forms.IntegerField(label="Personnes à accompagner", min_value=0)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites_visible_to(user)
+        self.helper = _helper(Row(Column("site"), Column("year"), Column("persons")))

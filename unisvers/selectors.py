@@ -1,0 +1,351 @@
+"""Reads of Unis'Vers, always scoped to the user's sites and role (security.md rows 2–3).
+
+A forbidden object is a 404, never a 403 or data.
+"""
+
+import datetime
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from ceis.choices import Role
+from ceis.models import Person, User
+from ceis.selectors import persons_visible_to
+
+from . import perms
+from .calendar import add_months
+from .choices import AttendanceStatus, Space
+from .models import (
+    Attendance,
+    Cohort,
+    CollectiveActivity,
+    Enrollment,
+    Event,
+    FollowUp,
+    MeetingDay,
+    Target,
+    Testimonial,
+)
+
+FOLLOWUP_3M_NOTICE_DAYS = 14
+
+
+def _site_ids(user) -> list[int]:
+    return [site.pk for site in user.site_list]
+
+
+def _get(qs, public_id, message):
+    try:
+        return qs.get(public_id=public_id)
+    except (qs.model.DoesNotExist, ValueError):
+        raise Http404(message) from None
+
+
+# Cohorts ------------------------------------------------------------------------------------
+
+
+def cohorts_visible_to(user) -> QuerySet[Cohort]:
+    if not user.is_authenticated or not perms.can_access(user):
+        return Cohort.objects.none()
+    return Cohort.objects.filter(site_id__in=_site_ids(user)).select_related("site")
+
+
+def cohort_list(user) -> QuerySet[Cohort]:
+    """Cohorts with their counts, for the list: a constant number of queries."""
+    return (
+        cohorts_visible_to(user)
+        .annotate(
+            enrolled=Count("enrollments", distinct=True),
+            exited=Count(
+                "enrollments", filter=Q(enrollments__exit_date__isnull=False), distinct=True
+            ),
+        )
+        .prefetch_related("referents")
+    )
+
+
+def cohort_get(*, public_id, user) -> Cohort:
+    return _get(
+        cohorts_visible_to(user).prefetch_related("referents"), public_id, "Promotion introuvable."
+    )
+
+
+def cohort_enrollments(cohort: Cohort) -> list[Enrollment]:
+    """The roster with each participant's attendance counts (one query)."""
+    present = Count(
+        "person__unisvers_attendances",
+        filter=Q(
+            person__unisvers_attendances__cohort=cohort,
+            person__unisvers_attendances__status=AttendanceStatus.PRESENT,
+        ),
+    )
+    recorded = Count(
+        "person__unisvers_attendances",
+        filter=Q(person__unisvers_attendances__cohort=cohort),
+    )
+    return list(
+        cohort.enrollments.select_related("person", "person__neighbourhood")
+        .annotate(days_present=present, days_recorded=recorded)
+        .order_by("person__last_name", "person__first_name")
+    )
+
+
+def cohort_meeting_days(cohort: Cohort) -> list[MeetingDay]:
+    return list(cohort.meeting_days.all())
+
+
+def cohort_space_summary(cohort: Cohort) -> list[dict]:
+    """Minutes and activities per space, every space listed (zeros included)."""
+    rows = {
+        row["space"]: row
+        for row in cohort.activities.values("space").annotate(
+            minutes=Sum("duration_min"), activities=Count("id")
+        )
+    }
+    return [
+        {
+            "space": space,
+            "label": space.label,
+            "minutes": rows.get(space, {}).get("minutes") or 0,
+            "hours": round((rows.get(space, {}).get("minutes") or 0) / 60, 1),
+            "activities": rows.get(space, {}).get("activities") or 0,
+        }
+        for space in Space
+    ]
+
+
+def cohort_activities(cohort: Cohort) -> list[CollectiveActivity]:
+    return list(
+        cohort.activities.annotate(participant_count=Count("participants")).order_by("-date")
+    )
+
+
+def meeting_day_get(*, cohort: Cohort, date: datetime.date) -> MeetingDay:
+    try:
+        return cohort.meeting_days.get(date=date)
+    except MeetingDay.DoesNotExist:
+        raise Http404("Ce jour ne fait pas partie du calendrier de la promotion.") from None
+
+
+def register_rows(*, cohort: Cohort, day: MeetingDay) -> list[tuple[Enrollment, str]]:
+    """Each participant enrolled on that day with their recorded (or default "present") status.
+
+    Two queries whatever the number of participants.
+    """
+    enrollments = [
+        enrollment
+        for enrollment in cohort.enrollments.select_related("person").order_by(
+            "person__last_name", "person__first_name"
+        )
+        if enrollment.is_present_on(day.date)
+    ]
+    recorded = dict(
+        Attendance.objects.filter(cohort=cohort, date=day.date).values_list("person_id", "status")
+    )
+    return [
+        (enrollment, recorded.get(enrollment.person_id, AttendanceStatus.PRESENT))
+        for enrollment in enrollments
+    ]
+
+
+def referent_candidates(user) -> QuerySet[User]:
+    """Social workers of the user's sites, to be named referents of a cohort."""
+    return (
+        User.objects.filter(
+            groups__name=Role.TRAVAILLEUR_SOCIAL, sites__in=_site_ids(user), is_active=True
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+# Participants -------------------------------------------------------------------------------
+
+
+def enrollments_visible_to(user) -> QuerySet[Enrollment]:
+    if not user.is_authenticated or not perms.can_view_participants(user):
+        return Enrollment.objects.none()
+    return Enrollment.objects.filter(cohort__site_id__in=_site_ids(user)).select_related(
+        "cohort", "cohort__site", "person"
+    )
+
+
+def enrollment_get(*, public_id, user) -> Enrollment:
+    return _get(
+        enrollments_visible_to(user).prefetch_related("cohort__referents"),
+        public_id,
+        "Inscription introuvable.",
+    )
+
+
+def participant_get(*, public_id, user) -> Person:
+    """A person seen from Unis'Vers: visible to the user (site) — else 404."""
+    if not perms.can_view_participants(user):
+        raise Http404("Personne introuvable.")
+    try:
+        return persons_visible_to(user).get(public_id=public_id)
+    except (Person.DoesNotExist, ValueError):
+        raise Http404("Personne introuvable.") from None
+
+
+def participant_enrollments(*, person: Person, user) -> list[Enrollment]:
+    return list(
+        enrollments_visible_to(user)
+        .filter(person=person)
+        .prefetch_related("cohort__referents")
+        .order_by("-entry_date")
+    )
+
+
+def participant_attendance(*, person: Person, user) -> dict:
+    counts = dict.fromkeys(AttendanceStatus.values, 0)
+    rows = (
+        Attendance.objects.filter(person=person, cohort__site_id__in=_site_ids(user))
+        .values("status")
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        counts[row["status"]] = row["n"]
+    total = sum(counts.values())
+    return {
+        "counts": [(AttendanceStatus(code).label, n) for code, n in counts.items()],
+        "total": total,
+        "rate": round(100 * counts[AttendanceStatus.PRESENT] / total) if total else None,
+    }
+
+
+def participant_followups(*, person: Person) -> list[FollowUp]:
+    return list(person.unisvers_followups.select_related("cohort", "author"))
+
+
+def participant_events(*, person: Person, user) -> list[Event]:
+    return list(person.unisvers_events.filter(site_id__in=_site_ids(user)).order_by("-date"))
+
+
+def participant_testimonials(*, person: Person) -> list[Testimonial]:
+    return list(person.unisvers_testimonials.all())
+
+
+def followup_get(*, public_id, user) -> FollowUp:
+    if not perms.can_view_participants(user):
+        raise Http404("Suivi introuvable.")
+    qs = FollowUp.objects.filter(person__in=persons_visible_to(user).values("pk")).select_related(
+        "person", "cohort"
+    )
+    return _get(qs, public_id, "Suivi introuvable.")
+
+
+def testimonials_visible_to(user) -> QuerySet[Testimonial]:
+    if not user.is_authenticated or not user.has_perm("unisvers.view_testimonial"):
+        return Testimonial.objects.none()
+    # A testimonial belongs to a person; it is seen on the sites where that person took part.
+    return (
+        Testimonial.objects.filter(
+            person__unisvers_enrollments__cohort__site_id__in=_site_ids(user)
+        )
+        .select_related("person")
+        .distinct()
+    )
+
+
+def testimonial_get(*, public_id, user) -> Testimonial:
+    return _get(testimonials_visible_to(user), public_id, "Témoignage introuvable.")
+
+
+def enrollable_persons(*, user, query: str):
+    from ceis.selectors import person_search
+
+    return person_search(persons_visible_to(user), query)
+
+
+# Events and targets -------------------------------------------------------------------------
+
+
+def events_visible_to(user) -> QuerySet[Event]:
+    if not user.is_authenticated or not user.has_perm("unisvers.view_event"):
+        return Event.objects.none()
+    return Event.objects.filter(site_id__in=_site_ids(user)).select_related("site")
+
+
+def event_list(user) -> QuerySet[Event]:
+    return events_visible_to(user).annotate(attendee_count=Count("attendees"))
+
+
+def event_get(*, public_id, user) -> Event:
+    return _get(events_visible_to(user), public_id, "Événement introuvable.")
+
+
+def event_candidates(*, event: Event) -> QuerySet[Person]:
+    """Current and former participants of the event's site."""
+    return (
+        Person.objects.filter(unisvers_enrollments__cohort__site=event.site)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def targets_visible_to(user) -> QuerySet[Target]:
+    if not user.is_authenticated or not user.has_perm("unisvers.view_target"):
+        return Target.objects.none()
+    return Target.objects.filter(site_id__in=_site_ids(user)).select_related("site")
+
+
+def target_get(*, pk, user) -> Target:
+    try:
+        return targets_visible_to(user).get(pk=pk)
+    except Target.DoesNotExist:
+        raise Http404("Objectif introuvable.") from None
+
+
+# To-do list ---------------------------------------------------------------------------------
+
+
+def todo_for(user, today: datetime.date | None = None) -> dict:
+    """The referent's to-do list (domain.md): registers not taken, exits missing, 3-month
+    follow-ups due in the next 14 days or overdue. Only cohorts the user is referent of."""
+    today = today or timezone.localdate()
+    mine = cohorts_visible_to(user).filter(referents=user)
+    registers = list(
+        MeetingDay.objects.filter(cohort__in=mine, date__lte=today, register_taken_at__isnull=True)
+        .select_related("cohort")
+        .order_by("date", "cohort__name")
+    )
+    exits_missing = list(
+        Enrollment.objects.filter(cohort__in=mine, cohort__end_date__lt=today, exit_date=None)
+        .select_related("cohort", "person")
+        .order_by("cohort__end_date", "person__last_name")
+    )
+    # Due date = exit + 3 months; due within 14 days ⇔ exit ≤ (today + 14 days) − 3 months.
+    latest_exit = add_months(today + datetime.timedelta(days=FOLLOWUP_3M_NOTICE_DAYS), -3)
+    followups = []
+    for enrollment in (
+        Enrollment.objects.filter(
+            cohort__in=mine,
+            exit_date__isnull=False,
+            exit_date__lte=latest_exit,
+            followup_3m_date=None,
+        )
+        .select_related("cohort", "person")
+        .order_by("exit_date")
+    ):
+        enrollment.followup_due = add_months(enrollment.exit_date, 3)
+        enrollment.followup_overdue = enrollment.followup_due < today
+        followups.append(enrollment)
+    return {
+        "registers_today": [day for day in registers if day.date == today],
+        "registers_late": [day for day in registers if day.date < today],
+        "exits_missing": exits_missing,
+        "followups": followups,
+        "today": today,
+    }
+
+
+def my_cohorts(user) -> list[Cohort]:
+    today = timezone.localdate()
+    return list(
+        cohorts_visible_to(user)
+        .filter(referents=user, end_date__gte=add_months(today, -1))
+        .annotate(enrolled=Count("enrollments"))
+        .order_by("start_date")
+    )
