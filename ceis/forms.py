@@ -38,7 +38,9 @@ class PersonForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = sites_visible_to(user)
         self.fields["neighbourhood"].queryset = neighbourhood_list()
-        self.fields["sex"].choices = [("", "Non renseigné"), *self.fields["sex"].choices[1:]]
+        for name in ("sex", "education_level", "status"):
+            self.fields[name].choices = [("", "Non renseigné"), *self.fields[name].choices[1:]]
+        self.fields["neighbourhood"].empty_label = "Non renseigné"
         sites = list(self.fields["site"].queryset)
         if len(sites) == 1 and not self.instance.pk:
             self.fields["site"].initial = sites[0]

@@ -16,8 +16,10 @@ def normalize_name(value: str) -> str:
 
 
 def normalize_phone(value: str) -> str:
-    """Digits only, with the French +33 prefix turned into a leading 0."""
+    """Digits only, in the national form: "+33 6 12…" and "+33 (0)6 12…" become "0612…"."""
     digits = _NOT_DIGIT.sub("", value or "")
-    if digits.startswith("33") and len(digits) == 11:
+    if digits.startswith("330") and len(digits) == 12:
+        digits = digits[2:]
+    elif digits.startswith("33") and len(digits) == 11:
         digits = "0" + digits[2:]
     return digits
