@@ -111,6 +111,19 @@ class Session(models.Model):
     def end(self):
         return self.start + timezone.timedelta(minutes=self.duration_min)
 
+    @property
+    def seats_left(self) -> int:
+        """Free seats; uses the `registered_count` annotation of the selectors when present."""
+        taken = getattr(self, "registered_count", None)
+        if taken is None:
+            taken = self.registrations.filter(status=RegistrationStatus.INSCRIT).count()
+        return max(self.capacity - taken, 0)
+
+    @property
+    def is_past(self) -> bool:
+        """Before today: the day's sessions stay "current" (seats, check-in) until midnight."""
+        return timezone.localtime(self.start).date() < timezone.localdate()
+
 
 class Registration(models.Model):
     """A person on a session: registered, waiting or cancelled; then present or absent."""
@@ -156,6 +169,26 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.person} · {self.session}"
+
+    @property
+    def is_registered(self) -> bool:
+        return self.status == RegistrationStatus.INSCRIT
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == RegistrationStatus.LISTE_ATTENTE
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == RegistrationStatus.ANNULE
+
+    @property
+    def is_present(self) -> bool:
+        return self.attendance == Attendance.PRESENT
+
+    @property
+    def is_absent(self) -> bool:
+        return self.attendance == Attendance.ABSENT
 
 
 class IndividualHelp(models.Model):

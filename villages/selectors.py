@@ -25,7 +25,7 @@ def _get(qs, public_id, message):
 
 def workshop_list() -> QuerySet[Workshop]:
     """The catalogue is shared by every site."""
-    return Workshop.objects.annotate(session_count=Count("sessions"))
+    return Workshop.objects.annotate(session_count=Count("sessions")).order_by("title")
 
 
 def workshop_get(*, public_id) -> Workshop:

@@ -1,0 +1,119 @@
+"""List filters (django-filter); they stay in the URL so a filtered list can be bookmarked."""
+
+import django_filters
+from django import forms
+
+from ceis.choices import Role
+from ceis.models import Site, User
+from ceis.selectors import person_search
+
+from .choices import DigitalTheme, Procedure, WorkshopFormat, WorkshopLevel
+from .models import IndividualHelp, Session, Workshop
+
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _search_widget(placeholder):
+    return forms.TextInput(attrs={"placeholder": placeholder, "type": "search"})
+
+
+class WorkshopFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Rechercher",
+        field_name="title",
+        lookup_expr="icontains",
+        widget=_search_widget("Titre de l'atelier"),
+    )
+    theme = django_filters.ChoiceFilter(
+        label="Thème", choices=DigitalTheme.choices, empty_label="Tous"
+    )
+    format = django_filters.ChoiceFilter(
+        label="Format", choices=WorkshopFormat.choices, empty_label="Tous"
+    )
+    level = django_filters.ChoiceFilter(
+        label="Niveau", choices=WorkshopLevel.choices, empty_label="Tous"
+    )
+
+    class Meta:
+        model = Workshop
+        fields = []
+
+
+class _SiteScopedFilter(django_filters.FilterSet):
+    site = django_filters.ModelChoiceFilter(
+        label="Site", queryset=Site.objects.none(), empty_label="Tous les sites"
+    )
+    date_from = django_filters.DateFilter(
+        label="Du", field_name="date", lookup_expr="gte", widget=_DATE
+    )
+    date_to = django_filters.DateFilter(
+        label="Au", field_name="date", lookup_expr="lte", widget=_DATE
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["site"].queryset = Site.objects.filter(
+            pk__in=[site.pk for site in user.site_list]
+        )
+
+
+class PastSessionFilter(_SiteScopedFilter):
+    q = django_filters.CharFilter(
+        label="Atelier",
+        field_name="workshop__title",
+        lookup_expr="icontains",
+        widget=_search_widget("Titre de l'atelier"),
+    )
+    date_from = django_filters.DateFilter(
+        label="Du", field_name="start__date", lookup_expr="gte", widget=_DATE
+    )
+    date_to = django_filters.DateFilter(
+        label="Au", field_name="start__date", lookup_expr="lte", widget=_DATE
+    )
+
+    class Meta:
+        model = Session
+        fields = []
+
+
+class HelpFilter(_SiteScopedFilter):
+    q = django_filters.CharFilter(
+        label="Personne",
+        method="filter_q",
+        widget=_search_widget("Nom, date de naissance, téléphone"),
+    )
+    mediator = django_filters.ModelChoiceFilter(
+        label="Médiateur", queryset=User.objects.none(), empty_label="Tous"
+    )
+    theme = django_filters.ChoiceFilter(
+        label="Thème", choices=DigitalTheme.choices, empty_label="Tous", method="filter_code"
+    )
+    procedure = django_filters.ChoiceFilter(
+        label="Démarche", choices=Procedure.choices, empty_label="Toutes", method="filter_code"
+    )
+    urgent = django_filters.BooleanFilter(
+        label="Urgence",
+        widget=forms.Select(choices=[("", "Toutes"), ("true", "Urgentes"), ("false", "Autres")]),
+    )
+
+    class Meta:
+        model = IndividualHelp
+        fields = []
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.filters["mediator"].queryset = User.objects.filter(
+            groups__name=Role.MEDIATEUR_NUMERIQUE,
+            sites__in=[site.pk for site in user.site_list],
+        ).distinct()
+
+    def filter_q(self, queryset, name, value):
+        person_ids = person_search(
+            queryset.model.person.field.related_model.objects.all(), value
+        ).values("pk")
+        return queryset.filter(person__in=person_ids)
+
+    def filter_code(self, queryset, name, value):
+        # Codes are stored as a JSON list; matching the quoted code works on SQLite and PostgreSQL.
+        field = "themes" if name == "theme" else "procedures"
+        return queryset.filter(**{f"{field}__icontains": f'"{value}"'})

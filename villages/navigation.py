@@ -1,0 +1,92 @@
+"""Vill@ges entries in the header, the home page and the person file (ceis.navigation hooks).
+
+Need-to-know is decided here through perms.py: the volunteer gets the counter and today's
+check-ins, the manager the calendar's figures, nobody without the permission sees a person's
+Vill@ges history.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from ceis.navigation import HomePanel, NavItem
+
+from . import perms, selectors
+
+
+def nav_items(user) -> list[NavItem]:
+    items = []
+    if perms.can_view_sessions(user):
+        items.append(NavItem("Séances", "villages:session_week", order=40))
+    if perms.can_view_helps(user):
+        items.append(NavItem("Accompagnements", "villages:help_list", order=41))
+    if perms.can_log_visit(user):
+        items.append(NavItem("Accueil libre", "villages:visit_counter", order=42))
+    if perms.can_view_workshops(user):
+        items.append(NavItem("Ateliers", "villages:workshop_list", order=43))
+    return items
+
+
+def home_panels(user) -> list[HomePanel]:
+    panels = []
+    if perms.can_log_visit(user) and not perms.can_log_help(user):
+        panels.append(
+            HomePanel(
+                "villages/panels/counter.html",
+                {"counts": selectors.visit_counts_today(user=user)},
+                order=10,
+            )
+        )
+    if perms.can_view_sessions(user):
+        today = timezone.localdate()
+        monday = today - datetime.timedelta(days=today.weekday())
+        week = list(
+            selectors.sessions_between(
+                user=user, start=monday, end=monday + datetime.timedelta(days=7)
+            )
+        )
+        panels.append(
+            HomePanel(
+                "villages/panels/sessions.html",
+                {
+                    "today_sessions": [
+                        s for s in week if timezone.localtime(s.start).date() == today
+                    ],
+                    "week_sessions": [
+                        s for s in week if timezone.localtime(s.start).date() > today
+                    ],
+                    "can_view_registrations": perms.can_view_registrations(user),
+                    "can_checkin": perms.can_checkin(user),
+                    "can_manage": perms.can_manage_sessions(user),
+                },
+                order=20,
+            )
+        )
+    if perms.can_log_help(user):
+        panels.append(HomePanel("villages/panels/quick_help.html", {}, order=15))
+    return panels
+
+
+def person_panels(user, person) -> list[HomePanel]:
+    if not perms.can_view_person_history(user):
+        return []
+    history = selectors.person_history(person=person, user=user)
+    assessments = history["assessments"]
+    return [
+        HomePanel(
+            "villages/panels/person.html",
+            {
+                "person": person,
+                "registrations": history["registrations"][:5],
+                "registration_count": len(history["registrations"]),
+                "helps": history["helps"][:5],
+                "help_count": len(history["helps"]),
+                "visit_count": len(history["visits"]),
+                "latest_assessment": assessments[-1] if assessments else None,
+                "assessment_count": len(assessments),
+                "can_log_help": perms.can_log_help(user),
+                "can_assess": perms.can_assess(user),
+            },
+            order=40,
+        )
+    ]
