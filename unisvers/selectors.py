@@ -62,6 +62,7 @@ def cohort_list(user) -> QuerySet[Cohort]:
             ),
         )
         .prefetch_related("referents")
+        .order_by("-start_date", "name")
     )
 
 
@@ -269,7 +270,11 @@ def events_visible_to(user) -> QuerySet[Event]:
 
 
 def event_list(user) -> QuerySet[Event]:
-    return events_visible_to(user).annotate(attendee_count=Count("attendees"))
+    return (
+        events_visible_to(user)
+        .annotate(attendee_count=Count("attendees"))
+        .order_by("-date", "title")
+    )
 
 
 def event_get(*, public_id, user) -> Event:

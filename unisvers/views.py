@@ -36,7 +36,7 @@ from .forms import (
     TargetForm,
     TestimonialForm,
 )
-from .models import Attendance, Cohort, Enrollment
+from .models import Attendance, Cohort, CollectiveActivity, Enrollment
 
 PAGE_SIZE = 25
 
@@ -431,7 +431,12 @@ def enrollment_followup_3m(request, public_id):
 @permission_required("unisvers.add_collectiveactivity", raise_exception=True)
 def activity_create(request, public_id):
     cohort = selectors.cohort_get(public_id=public_id, user=request.user)
-    form = ActivityForm(request.POST or None, cohort=cohort, initial={"date": timezone.localdate()})
+    form = ActivityForm(
+        request.POST or None,
+        instance=CollectiveActivity(cohort=cohort),
+        cohort=cohort,
+        initial={"date": timezone.localdate()},
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         participants = data.pop("participants")

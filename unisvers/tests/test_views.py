@@ -1,0 +1,348 @@
+"""A social worker runs a cohort in the browser: create it, enroll, log follow-ups, exits,
+3-month situations, activities, events, testimonials; lists keep a constant query count."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from ceis.choices import JournalAction, Role
+from ceis.models import JournalEntry, Person
+from ceis.tests.factories import PersonFactory
+from unisvers import models
+from unisvers.models import Cohort, Enrollment, FollowUp, Target
+
+from . import factories
+from .conftest import SECRET_NOTE
+
+D = datetime.date
+
+
+def test_creating_a_cohort_generates_its_calendar_and_is_journalled(client, referent, site):
+    client.force_login(referent)
+    response = client.post(
+        reverse("unisvers:cohort_create"),
+        {
+            "site": site.pk,
+            "name": "Promotion Pâques",
+            "start_date": "2026-03-30",
+            "end_date": "2026-04-10",
+            "weekdays": ["mon", "tue", "thu"],
+            "capacity": 18,
+            "referents": [referent.pk],
+        },
+        follow=True,
+    )
+    cohort = Cohort.objects.get()
+    assert "créée avec 5 jours de rencontre" in response.content.decode()
+    assert D(2026, 4, 6) not in set(cohort.meeting_days.values_list("date", flat=True))
+    entry = JournalEntry.objects.get(action=JournalAction.CREATE, object_type="unisvers.cohort")
+    assert "name" in entry.payload["fields"] and "Promotion Pâques" not in str(entry.payload)
+
+
+def test_a_refused_cohort_keeps_what_was_typed(client, referent, site):
+    client.force_login(referent)
+    response = client.post(
+        reverse("unisvers:cohort_create"),
+        {
+            "site": site.pk,
+            "name": "Ma promo",
+            "start_date": "2026-04-10",
+            "end_date": "2026-03-01",
+            "weekdays": ["mon"],
+            "capacity": 20,
+        },
+    )
+    html = response.content.decode()
+    assert "La fin de la promotion précède son début." in html
+    assert 'value="Ma promo"' in html
+    assert not Cohort.objects.exists()
+
+
+def test_enrollment_flow_search_then_intake_with_capacity_warning(client, referent, cohort, site):
+    cohort.capacity = 1
+    cohort.save()
+    factories.EnrollmentFactory(cohort=cohort)
+    person = PersonFactory(site=site, last_name="Zerbib", first_name="Amina")
+    client.force_login(referent)
+    search = client.get(reverse("unisvers:enroll_search", args=[cohort.public_id]), {"q": "zerb"})
+    assert "ZERBIB Amina" in search.content.decode()
+    intake_url = reverse("unisvers:enroll_intake", args=[cohort.public_id, person.public_id])
+    page = client.get(intake_url).content.decode()
+    assert "capacité de 1" in page and "Vous pouvez tout de même" in page
+    response = client.post(
+        intake_url,
+        {
+            "entry_date": "2026-03-02",
+            "referral_source": "france_travail",
+            "referral_date": "2026-02-15",
+            "referral_adviser": "M. Durand",
+            "minimum_income": "rsa",
+            "monthly_income_eur": "520",
+            "household": "monoparental",
+            "barriers": ["logement", "mobilite"],
+            "domestic_violence": "True",
+            "health_problem": "",
+            "confidence_entry": "3",
+        },
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "est inscrit·e" in html and "2 participants pour une capacité de 1" in html
+    enrollment = Enrollment.objects.get(person=person)
+    assert enrollment.barriers == ["logement", "mobilite"]
+    assert enrollment.domestic_violence is True and enrollment.health_problem is None
+    assert enrollment.monthly_income_eur == 520
+
+
+def test_enrolling_a_new_person_warns_about_a_duplicate(client, referent, cohort, site):
+    PersonFactory(site=site, last_name="Martin", first_name="Lucie", birth_date=D(1985, 5, 4))
+    client.force_login(referent)
+    url = reverse("unisvers:enroll_new_person", args=[cohort.public_id])
+    data = {
+        "site": site.pk,
+        "last_name": "MARTIN",
+        "first_name": "lucie",
+        "birth_date": "1985-05-04",
+    }
+    html = client.post(url, data).content.decode()
+    assert "Cette personne existe peut-être déjà" in html
+    assert Person.objects.count() == 1
+    response = client.post(url, {**data, "confirm_not_duplicate": "on"})
+    created = Person.objects.exclude(first_name="Lucie").get()
+    assert response["Location"] == reverse(
+        "unisvers:enroll_intake", args=[cohort.public_id, created.public_id]
+    )
+
+
+def test_overlapping_enrollment_is_refused_on_the_intake_form(client, referent, cohort, site):
+    enrollment = factories.EnrollmentFactory(cohort=cohort)
+    other = factories.CohortFactory(site=site, start_date=D(2026, 4, 1), end_date=D(2026, 5, 1))
+    client.force_login(referent)
+    response = client.post(
+        reverse("unisvers:enroll_intake", args=[other.public_id, enrollment.person.public_id]),
+        {"entry_date": "2026-04-01"},
+    )
+    assert "déjà inscrite sur la même période" in response.content.decode()
+    assert Enrollment.objects.count() == 1
+
+
+def test_exit_form_refuses_abandon_without_reason_and_keeps_entries(client, referent, cohort):
+    enrollment = factories.EnrollmentFactory(cohort=cohort)
+    client.force_login(referent)
+    url = reverse("unisvers:enrollment_exit", args=[enrollment.public_id])
+    html = client.post(
+        url, {"exit_date": "2026-03-20", "exit_outcome": "abandon", "confidence_exit": "5"}
+    ).content.decode()
+    assert "Un abandon demande sa raison." in html
+    assert 'value="2026-03-20"' in html
+    html = client.post(
+        url, {"exit_date": "2026-02-01", "exit_outcome": "formation"}
+    ).content.decode()
+    assert "La date de sortie ne peut pas précéder la date d&#x27;entrée." in html
+    client.post(
+        url,
+        {"exit_date": "2026-03-20", "exit_outcome": "abandon", "dropout_reason": "mobilite"},
+    )
+    enrollment.refresh_from_db()
+    assert (enrollment.exit_outcome, enrollment.dropout_reason) == ("abandon", "mobilite")
+    response = client.post(
+        reverse("unisvers:enrollment_followup_3m", args=[enrollment.public_id]),
+        {"followup_3m_date": "2026-06-22", "followup_3m_situation": "iae"},
+        follow=True,
+    )
+    assert "La situation à 3 mois est enregistrée." in response.content.decode()
+    enrollment.refresh_from_db()
+    assert enrollment.followup_3m_situation == "iae"
+
+
+def test_referent_adds_a_followup_and_the_journal_holds_no_note(client, referent, cohort):
+    enrollment = factories.EnrollmentFactory(cohort=cohort)
+    client.force_login(referent)
+    response = client.post(
+        reverse("unisvers:followup_create", args=[enrollment.person.public_id]),
+        {
+            "date": "2026-03-12",
+            "kind": "logement",
+            "cohort": cohort.pk,
+            "orientation": "ADIL 34",
+            "note": SECRET_NOTE,
+        },
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "Le suivi est ajouté." in html and SECRET_NOTE in html and "ADIL 34" in html
+    followup = FollowUp.objects.get()
+    assert followup.author == referent
+    entry = JournalEntry.objects.get(object_type="unisvers.followup")
+    assert "note" in entry.payload["fields"] and SECRET_NOTE not in str(entry.payload)
+
+
+def test_non_referent_cannot_post_a_followup(client_for, cohort):
+    enrollment = factories.EnrollmentFactory(cohort=cohort)
+    client = client_for(Role.TRAVAILLEUR_SOCIAL)
+    response = client.post(
+        reverse("unisvers:followup_create", args=[enrollment.person.public_id]),
+        {"date": "2026-03-12", "kind": "logement", "note": "x"},
+    )
+    assert response.status_code == 403 and not FollowUp.objects.exists()
+
+
+def test_activity_with_participants_shows_time_per_space(client, referent, cohort):
+    enrollments = [factories.EnrollmentFactory(cohort=cohort) for _ in range(3)]
+    client.force_login(referent)
+    client.post(
+        reverse("unisvers:activity_create", args=[cohort.public_id]),
+        {
+            "date": "2026-03-03",
+            "space": "culture_sport_sante",
+            "title": "Visite du centre-ville – Architectures Vives",
+            "duration_min": "150",
+            "participants": [e.person.pk for e in enrollments[:2]],
+        },
+    )
+    html = client.get(cohort.get_absolute_url()).content.decode()
+    assert "Architectures Vives" in html and "2 participants" in html
+    assert "<td>Culture / sport / santé</td><td>1</td><td>2,5 h</td>" in html
+
+
+def test_participant_file_gathers_enrollments_events_and_testimonials(client, referent, cohort):
+    enrollment = factories.EnrollmentFactory(cohort=cohort, exited=True)
+    event = factories.EventFactory(site=cohort.site, title="Les anciens se retrouvent")
+    event.attendees.add(enrollment.person)
+    client.force_login(referent)
+    url = reverse("unisvers:participant", args=[enrollment.person.public_id])
+    client.post(
+        reverse("unisvers:testimonial_create", args=[enrollment.person.public_id]),
+        {
+            "date": "2026-04-20",
+            "display_name": "Sam",
+            "quote": "Un vrai déclic.",
+            "publication_consent": "on",
+        },
+    )
+    html = client.get(url).content.decode()
+    assert "Promotion printemps" in html and "Emploi durable" in html
+    assert "Les anciens se retrouvent" in html
+    assert "Un vrai déclic." in html and "publication autorisée" in html
+    assert models.Testimonial.objects.get().publication_consent is True
+
+
+def test_event_attendance_is_recorded_from_the_event_page(client, referent, cohort):
+    enrollments = [factories.EnrollmentFactory(cohort=cohort) for _ in range(3)]
+    client.force_login(referent)
+    response = client.post(
+        reverse("unisvers:event_create"),
+        {"site": cohort.site.pk, "date": "2026-06-20", "kind": "alumni", "title": "Anciens"},
+    )
+    event_url = response["Location"]
+    client.post(event_url, {"attendees": [str(e.person.public_id) for e in enrollments[:2]]})
+    html = client.get(reverse("unisvers:event_list")).content.decode()
+    assert "Anciens" in html and "<td>2</td>" in html
+
+
+def test_manager_sets_a_target_and_a_social_worker_cannot(client_for, site):
+    manager_client = client_for(Role.MANAGER)
+    response = manager_client.post(
+        reverse("unisvers:target_list"),
+        {"site": site.pk, "year": 2026, "persons": 200},
+        follow=True,
+    )
+    assert "Objectif 2026 de CEIS des Arceaux : 200 personnes." in response.content.decode()
+    manager_client.post(
+        reverse("unisvers:target_list"), {"site": site.pk, "year": 2026, "persons": 180}
+    )
+    assert list(Target.objects.values_list("persons", flat=True)) == [180]
+
+
+def test_a_social_worker_cannot_set_a_target(client_for, site):
+    client = client_for(Role.TRAVAILLEUR_SOCIAL)
+    response = client.post(
+        reverse("unisvers:target_list"), {"site": site.pk, "year": 2026, "persons": 1}
+    )
+    assert response.status_code == 403 and not Target.objects.exists()
+
+
+@pytest.mark.parametrize("rows", [2, 12])
+def test_cohort_list_query_count_is_constant(
+    client, referent, site, rows, django_assert_max_num_queries
+):
+    for _ in range(rows):
+        cohort = factories.CohortFactory(site=site, referents=[referent], calendar=False)
+        factories.EnrollmentFactory(cohort=cohort)
+    client.force_login(referent)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("unisvers:cohort_list"))
+    assert f"{rows} promotions" in response.content.decode()
+
+
+def test_cohort_list_filters_by_status_and_year(client, referent, site, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 3, 20, 12, 0))
+    factories.CohortFactory(
+        site=site, name="Passee", start_date=D(2025, 9, 1), end_date=D(2025, 10, 10), calendar=False
+    )
+    factories.CohortFactory(
+        site=site,
+        name="Courante",
+        start_date=D(2026, 3, 2),
+        end_date=D(2026, 4, 10),
+        calendar=False,
+    )
+    client.force_login(referent)
+    url = reverse("unisvers:cohort_list")
+    html = client.get(url, {"status": "en_cours"}).content.decode()
+    assert "Courante" in html and "Passee" not in html
+    html = client.get(url, {"year": "2025"}).content.decode()
+    assert "Passee" in html and "Courante" not in html
+    html = client.get(url, {"q": "cour"}, headers={"HX-Request": "true"}).content.decode()
+    assert "1 promotion" in html and "<html" not in html
+
+
+@pytest.mark.parametrize("rows", [2, 15])
+def test_cohort_page_query_count_is_constant(
+    client, referent, cohort, rows, django_assert_max_num_queries
+):
+    for _ in range(rows):
+        enrollment = factories.EnrollmentFactory(cohort=cohort)
+        factories.ActivityFactory(cohort=cohort).participants.add(enrollment.person)
+    client.force_login(referent)
+    with django_assert_max_num_queries(16):
+        response = client.get(cohort.get_absolute_url())
+    assert f"{rows} participants en cours" in response.content.decode()
+
+
+@pytest.mark.parametrize("rows", [2, 15])
+def test_participant_file_query_count_is_constant(
+    client, referent, site, rows, django_assert_max_num_queries
+):
+    person = PersonFactory(site=site)
+    for index in range(rows):
+        cohort = factories.CohortFactory(
+            site=site,
+            referents=[referent],
+            calendar=False,
+            start_date=D(2020, 1, 6) + datetime.timedelta(days=70 * index),
+            end_date=D(2020, 2, 14) + datetime.timedelta(days=70 * index),
+        )
+        factories.EnrollmentFactory(cohort=cohort, person=person, exited=True)
+        factories.FollowUpFactory(person=person, cohort=cohort)
+    client.force_login(referent)
+    with django_assert_max_num_queries(22):
+        response = client.get(reverse("unisvers:participant", args=[person.public_id]))
+    assert f"{rows} inscriptions" in response.content.decode()
+
+
+@pytest.mark.parametrize("rows", [2, 12])
+def test_event_and_testimonial_lists_query_counts_are_constant(
+    client, referent, cohort, rows, django_assert_max_num_queries
+):
+    for _ in range(rows):
+        enrollment = factories.EnrollmentFactory(cohort=cohort)
+        factories.EventFactory(site=cohort.site).attendees.add(enrollment.person)
+        factories.TestimonialFactory(person=enrollment.person)
+    client.force_login(referent)
+    with django_assert_max_num_queries(11):
+        events = client.get(reverse("unisvers:event_list")).content.decode()
+    with django_assert_max_num_queries(11):
+        testimonials = client.get(reverse("unisvers:testimonial_list")).content.decode()
+    assert f"{rows} événements" in events and f"{rows} témoignages" in testimonials
