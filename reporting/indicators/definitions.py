@@ -1,0 +1,425 @@
+"""The catalogue of indicators: key → French label, definition and denominator.
+
+The PDF annex, the XLSX and the dashboard print these texts, so that every published percentage
+states what it counts. The keys and their order are those of the JSON (`ceis.bilan/1`); a test
+checks that both stay in step.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+
+from unisvers.choices import (
+    AttendanceStatus,
+    DropoutReason,
+    ExitOutcome,
+    FollowupSituation,
+)
+from villages.choices import Autonomy, DigitalTheme, Procedure, SkillLevel
+
+COUNT = "count"  # an integer
+RATE = "rate"  # {"n", "of", "rate"}
+BREAKDOWN = "breakdown"  # {code: count}, every code of `codes`
+CONFIDENCE = "confidence"  # the self-rating object of Unis'Vers
+MONTHLY = "monthly"  # the list of months of Vill@ges
+NULLABLE_COUNT = "nullable_count"  # an integer or null (the target)
+
+PROGRAMMES = {"unisvers": "Unis'Vers", "villages": "Vill@ges connectés"}
+
+
+@dataclass(frozen=True)
+class Definition:
+    key: str
+    label: str
+    definition: str
+    denominator: str = ""
+    kind: str = COUNT
+    codes: type[models.TextChoices] | None = None
+
+    def code_labels(self) -> dict[str, str]:
+        """Code → French label of a breakdown, in the JSON's order."""
+        return dict(self.codes.choices) if self.codes else {}
+
+
+ACTIVE = (
+    "Une inscription est active sur la période si la date d'entrée est au plus tard le dernier "
+    "jour de la période et si la personne n'est pas sortie avant son premier jour."
+)
+PARTICIPANTS = "participants (personnes ayant au moins une inscription active sur la période)"
+LATEST = "valeur lue dans la dernière inscription active (date d'entrée la plus récente)"
+REACHED = (
+    "personnes touchées (inscription non annulée à une séance, accompagnement individuel ou "
+    "visite en accès libre datés de la période)"
+)
+LATEST_ASSESSMENT = (
+    "dernier diagnostic de chaque personne touchée daté au plus tard du dernier jour de la "
+    "période (à date égale, le dernier enregistré)"
+)
+
+UNISVERS = [
+    Definition(
+        "participants",
+        "Personnes accompagnées",
+        "Personnes distinctes ayant au moins une inscription active sur la période. " + ACTIVE,
+    ),
+    Definition(
+        "target",
+        "Objectif",
+        "Objectif de personnes à accompagner de l'année (somme des sites sans choix de site) ; "
+        "vide si la période n'est pas exactement une année civile.",
+        kind=NULLABLE_COUNT,
+    ),
+    Definition(
+        "target_rate",
+        "Taux d'atteinte de l'objectif",
+        "Personnes accompagnées rapportées à l'objectif de l'année.",
+        "objectif de l'année (0 s'il n'y en a pas)",
+        RATE,
+    ),
+    Definition(
+        "cohorts",
+        "Promotions",
+        "Promotions dont les dates de début et de fin recoupent la période.",
+    ),
+    Definition("exits", "Sorties", "Inscriptions dont la date de sortie est dans la période."),
+    Definition("dropouts", "Abandons", "Sorties avec le motif « abandon en cours d'action »."),
+    Definition("completions", "Parcours menés à terme", "Sorties moins abandons."),
+    Definition(
+        "positive_exits",
+        "Sorties positives",
+        "Sorties vers l'emploi durable, l'emploi de transition, une SIAE, une formation ou un "
+        "projet professionnel validé.",
+    ),
+    Definition(
+        "positive_exit_rate",
+        "Taux de sorties positives",
+        "Sorties positives rapportées à toutes les sorties de la période.",
+        "sorties de la période (abandons compris)",
+        RATE,
+    ),
+    Definition(
+        "positive_exit_rate_completers",
+        "Taux de sorties positives des parcours menés à terme",
+        "Sorties positives rapportées aux sorties hors abandons.",
+        "sorties de la période hors abandons",
+        RATE,
+    ),
+    Definition(
+        "dropout_rate",
+        "Taux d'abandon",
+        "Abandons rapportés à toutes les sorties de la période.",
+        "sorties de la période",
+        RATE,
+    ),
+    Definition(
+        "outcomes",
+        "Motifs de sortie",
+        "Sorties de la période par motif.",
+        kind=BREAKDOWN,
+        codes=ExitOutcome,
+    ),
+    Definition(
+        "dropout_reasons",
+        "Raisons des abandons",
+        "Abandons de la période par raison. Un effectif de 1 à 4 est publié « moins de 5 ».",
+        kind=BREAKDOWN,
+        codes=DropoutReason,
+    ),
+    Definition(
+        "individual_followup_rate",
+        "Part des participants suivis individuellement",
+        "Participants ayant au moins un entretien de suivi individuel daté de la période, "
+        "quel que soit le site.",
+        PARTICIPANTS,
+        RATE,
+    ),
+    Definition(
+        "age_35_50_rate",
+        "Part des 35-50 ans",
+        "Participants âgés de 35 à 50 ans inclus à leur date d'entrée (" + LATEST + ") ; "
+        "avec la seule année de naissance, âge = année d'entrée − année de naissance.",
+        "participants dont la date ou l'année de naissance est connue",
+        RATE,
+    ),
+    Definition(
+        "income_below_550_rate",
+        "Part des participants aux ressources inférieures à 550 €",
+        "Participants dont les ressources mensuelles sont inférieures à 550 € (" + LATEST + ").",
+        "participants dont les ressources sont renseignées",
+        RATE,
+    ),
+    Definition(
+        "living_alone_rate",
+        "Part des personnes vivant seules",
+        "Participants dont le foyer est « vit seul·e » (" + LATEST + ").",
+        "participants dont la composition du foyer est renseignée",
+        RATE,
+    ),
+    Definition(
+        "single_parent_rate",
+        "Part des familles monoparentales",
+        "Participants dont le foyer est « famille monoparentale » (" + LATEST + ").",
+        "participants dont la composition du foyer est renseignée",
+        RATE,
+    ),
+    Definition(
+        "domestic_violence_rate",
+        "Part des victimes de violences conjugales",
+        "Participants déclarés victimes de violences conjugales (" + LATEST + "). Un effectif "
+        "de 1 à 4 est publié « moins de 5 ».",
+        "participants pour qui la réponse est connue",
+        RATE,
+    ),
+    Definition(
+        "attendance",
+        "Présences",
+        "Émargements datés de la période, par statut.",
+        kind=BREAKDOWN,
+        codes=AttendanceStatus,
+    ),
+    Definition(
+        "attendance_rate",
+        "Taux de présence",
+        "Présences rapportées à tous les émargements datés de la période.",
+        "émargements de la période",
+        RATE,
+    ),
+    Definition(
+        "unexcused_absence_rate",
+        "Part des absences non excusées",
+        "Absences non excusées rapportées à toutes les absences datées de la période.",
+        "absences de la période (excusées ou non)",
+        RATE,
+    ),
+    Definition(
+        "followup_3m",
+        "Situation à 3 mois",
+        "Situations à 3 mois enregistrées pour les sorties de la période.",
+        kind=BREAKDOWN,
+        codes=FollowupSituation,
+    ),
+    Definition(
+        "followup_3m_recorded",
+        "Sorties avec un suivi à 3 mois",
+        "Sorties de la période dont la situation à 3 mois est enregistrée.",
+    ),
+    Definition(
+        "confidence",
+        "Confiance en soi",
+        "Sorties de la période dont l'auto-évaluation (1 à 10) est connue à l'entrée et à la "
+        "sortie : moyennes à l'entrée et à la sortie, part des personnes dont la note a "
+        "augmenté.",
+        "sorties de la période avec les deux auto-évaluations",
+        CONFIDENCE,
+    ),
+    Definition(
+        "event_attendees",
+        "Participants aux événements",
+        "Personnes distinctes venues à une rencontre des anciens, un comité d'usagers ou une "
+        "co-évaluation datés de la période.",
+    ),
+]
+
+VILLAGES = [
+    Definition(
+        "people",
+        "Personnes touchées",
+        "Personnes distinctes ayant, dans la période, une inscription non annulée à une séance, "
+        "un accompagnement individuel ou une visite en accès libre.",
+    ),
+    Definition("sessions", "Séances d'atelier", "Séances d'atelier datées de la période."),
+    Definition(
+        "registrations",
+        "Inscriptions aux ateliers",
+        "Inscriptions non annulées aux séances datées de la période.",
+    ),
+    Definition(
+        "waitlisted",
+        "Inscriptions en liste d'attente",
+        "Parmi ces inscriptions, celles encore en liste d'attente.",
+    ),
+    Definition(
+        "attended", "Présences aux ateliers", "Parmi ces inscriptions, celles pointées présentes."
+    ),
+    Definition(
+        "session_attendance_rate",
+        "Taux de présence aux ateliers",
+        "Présences rapportées aux inscriptions dont la présence a été pointée.",
+        "inscriptions pointées présentes ou absentes",
+        RATE,
+    ),
+    Definition(
+        "individual_helps",
+        "Accompagnements individuels",
+        "Accompagnements individuels datés de la période.",
+    ),
+    Definition(
+        "urgent_helps",
+        "Urgences numériques",
+        "Parmi ces accompagnements, ceux marqués urgents.",
+    ),
+    Definition(
+        "procedures",
+        "Démarches administratives",
+        "Accompagnements individuels par démarche (un accompagnement à deux démarches compte "
+        "dans les deux).",
+        kind=BREAKDOWN,
+        codes=Procedure,
+    ),
+    Definition(
+        "themes",
+        "Thèmes numériques",
+        "Accompagnements individuels (un par thème abordé) et séances d'atelier (thème de "
+        "l'atelier) datés de la période.",
+        kind=BREAKDOWN,
+        codes=DigitalTheme,
+    ),
+    Definition(
+        "autonomy",
+        "Autonomie atteinte",
+        "Accompagnements individuels par degré d'autonomie atteint.",
+        kind=BREAKDOWN,
+        codes=Autonomy,
+    ),
+    Definition(
+        "free_access_visits",
+        "Visites en accès libre",
+        "Visites de l'espace en accès libre datées de la période.",
+    ),
+    Definition(
+        "monthly",
+        "Activité mensuelle",
+        "Pour chaque mois touché par la période (dates dans la période seulement) : personnes "
+        "touchées dans le mois, présences aux ateliers, accompagnements individuels.",
+        kind=MONTHLY,
+    ),
+    Definition(
+        "centre_ville_rate",
+        "Part des habitants du centre-ville",
+        "Personnes touchées dont le quartier est en centre-ville.",
+        "personnes touchées dont le quartier est connu",
+        RATE,
+    ),
+    Definition(
+        "qpv_rate",
+        "Part des habitants des quartiers prioritaires",
+        "Personnes touchées dont le quartier est un quartier prioritaire de la ville (QPV).",
+        "personnes touchées dont le quartier est connu",
+        RATE,
+    ),
+    Definition(
+        "age_under_26_rate",
+        "Part des moins de 26 ans",
+        "Personnes touchées âgées de moins de 26 ans à leur premier contact de la période.",
+        "personnes touchées dont la date ou l'année de naissance est connue",
+        RATE,
+    ),
+    Definition(
+        "age_26_59_rate",
+        "Part des 26-59 ans",
+        "Personnes touchées âgées de 26 à 59 ans inclus à leur premier contact de la période.",
+        "personnes touchées dont la date ou l'année de naissance est connue",
+        RATE,
+    ),
+    Definition(
+        "age_60_plus_rate",
+        "Part des 60 ans et plus",
+        "Personnes touchées âgées de 60 ans ou plus à leur premier contact de la période.",
+        "personnes touchées dont la date ou l'année de naissance est connue",
+        RATE,
+    ),
+    Definition(
+        "bac_or_higher_rate",
+        "Part des bacheliers",
+        "Personnes touchées ayant au moins le baccalauréat (professionnel, technologique ou "
+        "général, ou plus).",
+        "personnes touchées dont le niveau d'études est connu",
+        RATE,
+    ),
+    Definition(
+        "illectronisme_rate",
+        "Part des personnes en situation d'illectronisme",
+        "Personnes diagnostiquées dont le " + LATEST_ASSESSMENT + " les classe en illectronisme.",
+        "personnes touchées ayant un diagnostic",
+        RATE,
+    ),
+    Definition(
+        "skills",
+        "Niveau de compétences numériques",
+        "Personnes diagnostiquées par classement de leur " + LATEST_ASSESSMENT + ".",
+        kind=BREAKDOWN,
+        codes=SkillLevel,
+    ),
+    Definition(
+        "equipped_rate",
+        "Part des personnes équipées",
+        "Personnes diagnostiquées possédant un smartphone, une tablette ou un ordinateur ("
+        + LATEST_ASSESSMENT
+        + ").",
+        "personnes diagnostiquées ayant répondu sur au moins un des trois équipements",
+        RATE,
+    ),
+    Definition(
+        "tiers_aidant_rate",
+        "Part des personnes s'appuyant sur un tiers aidant",
+        "Personnes diagnostiquées s'appuyant sur un tiers aidant numérique ("
+        + LATEST_ASSESSMENT
+        + ").",
+        "personnes diagnostiquées ayant répondu à la question",
+        RATE,
+    ),
+    Definition(
+        "skills_progress_rate",
+        "Part des personnes ayant progressé",
+        "Personnes touchées ayant au moins deux diagnostics datés au plus tard du dernier jour "
+        "de la période, dont le dernier classement est meilleur que le premier (illectronisme "
+        "< capacités faibles < compétences de base < au-delà de la base).",
+        "personnes touchées ayant au moins deux diagnostics",
+        RATE,
+    ),
+]
+
+DEFINITIONS: dict[str, dict[str, Definition]] = {
+    "unisvers": {definition.key: definition for definition in UNISVERS},
+    "villages": {definition.key: definition for definition in VILLAGES},
+}
+
+MONTHLY_COLUMNS = {
+    "month": "Mois",
+    "people": "Personnes touchées",
+    "attended": "Présences aux ateliers",
+    "individual_helps": "Accompagnements individuels",
+}
+
+CONFIDENCE_FIELDS = {
+    "assessed": "Sorties avec les deux auto-évaluations",
+    "mean_entry": "Note moyenne à l'entrée",
+    "mean_exit": "Note moyenne à la sortie",
+    "improved_rate": "Part des personnes dont la note a augmenté",
+}
+
+
+def definition(programme: str, key: str) -> Definition:
+    return DEFINITIONS[programme][key]
+
+
+def definitions_for_annex() -> list[dict]:
+    """The catalogue as plain data for templates (PDF annex, dashboard tooltips):
+    `[{"programme", "title", "indicators": [{"key", "label", "definition", "denominator"}]}]`,
+    in the JSON's order."""
+    return [
+        {
+            "programme": programme,
+            "title": title,
+            "indicators": [
+                {
+                    "key": item.key,
+                    "label": item.label,
+                    "definition": item.definition,
+                    "denominator": item.denominator,
+                }
+                for item in DEFINITIONS[programme].values()
+            ],
+        }
+        for programme, title in PROGRAMMES.items()
+    ]

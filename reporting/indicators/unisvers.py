@@ -1,0 +1,193 @@
+"""Unis'Vers indicators (indicators.md, section `unisvers`): six aggregate queries whatever
+the amount of data (seven for a calendar year, which also reads the targets).
+
+Readings of the spec where it leaves a choice (also in docs/indicators.md):
+- "latest active enrollment": latest `entry_date`, then the one recorded last (highest id) when
+  a person has two active enrollments starting the same day. With `--site`, only that site's
+  enrollments are candidates.
+- `age_35_50_rate`, `income_below_550_rate`, `living_alone_rate`, `single_parent_rate`,
+  `domestic_violence_rate`: `of` counts the participants whose value is known in that latest
+  enrollment (age: birth date or birth year; household: set; resources and violence: answered).
+- `individual_followup_rate`: `of` is every participant; follow-up entries count whatever their
+  site or cohort.
+- `target`: the sum of the existing `Target` rows of the year (of the site with `--site`);
+  `null` when the period is not exactly one calendar year or when no target row exists.
+- `followup_3m`: every 3-month situation recorded on an exit of the period, whatever the date
+  of the follow-up itself.
+- `confidence.improved_rate`: exit self-rating strictly higher than the entry one.
+- `event_attendees`: events of kind alumni, comité d'usagers or co-évaluation, as the spec lists
+  them; events of kind `autre` are not counted.
+"""
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+
+from unisvers.choices import (
+    AttendanceStatus,
+    DropoutReason,
+    EventKind,
+    ExitOutcome,
+    FollowupSituation,
+    Household,
+)
+from unisvers.models import Attendance, Cohort, Enrollment, Event, FollowUp, Target
+
+from .common import Period, age_at, breakdown, mean, rate
+
+INCOME_THRESHOLD_EUR = 550
+AGE_BAND = (35, 50)
+COUNTED_EVENT_KINDS = [EventKind.ALUMNI, EventKind.COMITE_USAGERS, EventKind.CO_EVALUATION]
+
+
+def _site_filter(queryset, site, path):
+    return queryset.filter(**{path: site}) if site is not None else queryset
+
+
+def active_enrollments(period: Period, site):
+    """Enrollments active in the period: entered by its end, not exited before its start."""
+    enrollments = _site_filter(Enrollment.objects.all(), site, "cohort__site")
+    return enrollments.filter(entry_date__lte=period.end).filter(
+        Q(exit_date__isnull=True) | Q(exit_date__gte=period.start)
+    )
+
+
+def participant_profiles(period: Period, site):
+    """One row per participant: their latest active enrollment."""
+    active = active_enrollments(period, site)
+    latest = (
+        active.filter(person_id=OuterRef("person_id")).order_by("-entry_date", "-id").values("id")
+    )
+    return active.filter(id=Subquery(latest[:1]))
+
+
+def _participants(period: Period, site) -> dict:
+    followed = FollowUp.objects.filter(person_id=OuterRef("person_id"), date__range=period.bounds)
+    profiles = participant_profiles(period, site).annotate(
+        age=age_at("entry_date", birth_date="person__birth_date", birth_year="person__birth_year"),
+    )
+    low, high = AGE_BAND
+    return profiles.aggregate(
+        participants=Count("id"),
+        # Exists inline, not as an annotation: Django drops a boolean annotation from the inner
+        # query of an aggregate over annotations, and SQLite then reads "followed" as a string.
+        followed=Count("id", filter=Q(Exists(followed))),
+        age_known=Count("id", filter=Q(age__isnull=False)),
+        age_in_band=Count("id", filter=Q(age__gte=low, age__lte=high)),
+        income_known=Count("id", filter=Q(monthly_income_eur__isnull=False)),
+        income_below=Count("id", filter=Q(monthly_income_eur__lt=INCOME_THRESHOLD_EUR)),
+        household_known=Count("id", filter=~Q(household="")),
+        living_alone=Count("id", filter=Q(household=Household.SEUL)),
+        single_parent=Count("id", filter=Q(household=Household.MONOPARENTAL)),
+        violence_known=Count("id", filter=Q(domestic_violence__isnull=False)),
+        violence=Count("id", filter=Q(domestic_violence=True)),
+    )
+
+
+def _target(period: Period, site) -> int | None:
+    year = period.calendar_year
+    if year is None:
+        return None
+    targets = _site_filter(Target.objects.filter(year=year), site, "site")
+    return targets.aggregate(total=Sum("persons"))["total"]
+
+
+def _exits(period: Period, site) -> dict:
+    exits = _site_filter(
+        Enrollment.objects.filter(exit_date__range=period.bounds), site, "cohort__site"
+    )
+    both_ratings = Q(confidence_entry__isnull=False, confidence_exit__isnull=False)
+    counts = {
+        "exits": Count("id"),
+        "positive": Count("id", filter=Q(exit_outcome__in=ExitOutcome.positive())),
+        "followup_recorded": Count("id", filter=~Q(followup_3m_situation="")),
+        "assessed": Count("id", filter=both_ratings),
+        "confidence_entry_sum": Sum("confidence_entry", filter=both_ratings),
+        "confidence_exit_sum": Sum("confidence_exit", filter=both_ratings),
+        "improved": Count("id", filter=both_ratings & Q(confidence_exit__gt=F("confidence_entry"))),
+    }
+    for code in ExitOutcome.values:
+        counts[f"outcome:{code}"] = Count("id", filter=Q(exit_outcome=code))
+    for code in DropoutReason.values:
+        counts[f"reason:{code}"] = Count(
+            "id", filter=Q(exit_outcome=ExitOutcome.ABANDON, dropout_reason=code)
+        )
+    for code in FollowupSituation.values:
+        counts[f"followup:{code}"] = Count("id", filter=Q(followup_3m_situation=code))
+    return exits.aggregate(**counts)
+
+
+def _attendance(period: Period, site) -> dict:
+    records = _site_filter(
+        Attendance.objects.filter(date__range=period.bounds), site, "cohort__site"
+    )
+    return records.aggregate(
+        total=Count("id"),
+        **{code: Count("id", filter=Q(status=code)) for code in AttendanceStatus.values},
+    )
+
+
+def _event_attendees(period: Period, site) -> int:
+    attendance = _site_filter(
+        Event.attendees.through.objects.filter(
+            event__date__range=period.bounds, event__kind__in=COUNTED_EVENT_KINDS
+        ),
+        site,
+        "event__site",
+    )
+    return attendance.aggregate(n=Count("person_id", distinct=True))["n"]
+
+
+def _cohorts(period: Period, site) -> int:
+    cohorts = Cohort.objects.filter(start_date__lte=period.end, end_date__gte=period.start)
+    return _site_filter(cohorts, site, "site").count()
+
+
+def _picked(counts: dict, prefix: str) -> dict:
+    return {
+        key.removeprefix(prefix): value for key, value in counts.items() if key.startswith(prefix)
+    }
+
+
+def compute(period: Period, site) -> dict:
+    people = _participants(period, site)
+    participants = people["participants"]
+    target = _target(period, site)
+    exits = _exits(period, site)
+    dropouts = exits[f"outcome:{ExitOutcome.ABANDON}"]
+    completions = exits["exits"] - dropouts
+    attendance = _attendance(period, site)
+    absences = (
+        attendance[AttendanceStatus.ABSENT_EXCUSE] + attendance[AttendanceStatus.ABSENT_NON_EXCUSE]
+    )
+    return {
+        "participants": participants,
+        "target": target,
+        "target_rate": rate(participants, target or 0),
+        "cohorts": _cohorts(period, site),
+        "exits": exits["exits"],
+        "dropouts": dropouts,
+        "completions": completions,
+        "positive_exits": exits["positive"],
+        "positive_exit_rate": rate(exits["positive"], exits["exits"]),
+        "positive_exit_rate_completers": rate(exits["positive"], completions),
+        "dropout_rate": rate(dropouts, exits["exits"]),
+        "outcomes": breakdown(ExitOutcome, _picked(exits, "outcome:")),
+        "dropout_reasons": breakdown(DropoutReason, _picked(exits, "reason:")),
+        "individual_followup_rate": rate(people["followed"], participants),
+        "age_35_50_rate": rate(people["age_in_band"], people["age_known"]),
+        "income_below_550_rate": rate(people["income_below"], people["income_known"]),
+        "living_alone_rate": rate(people["living_alone"], people["household_known"]),
+        "single_parent_rate": rate(people["single_parent"], people["household_known"]),
+        "domestic_violence_rate": rate(people["violence"], people["violence_known"]),
+        "attendance": breakdown(AttendanceStatus, attendance),
+        "attendance_rate": rate(attendance[AttendanceStatus.PRESENT], attendance["total"]),
+        "unexcused_absence_rate": rate(attendance[AttendanceStatus.ABSENT_NON_EXCUSE], absences),
+        "followup_3m": breakdown(FollowupSituation, _picked(exits, "followup:")),
+        "followup_3m_recorded": exits["followup_recorded"],
+        "confidence": {
+            "assessed": exits["assessed"],
+            "mean_entry": mean(exits["confidence_entry_sum"], exits["assessed"]),
+            "mean_exit": mean(exits["confidence_exit_sum"], exits["assessed"]),
+            "improved_rate": rate(exits["improved"], exits["assessed"]),
+        },
+        "event_attendees": _event_attendees(period, site),
+    }

@@ -1,0 +1,306 @@
+"""Vill@ges connectés indicators (indicators.md, section `villages`): seven aggregate queries
+whatever the amount of data.
+
+Readings of the spec where it leaves a choice (also in docs/indicators.md):
+- A session (and so a registration) is dated by the local date (Europe/Paris, the project's
+  TIME_ZONE) of its start.
+- A registration is "not `annule`" whatever its attendance; `waitlisted` and `attended` are
+  counted among those.
+- `themes`: an individual help counts once in each of its themes; a session dated in the period
+  counts once in its workshop's theme (a workshop run three times counts three times).
+- `autonomy`: helps without an autonomy recorded are in no column.
+- Age bands use the age at the person's first contact in the period; `of` counts persons with a
+  birth date or a birth year. 26–59 means 26 to 59 years old, both included.
+- `qpv_rate`: a QPV neighbourhood is one with a QPV code; `of` = persons with a neighbourhood.
+- Assessment-based rates use each reached person's latest assessment dated on or before `to`
+  (whatever its site and even before `from`); on the same date, the one created last
+  (`created_at`, then id). `illectronisme_rate` and `skills` count every assessed person;
+  `equipped_rate` counts persons with at least one of the three equipment answers;
+  `tiers_aidant_rate` counts persons whose tiers-aidant answer is known (profile rule).
+- The classification is the one stored with each assessment (`villages.assessment.classify`).
+"""
+
+import datetime
+
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Least
+
+from ceis.choices import EducationLevel
+from ceis.models import Person
+from villages.choices import (
+    Attendance,
+    Autonomy,
+    DigitalTheme,
+    Procedure,
+    RegistrationStatus,
+    SkillLevel,
+)
+from villages.models import Assessment, IndividualHelp, Registration, Session, Visit
+
+from .common import Period, age_at, breakdown, local_date, rate
+
+# Later than any real contact: stands in for "no contact of this kind" when taking the earliest.
+NO_CONTACT = datetime.date(9999, 12, 31)
+AGE_BANDS = {
+    "age_under_26_rate": Q(age__lt=26),
+    "age_26_59_rate": Q(age__gte=26, age__lte=59),
+    "age_60_plus_rate": Q(age__gte=60),
+}
+
+
+def _site_filter(queryset, site, path):
+    return queryset.filter(**{path: site}) if site is not None else queryset
+
+
+def sessions_in(period: Period, site):
+    sessions = Session.objects.annotate(day=local_date("start")).filter(day__range=period.bounds)
+    return _site_filter(sessions, site, "site")
+
+
+def registrations_in(period: Period, site):
+    """Registrations not cancelled, to sessions dated in the period."""
+    registrations = (
+        Registration.objects.exclude(status=RegistrationStatus.ANNULE)
+        .annotate(day=local_date("session__start"))
+        .filter(day__range=period.bounds)
+    )
+    return _site_filter(registrations, site, "session__site")
+
+
+def helps_in(period: Period, site):
+    return _site_filter(IndividualHelp.objects.filter(date__range=period.bounds), site, "site")
+
+
+def visits_in(period: Period, site):
+    return _site_filter(Visit.objects.filter(date__range=period.bounds), site, "site")
+
+
+def reached_q(period: Period, site) -> Q:
+    """On `Person`: reached in the period (registration, individual help or visit)."""
+    own = {"person_id": OuterRef("pk")}
+    return (
+        Q(Exists(registrations_in(period, site).filter(**own)))
+        | Q(Exists(helps_in(period, site).filter(**own)))
+        | Q(Exists(visits_in(period, site).filter(**own)))
+    )
+
+
+def _first_contact(period: Period, site):
+    """The person's earliest contact date in the period."""
+    own = {"person_id": OuterRef("pk")}
+    firsts = [
+        registrations_in(period, site).filter(**own).order_by("day").values("day")[:1],
+        helps_in(period, site).filter(**own).order_by("date").values("date")[:1],
+        visits_in(period, site).filter(**own).order_by("date").values("date")[:1],
+    ]
+    # LEAST() and SQLite's MIN() disagree on NULLs: a far-future date replaces a missing kind.
+    return Least(
+        *(
+            Coalesce(Subquery(first, output_field=DateField()), Value(NO_CONTACT))
+            for first in firsts
+        ),
+        output_field=DateField(),
+    )
+
+
+def _contains_code(field: str, code: str) -> Q:
+    """A JSON list of codes holds `code`. JSON containment is not available on SQLite, so the
+    list's text is searched for the quoted code ("sante" never matches "social_sante")."""
+    return Q(**{f"{field}_text__contains": f'"{code}"'})
+
+
+def _people(period: Period, site, months) -> dict:
+    persons = (
+        Person.objects.filter(reached_q(period, site))
+        .annotate(first_contact=_first_contact(period, site))
+        .annotate(age=age_at("first_contact", birth_date="birth_date", birth_year="birth_year"))
+    )
+    with_neighbourhood = Q(neighbourhood__isnull=False)
+    counts = {
+        "people": Count("pk"),
+        "neighbourhood_known": Count("pk", filter=with_neighbourhood),
+        "centre_ville": Count(
+            "pk", filter=with_neighbourhood & Q(neighbourhood__centre_ville=True)
+        ),
+        "qpv": Count("pk", filter=with_neighbourhood & ~Q(neighbourhood__qpv_code="")),
+        "age_known": Count("pk", filter=Q(age__isnull=False)),
+        "education_known": Count("pk", filter=~Q(education_level="")),
+        "bac_or_higher": Count("pk", filter=Q(education_level__in=EducationLevel.bac_or_higher())),
+    }
+    for key, band in AGE_BANDS.items():
+        counts[key] = Count("pk", filter=band)
+    for month in months:
+        counts[f"month:{month.label}"] = Count("pk", filter=reached_q(month.period, site))
+    return persons.aggregate(**counts)
+
+
+def _registrations(period: Period, site, months) -> dict:
+    present = Q(attendance=Attendance.PRESENT)
+    counts = {
+        "registrations": Count("id"),
+        "waitlisted": Count("id", filter=Q(status=RegistrationStatus.LISTE_ATTENTE)),
+        "attended": Count("id", filter=present),
+        "attendance_taken": Count(
+            "id", filter=Q(attendance__in=[Attendance.PRESENT, Attendance.ABSENT])
+        ),
+    }
+    for month in months:
+        counts[f"month:{month.label}"] = Count(
+            "id", filter=present & Q(day__range=month.period.bounds)
+        )
+    return registrations_in(period, site).aggregate(**counts)
+
+
+def _helps(period: Period, site, months) -> dict:
+    helps = helps_in(period, site).annotate(
+        themes_text=Cast("themes", TextField()),
+        procedures_text=Cast("procedures", TextField()),
+    )
+    counts = {
+        "helps": Count("id"),
+        "urgent": Count("id", filter=Q(urgent=True)),
+    }
+    for code in Procedure.values:
+        counts[f"procedure:{code}"] = Count("id", filter=_contains_code("procedures", code))
+    for code in DigitalTheme.values:
+        counts[f"theme:{code}"] = Count("id", filter=_contains_code("themes", code))
+    for code in Autonomy.values:
+        counts[f"autonomy:{code}"] = Count("id", filter=Q(autonomy=code))
+    for month in months:
+        counts[f"month:{month.label}"] = Count("id", filter=Q(date__range=month.period.bounds))
+    return helps.aggregate(**counts)
+
+
+def _sessions(period: Period, site) -> dict:
+    counts = {"sessions": Count("id")}
+    for code in DigitalTheme.values:
+        counts[f"theme:{code}"] = Count("id", filter=Q(workshop__theme=code))
+    return sessions_in(period, site).aggregate(**counts)
+
+
+def _latest_assessments(period: Period, site) -> dict:
+    dated = Assessment.objects.filter(date__lte=period.end)
+    latest = (
+        dated.filter(person_id=OuterRef("person_id"))
+        .order_by("-date", "-created_at", "-id")
+        .values("id")[:1]
+    )
+    reached = Person.objects.filter(reached_q(period, site)).values("pk")
+    equipment_known = (
+        Q(owns_smartphone__isnull=False)
+        | Q(owns_tablet__isnull=False)
+        | Q(owns_computer__isnull=False)
+    )
+    equipped = Q(owns_smartphone=True) | Q(owns_tablet=True) | Q(owns_computer=True)
+    counts = {
+        "assessed": Count("id"),
+        "equipment_known": Count("id", filter=equipment_known),
+        "equipped": Count("id", filter=equipped),
+        "tiers_aidant_known": Count("id", filter=Q(tiers_aidant__isnull=False)),
+        "tiers_aidant": Count("id", filter=Q(tiers_aidant=True)),
+    }
+    for code in SkillLevel.values:
+        counts[f"skill:{code}"] = Count("id", filter=Q(classification=code))
+    return dated.filter(person_id__in=reached, id=Subquery(latest)).aggregate(**counts)
+
+
+def _skill_rank(expression):
+    """Classification → its rank in SkillLevel's order (illectronisme = 0)."""
+    return Case(
+        *(
+            When(Q(**{f"{expression}": code}), then=Value(SkillLevel.rank(code)))
+            for code in SkillLevel.values
+        ),
+        output_field=IntegerField(),
+    )
+
+
+def _progress(period: Period, site) -> dict:
+    own = Assessment.objects.filter(date__lte=period.end, person_id=OuterRef("pk"))
+    first = own.order_by("date", "created_at", "id").values("classification")[:1]
+    latest = own.order_by("-date", "-created_at", "-id").values("classification")[:1]
+    how_many = own.order_by().values("person_id").annotate(n=Count("id")).values("n")
+    persons = (
+        Person.objects.filter(reached_q(period, site))
+        .annotate(
+            assessments=Subquery(how_many, output_field=IntegerField()),
+            first_class=Subquery(first),
+            latest_class=Subquery(latest),
+        )
+        .annotate(first_rank=_skill_rank("first_class"), latest_rank=_skill_rank("latest_class"))
+        .filter(assessments__gte=2)
+    )
+    return persons.aggregate(
+        of=Count("pk"), n=Count("pk", filter=Q(latest_rank__gt=F("first_rank")))
+    )
+
+
+def _picked(counts: dict, prefix: str) -> dict:
+    return {
+        key.removeprefix(prefix): value for key, value in counts.items() if key.startswith(prefix)
+    }
+
+
+def compute(period: Period, site) -> dict:
+    months = period.months()
+    people = _people(period, site, months)
+    registrations = _registrations(period, site, months)
+    helps = _helps(period, site, months)
+    sessions = _sessions(period, site)
+    assessments = _latest_assessments(period, site)
+    progress = _progress(period, site)
+    session_themes = _picked(sessions, "theme:")
+    help_themes = _picked(helps, "theme:")
+    reached = people["people"]
+    return {
+        "people": reached,
+        "sessions": sessions["sessions"],
+        "registrations": registrations["registrations"],
+        "waitlisted": registrations["waitlisted"],
+        "attended": registrations["attended"],
+        "session_attendance_rate": rate(
+            registrations["attended"], registrations["attendance_taken"]
+        ),
+        "individual_helps": helps["helps"],
+        "urgent_helps": helps["urgent"],
+        "procedures": breakdown(Procedure, _picked(helps, "procedure:")),
+        "themes": breakdown(
+            DigitalTheme,
+            {code: help_themes[code] + session_themes[code] for code in DigitalTheme.values},
+        ),
+        "autonomy": breakdown(Autonomy, _picked(helps, "autonomy:")),
+        "free_access_visits": visits_in(period, site).count(),
+        "monthly": [
+            {
+                "month": month.label,
+                "people": people[f"month:{month.label}"],
+                "attended": registrations[f"month:{month.label}"],
+                "individual_helps": helps[f"month:{month.label}"],
+            }
+            for month in months
+        ],
+        "centre_ville_rate": rate(people["centre_ville"], people["neighbourhood_known"]),
+        "qpv_rate": rate(people["qpv"], people["neighbourhood_known"]),
+        **{key: rate(people[key], people["age_known"]) for key in AGE_BANDS},
+        "bac_or_higher_rate": rate(people["bac_or_higher"], people["education_known"]),
+        "illectronisme_rate": rate(
+            assessments[f"skill:{SkillLevel.ILLECTRONISME}"], assessments["assessed"]
+        ),
+        "skills": breakdown(SkillLevel, _picked(assessments, "skill:")),
+        "equipped_rate": rate(assessments["equipped"], assessments["equipment_known"]),
+        "tiers_aidant_rate": rate(assessments["tiers_aidant"], assessments["tiers_aidant_known"]),
+        "skills_progress_rate": rate(progress["n"], progress["of"]),
+    }

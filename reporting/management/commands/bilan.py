@@ -1,0 +1,100 @@
+"""`manage.py bilan --from 2019-01-01 --to 2019-12-31 [--site CEIS] [--format json|xlsx|pdf]
+[--output PATH]`: the bilan of indicators.md, from `reporting.indicators.compute_bilan`.
+
+JSON goes to standard output unless `--output` is given; XLSX and PDF are binary files and
+need `--output`. Invalid dates, an unknown site, `--from` after `--to` and a missing `--output`
+print a one-line error and exit with status 2.
+"""
+
+import datetime
+import importlib
+import json
+import re
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from ceis.models import Site
+from reporting.indicators import compute_bilan
+from reporting.xlsx import build_bilan_xlsx
+
+USAGE_ERROR = 2
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+FORMATS = ("json", "xlsx", "pdf")
+
+
+def _usage_error(message: str) -> CommandError:
+    return CommandError(message, returncode=USAGE_ERROR)
+
+
+def parse_date(value: str, option: str) -> datetime.date:
+    """Only `YYYY-MM-DD`: `fromisoformat` alone would also take `20190101` or `2019-W01-1`."""
+    if value is None:
+        raise _usage_error(f"{option} est obligatoire (AAAA-MM-JJ).")
+    try:
+        if not ISO_DATE.fullmatch(value):
+            raise ValueError(value)
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise _usage_error(
+            f"date invalide pour {option} : « {value} » (attendu AAAA-MM-JJ)."
+        ) from None
+
+
+def _pdf_renderer():
+    """The lead's `reporting.pdf.render_bilan_pdf`, when it exists; imported only for PDF so
+    that JSON and XLSX never load WeasyPrint."""
+    try:
+        module = importlib.import_module("reporting.pdf")
+    except ImportError:
+        return None
+    return getattr(module, "render_bilan_pdf", None)
+
+
+class Command(BaseCommand):
+    help = "Calcule le bilan des indicateurs (JSON, XLSX ou PDF) pour une période et un site."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--from", dest="date_from", help="premier jour, AAAA-MM-JJ (inclus)")
+        parser.add_argument("--to", dest="date_to", help="dernier jour, AAAA-MM-JJ (inclus)")
+        parser.add_argument("--site", help="code du site (tous les sites sans cette option)")
+        parser.add_argument("--format", dest="output_format", choices=FORMATS, default="json")
+        parser.add_argument("--output", help="fichier à écrire (JSON : sortie standard sinon)")
+
+    def handle(self, *args, date_from, date_to, site, output_format, output, **options):
+        start = parse_date(date_from, "--from")
+        end = parse_date(date_to, "--to")
+        if start > end:
+            raise _usage_error(f"--from ({start}) est postérieure à --to ({end}).")
+        site_obj = None
+        if site is not None:
+            site_obj = Site.objects.filter(code=site).first()
+            if site_obj is None:
+                raise _usage_error(f"site inconnu : « {site} ».")
+        if output_format != "json" and not output:
+            raise _usage_error(f"le format {output_format} demande --output FICHIER.")
+        renderer = None
+        if output_format == "pdf":
+            renderer = _pdf_renderer()
+            if renderer is None:
+                raise _usage_error("format pdf : pas encore disponible")
+
+        bilan = compute_bilan(date_from=start, date_to=end, site=site_obj)
+
+        if output_format == "json":
+            text = json.dumps(bilan, ensure_ascii=False, indent=2)
+            if not output:
+                self.stdout.write(text)
+                return
+            self._write(output, (text + "\n").encode("utf-8"))
+        elif output_format == "xlsx":
+            self._write(output, build_bilan_xlsx(bilan))
+        else:
+            self._write(output, renderer(bilan))
+        self.stderr.write(f"Bilan écrit dans {output}")
+
+    def _write(self, output: str, content: bytes):
+        try:
+            Path(output).write_bytes(content)
+        except OSError as error:
+            raise CommandError(f"impossible d'écrire {output} : {error.strerror}.") from None
