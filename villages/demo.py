@@ -92,17 +92,17 @@ def seed(*, core, stdout=None, rng_seed: int = 2019) -> dict:
     )
     sessions, new_session_ids = _seed_sessions(sites, workshops, mediator, first_day, today)
     created = {
-        "registrations": _seed_registrations(rng, sessions, new_session_ids, persons, today),
+        "inscriptions": _seed_registrations(rng, sessions, new_session_ids, persons, today),
     }
     contacts = _contact_dates(rng, persons, first_day, today)
-    created["helps"] = _seed_helps(rng, contacts["help"], sites, mediator)
-    created["visits"] = _seed_visits(rng, contacts["visit"], sites, volunteer, first_day, today)
-    created["assessments"] = _seed_assessments(rng, contacts["first"], sites, mediator, today)
+    created["accompagnements"] = _seed_helps(rng, contacts["help"], sites, mediator)
+    created["visites"] = _seed_visits(rng, contacts["visit"], sites, volunteer, first_day, today)
+    created["diagnostics"] = _seed_assessments(rng, contacts["first"], sites, mediator, today)
     if stdout is not None:
         stdout.write(
             "Vill@ges connectés : "
             + ", ".join(f"{count} {name}" for name, count in created.items())
-            + f" créés ; {len(sessions)} séances sur six mois."
+            + f" créés ; {len(sessions)} séances au total."
         )
     return created
 
@@ -255,12 +255,14 @@ def _contact_dates(rng, persons, first_day, today):
         kind = rng.random()
         if kind < 0.55:
             for extra in range(rng.choice([1, 1, 1, 2, 2, 3, 4])):
-                help_day = min(day + datetime.timedelta(days=extra * rng.randint(7, 40)), today)
-                helps.append((person, help_day))
+                help_day = day + datetime.timedelta(days=extra * rng.randint(7, 40))
+                if help_day <= today:
+                    helps.append((person, help_day))
         if kind >= 0.45 or rng.random() < 0.2:
             for extra in range(rng.choice([1, 1, 2, 3])):
-                visit_day = min(day + datetime.timedelta(days=extra * rng.randint(3, 30)), today)
-                visits.append((person, visit_day))
+                visit_day = day + datetime.timedelta(days=extra * rng.randint(3, 30))
+                if visit_day <= today:
+                    visits.append((person, visit_day))
         first[person.pk] = (person, day)
     return {"help": helps, "visit": visits, "first": list(first.values())}
 

@@ -668,3 +668,45 @@ def test_lists_have_constant_query_counts(client_for, site, django_assert_max_nu
         with django_assert_max_num_queries(14):
             response = client.get(reverse(url_name))
         assert response.status_code == 200, url_name
+
+
+@pytest.mark.django_db
+def test_registration_search_fragment_offers_register_buttons(client_for, site):
+    client = client_for(Role.MEDIATEUR_NUMERIQUE)
+    session = SessionFactory(site=site)
+    person = PersonFactory(site=site, last_name="Okafor", first_name="Ada")
+    already = PersonFactory(site=site, last_name="Okafor", first_name="Ben")
+    RegistrationFactory(session=session, person=already)
+    url = reverse("villages:session_person_search", args=[session.public_id])
+    page = _page(client.get(url, {"q": "okafor", "mode": "inscription"}, HTTP_HX_REQUEST="true"))
+    assert f'value="{person.public_id}"' in page
+    assert "Inscrire<span" in page
+    assert "Déjà inscrit·e" in page
+    assert "<html" not in page
+
+
+@pytest.mark.django_db
+def test_volunteer_may_not_use_the_registration_search(client_for, site):
+    client = client_for(Role.VOLONTAIRE)
+    session = SessionFactory(site=site)
+    url = reverse("villages:session_person_search", args=[session.public_id])
+    assert client.get(url, {"q": "ab", "mode": "inscription"}).status_code == 403
+    assert client.get(url, {"q": "ab", "mode": "sur_place"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_volunteer_cannot_register_or_cancel(client_for, site):
+    client = client_for(Role.VOLONTAIRE)
+    session = SessionFactory(site=site)
+    registration = RegistrationFactory(session=session)
+    person = PersonFactory(site=site)
+    response = client.post(
+        reverse("villages:session_register", args=[session.public_id]),
+        {"person": person.public_id},
+    )
+    assert response.status_code == 403
+    response = client.post(reverse("villages:registration_cancel", args=[registration.public_id]))
+    assert response.status_code == 403
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.INSCRIT
+    assert Registration.objects.count() == 1
