@@ -21,6 +21,19 @@ class CohortFilter(django_filters.FilterSet):
         label="Statut", choices=CohortStatus.choices, empty_label="Tous", method="filter_status"
     )
     year = django_filters.NumberFilter(label="Année", method="filter_year")
+    ordering = django_filters.OrderingFilter(
+        label="Trier par",
+        fields=(("start_date", "debut"), ("name", "nom"), ("enrolled", "inscrits")),
+        field_labels={
+            "debut": "Date de début (ancienne d'abord)",
+            "-debut": "Date de début (récente d'abord)",
+            "nom": "Nom (A→Z)",
+            "-nom": "Nom (Z→A)",
+            "inscrits": "Inscrits (moins d'abord)",
+            "-inscrits": "Inscrits (plus d'abord)",
+        },
+        empty_label="Date de début (récente d'abord)",
+    )
 
     class Meta:
         model = None
@@ -40,6 +53,12 @@ class CohortFilter(django_filters.FilterSet):
 
 
 class EventFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Rechercher",
+        field_name="title",
+        lookup_expr="icontains",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Intitulé"}),
+    )
     kind = django_filters.ChoiceFilter(label="Type", choices=EventKind.choices, empty_label="Tous")
     year = django_filters.NumberFilter(label="Année", field_name="date", lookup_expr="year")
 

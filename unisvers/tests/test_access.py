@@ -222,3 +222,43 @@ def test_state_changes_refuse_get(client, referent, world):
     assert client.get(url).status_code == 405
     url = reverse("unisvers:meeting_day_add", args=[world["cohort"].public_id])
     assert client.get(url).status_code == 405
+
+
+@pytest.mark.parametrize("role", [Role.MEDIATEUR_NUMERIQUE, Role.VOLONTAIRE, Role.MANAGER])
+def test_roles_without_write_access_cannot_post_registers_exits_or_followups(
+    client_for, world, role
+):
+    client = client_for(role)
+    enrollment = world["enrollment"]
+    posts = {
+        reverse("unisvers:register", args=[world["cohort"].public_id, "2026-03-03"]): {
+            f"status-{enrollment.public_id}": "absent_non_excuse"
+        },
+        reverse("unisvers:enrollment_exit", args=[enrollment.public_id]): {
+            "exit_date": "2026-04-10",
+            "exit_outcome": "formation",
+        },
+        reverse("unisvers:followup_create", args=[world["person"].public_id]): {
+            "date": "2026-03-10",
+            "kind": "autre",
+            "note": "intrus",
+        },
+    }
+    for url, data in posts.items():
+        assert client.post(url, data).status_code == 403, url
+    enrollment.refresh_from_db()
+    assert enrollment.exit_date is None
+    assert not world["cohort"].attendances.exists()
+    assert world["person"].unisvers_followups.count() == 1
+
+
+def test_htmx_fragments_carry_no_sensitive_value(client_for, world):
+    client = client_for(Role.TRAVAILLEUR_SOCIAL)
+    headers = {"HX-Request": "true"}
+    search = reverse("unisvers:enroll_search", args=[world["cohort"].public_id])
+    fragment = client.get(search, {"q": world["person"].last_name}, headers=headers)
+    html = fragment.content.decode()
+    assert str(world["person"]) in html and "<html" not in html
+    _assert_no_sensitive(html, "enroll search fragment")
+    listing = client.get(reverse("unisvers:cohort_list"), headers=headers).content.decode()
+    _assert_no_sensitive(listing, "cohort list fragment")

@@ -346,3 +346,50 @@ def test_event_and_testimonial_lists_query_counts_are_constant(
     with django_assert_max_num_queries(11):
         testimonials = client.get(reverse("unisvers:testimonial_list")).content.decode()
     assert f"{rows} événements" in events and f"{rows} témoignages" in testimonials
+
+
+def test_cohort_list_sorts_by_name_and_by_enrolled(client, referent, site):
+    small = factories.CohortFactory(site=site, name="Alpha", calendar=False)
+    big = factories.CohortFactory(site=site, name="Beta", calendar=False)
+    factories.EnrollmentFactory(cohort=small)
+    for _ in range(3):
+        factories.EnrollmentFactory(cohort=big)
+    client.force_login(referent)
+    url = reverse("unisvers:cohort_list")
+    html = client.get(url, {"ordering": "-nom"}).content.decode()
+    assert html.index("Beta") < html.index("Alpha")
+    html = client.get(url, {"ordering": "inscrits"}).content.decode()
+    assert html.index("Alpha") < html.index("Beta")
+    assert "<td>3 / 20</td>" in html
+
+
+def test_event_list_search_and_kind_filter(client, referent, site):
+    factories.EventFactory(site=site, title="Rencontre des anciens 2026", kind="alumni")
+    factories.EventFactory(site=site, title="Comité de juin", kind="comite_usagers")
+    client.force_login(referent)
+    url = reverse("unisvers:event_list")
+    html = client.get(url, {"q": "anciens"}).content.decode()
+    assert "1 événement" in html and "Comité de juin" not in html
+    html = client.get(url, {"kind": "comite_usagers"}).content.decode()
+    assert "Comité de juin" in html and "Rencontre des anciens 2026" not in html
+
+
+def test_enrollment_is_journalled_with_field_names_only(client, referent, cohort, site):
+    person = PersonFactory(site=site)
+    client.force_login(referent)
+    client.post(
+        reverse("unisvers:enroll_intake", args=[cohort.public_id, person.public_id]),
+        {
+            "entry_date": "2026-03-02",
+            "household": "seul",
+            "domestic_violence": "True",
+            "monthly_income_eur": "480",
+        },
+    )
+    entry = JournalEntry.objects.get(object_type="unisvers.enrollment")
+    assert entry.action == JournalAction.CREATE
+    assert {"domestic_violence", "household", "monthly_income_eur"} <= set(entry.payload["fields"])
+    # Only field names: no value (480, "seul", True) is stored in the journal.
+    assert set(entry.payload) == {"fields"}
+    field_names = {field.name for field in Enrollment._meta.get_fields()}
+    assert set(entry.payload["fields"]) <= field_names
