@@ -95,6 +95,12 @@ class HelpFilter(_SiteScopedFilter):
         label="Urgence",
         widget=forms.Select(choices=[("", "Toutes"), ("true", "Urgentes"), ("false", "Autres")]),
     )
+    ordering = django_filters.OrderingFilter(
+        label="Trier par",
+        fields=(("date", "date"), ("person__last_name", "nom"), ("duration_min", "duree")),
+        field_labels={"date": "Date", "nom": "Nom", "duree": "Durée"},
+        empty_label="Plus récents d'abord",
+    )
 
     class Meta:
         model = IndividualHelp

@@ -223,6 +223,7 @@ class HelpForm(forms.ModelForm):
         self.fields["duration_min"].min_value = 1
         self.fields["duration_min"].widget.attrs.update(min=1, step=5)
         self.fields["urgent"].label = "Urgence numérique (CAF, impôts, actualisation…)"
+        self.fields["urgent"].widget.attrs.update({"class": "form-check-input", "role": "switch"})
         _limit_sites(self, user)
 
     def clean_duration_min(self):
@@ -235,7 +236,11 @@ class HelpForm(forms.ModelForm):
 class VisitForm(forms.Form):
     site = forms.ModelChoiceField(label="Site", queryset=None, empty_label=None)
     person = forms.Field(label="Personne (facultatif)", required=False)
-    volunteer_help = forms.BooleanField(label="Aidé·e par un volontaire", required=False)
+    volunteer_help = forms.BooleanField(
+        label="Aidé·e par un volontaire",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input", "role": "switch"}),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

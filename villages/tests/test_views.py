@@ -710,3 +710,42 @@ def test_volunteer_cannot_register_or_cancel(client_for, site):
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.INSCRIT
     assert Registration.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_help_list_sorts_by_name(client_for, site):
+    client = client_for(Role.MEDIATEUR_NUMERIQUE)
+    IndividualHelpFactory(site=site, person__last_name="Zola")
+    IndividualHelpFactory(site=site, person__last_name="Abadie")
+    page = _page(client.get(reverse("villages:help_list") + "?ordering=nom"))
+    assert page.index("ABADIE") < page.index("ZOLA")
+    page = _page(client.get(reverse("villages:help_list") + "?ordering=-nom"))
+    assert page.index("ZOLA") < page.index("ABADIE")
+
+
+@pytest.mark.django_db
+def test_editing_a_session_keeps_local_time_and_more_seats_promote(client_for, site):
+    client = client_for(Role.MEDIATEUR_NUMERIQUE)
+    session = SessionFactory(site=site, capacity=1)
+    RegistrationFactory(session=session)
+    waiting = RegistrationFactory(session=session, waiting=True)
+    url = reverse("villages:session_update", args=[session.public_id])
+    assert 'value="' + timezone.localtime(session.start).strftime("%Y-%m-%dT%H:%M") in _page(
+        client.get(url)
+    )
+    response = client.post(
+        url,
+        {
+            "workshop": session.workshop.pk,
+            "site": site.pk,
+            "start": "2030-03-05T09:30",
+            "duration_min": 90,
+            "capacity": 2,
+            "facilitator": "Léa",
+        },
+    )
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert timezone.localtime(session.start).strftime("%d/%m/%Y %H:%M") == "05/03/2030 09:30"
+    waiting.refresh_from_db()
+    assert waiting.status == RegistrationStatus.INSCRIT
