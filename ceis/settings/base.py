@@ -200,6 +200,9 @@ CELERY_TASK_ALWAYS_EAGER = False
 # The access journal keeps 12 months (CNIL 2021-122 recommends 6 to 12).
 CEIS_JOURNAL_RETENTION_DAYS = env.int("CEIS_JOURNAL_RETENTION_DAYS", default=365)
 CEIS_ORGANISATION_NAME = env.str("CEIS_ORGANISATION_NAME", default="CCAS de Montpellier")
+CEIS_PRESS_CONTACT = env.str(
+    "CEIS_PRESS_CONTACT", default="Service communication du CCAS — contact presse sur demande"
+)
 # Demo data (`seed_demo`) has public passwords: only local and test settings allow it.
 CEIS_DEMO_ALLOWED = False
 

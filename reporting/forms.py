@@ -1,0 +1,96 @@
+import datetime
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils import timezone
+
+from ceis.models import Site
+
+from .models import BilanDocument
+
+PRESETS = [
+    ("this_year", "Cette année"),
+    ("last_year", "L'année dernière"),
+    ("since_january", "Depuis janvier"),
+    ("custom", "Période personnalisée"),
+]
+
+
+def preset_period(preset: str, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    if preset == "last_year":
+        return datetime.date(today.year - 1, 1, 1), datetime.date(today.year - 1, 12, 31)
+    if preset == "since_january":
+        return datetime.date(today.year, 1, 1), today
+    return datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 31)
+
+
+class PeriodForm(forms.Form):
+    """Period and site of a dashboard or a new bilan; the site list is the user's own."""
+
+    preset = forms.ChoiceField(label="Période", choices=PRESETS, initial="this_year")
+    date_from = forms.DateField(
+        label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="Au", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    site = forms.ModelChoiceField(label="Site", queryset=Site.objects.none(), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = Site.objects.filter(
+            pk__in=[site.pk for site in user.site_list]
+        )
+        self.all_sites_allowed = user.is_ceis_admin or (len(user.site_list) == Site.objects.count())
+        self.fields["site"].empty_label = "Tous les sites" if self.all_sites_allowed else None
+        self.fields["site"].required = not self.all_sites_allowed
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        cleaned = super().clean()
+        preset = cleaned.get("preset") or "this_year"
+        if preset == "custom":
+            start, end = cleaned.get("date_from"), cleaned.get("date_to")
+            if not start or not end:
+                raise forms.ValidationError("Indiquez le début et la fin de la période.")
+            if start > end:
+                raise forms.ValidationError("La fin de la période précède son début.")
+        else:
+            start, end = preset_period(preset, timezone.localdate())
+        cleaned["date_from"], cleaned["date_to"] = start, end
+        return cleaned
+
+
+class BilanTextsForm(forms.ModelForm):
+    class Meta:
+        model = BilanDocument
+        fields = [
+            "title",
+            "publication_date",
+            "introduction",
+            "unisvers_text",
+            "villages_text",
+            "contact",
+            "testimonials",
+        ]
+        widgets = {
+            "publication_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "introduction": forms.Textarea(attrs={"rows": 4}),
+            "unisvers_text": forms.Textarea(attrs={"rows": 6}),
+            "villages_text": forms.Textarea(attrs={"rows": 6}),
+            "contact": forms.Textarea(attrs={"rows": 2}),
+            "testimonials": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "testimonials": "Seuls les témoignages avec un consentement écrit sont proposés.",
+        }
+
+    def __init__(self, *args, testimonials, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["testimonials"].queryset = testimonials
+        self.fields["testimonials"].label_from_instance = lambda t: (
+            f"« {t.quote[:90]}{'…' if len(t.quote) > 90 else ''} » — {t.display_name}"
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False

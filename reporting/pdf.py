@@ -1,0 +1,91 @@
+"""The press-style PDF bilan, rendered by WeasyPrint from `templates/reporting/pdf/bilan.html`.
+
+WeasyPrint may read only `data:` URLs and files of the project's static folders
+(security.md row 16): no network, no other file of the machine.
+"""
+
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import timezone
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from . import charts
+from .indicators.definitions import definitions_for_annex
+from .indicators.publication import publish_count, published_rate
+from .texts import prefill_texts
+
+
+class StaticOnlyURLFetcher(URLFetcher):
+    """Serves `data:` URLs and files below the static folders; refuses everything else."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allowed_protocols={"file", "data"}, **kwargs)
+        self.roots = [Path(root).resolve() for root in _static_roots()]
+
+    def fetch(self, url, headers=None):
+        if url.startswith("file:"):
+            path = Path(unquote(urlparse(url).path)).resolve()
+            if not any(path.is_relative_to(root) for root in self.roots):
+                raise ValueError(f"Fichier hors des fichiers statiques refusé : {url}")
+        return super().fetch(url, headers)
+
+
+def _static_roots() -> list[Path]:
+    roots = [Path(folder) for folder in settings.STATICFILES_DIRS]
+    if settings.STATIC_ROOT:
+        roots.append(Path(settings.STATIC_ROOT))
+    return roots
+
+
+def _static_base_url() -> str:
+    """Relative URLs in the PDF template (fonts, logo) resolve inside `static/`."""
+    css = finders.find("css/bilan-pdf.css")
+    return Path(css).parent.parent.as_uri() + "/"
+
+
+def render_bilan_html(bilan: dict, *, document=None, testimonials=()) -> str:
+    texts = prefill_texts(bilan)
+    if document is not None:
+        texts.update(
+            {
+                "title": document.title,
+                "introduction": document.introduction,
+                "unisvers": document.unisvers_text,
+                "villages": document.villages_text,
+            }
+        )
+    context = {
+        "bilan": bilan,
+        "unisvers": bilan["unisvers"],
+        "villages": bilan["villages"],
+        "texts": texts,
+        "document": document,
+        "publication_date": document.publication_date if document else timezone.localdate(),
+        "site_name": document.site.name if document and document.site else None,
+        "site_code": bilan.get("site"),
+        "testimonials": list(testimonials),
+        "charts": charts.bilan_charts(bilan),
+        "annex": definitions_for_annex(),
+        "dropout_reasons": {
+            code: publish_count(count)
+            for code, count in bilan["unisvers"]["dropout_reasons"].items()
+        },
+        "domestic_violence": published_rate(
+            "unisvers", "domestic_violence_rate", bilan["unisvers"]["domestic_violence_rate"]
+        ),
+        "organisation": settings.CEIS_ORGANISATION_NAME,
+        "contact": (document.contact if document else "") or settings.CEIS_PRESS_CONTACT,
+    }
+    return render_to_string("reporting/pdf/bilan.html", context)
+
+
+def render_bilan_pdf(bilan: dict, *, document=None, testimonials=()) -> bytes:
+    html = render_bilan_html(bilan, document=document, testimonials=testimonials)
+    return HTML(
+        string=html, base_url=_static_base_url(), url_fetcher=StaticOnlyURLFetcher()
+    ).write_pdf(pdf_variant="pdf/ua-1")

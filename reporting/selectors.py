@@ -1,0 +1,40 @@
+"""Reads of reporting, scoped to the user's sites (a bilan of another site is a 404)."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .models import BilanDocument, BilanVersion
+
+
+def bilan_documents_visible_to(user) -> QuerySet[BilanDocument]:
+    qs = BilanDocument.objects.select_related("site", "created_by")
+    if user.is_ceis_admin:
+        return qs
+    # An all-sites bilan aggregates every site: only users of every site may open it.
+    own = Q(site__in=user.sites.all())
+    if len(user.site_list) and not _misses_a_site(user):
+        own |= Q(site__isnull=True)
+    return qs.filter(own)
+
+
+def _misses_a_site(user) -> bool:
+    from ceis.models import Site
+
+    return Site.objects.exclude(pk__in=[site.pk for site in user.site_list]).exists()
+
+
+def bilan_document_get(*, public_id, user) -> BilanDocument:
+    try:
+        return bilan_documents_visible_to(user).get(public_id=public_id)
+    except (BilanDocument.DoesNotExist, ValueError):
+        raise Http404("Bilan introuvable.") from None
+
+
+def bilan_version_get(*, public_id, user) -> BilanVersion:
+    documents = bilan_documents_visible_to(user)
+    try:
+        return BilanVersion.objects.select_related("document__site").get(
+            public_id=public_id, document__in=documents
+        )
+    except (BilanVersion.DoesNotExist, ValueError):
+        raise Http404("Version introuvable.") from None

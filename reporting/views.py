@@ -1,0 +1,212 @@
+"""Dashboard and bilan documents, for managers and admins (aggregates only)."""
+
+import base64
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ceis.choices import JournalAction
+from ceis.services import journal_record
+from ceis.views import paginate
+from unisvers.models import Testimonial
+
+from . import charts
+from .choices import JobStatus
+from .forms import BilanTextsForm, PeriodForm
+from .indicators import compute_bilan
+from .indicators.definitions import definitions_for_annex
+from .indicators.publication import publish_count
+from .selectors import bilan_document_get, bilan_documents_visible_to, bilan_version_get
+from .services import (
+    bilan_document_create,
+    bilan_document_update,
+    bilan_version_request,
+    bilan_version_retry,
+)
+from .xlsx import build_bilan_xlsx
+
+VIEW = "reporting.view_bilandocument"
+ADD = "reporting.add_bilandocument"
+
+
+def _period_from(request):
+    form = PeriodForm(request.GET or None, user=request.user)
+    if not request.GET:
+        form = PeriodForm({"preset": "this_year"}, user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        return form, data["date_from"], data["date_to"], data.get("site")
+    return form, None, None, None
+
+
+def _img(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+@require_GET
+@permission_required(VIEW, raise_exception=True)
+def dashboard(request):
+    form, start, end, site = _period_from(request)
+    context = {"form": form}
+    if start:
+        bilan = compute_bilan(date_from=start, date_to=end, site=site)
+        context.update(
+            {
+                "bilan": bilan,
+                "unisvers": bilan["unisvers"],
+                "villages": bilan["villages"],
+                "charts": {name: _img(svg) for name, svg in charts.bilan_charts(bilan).items()},
+                "definitions": definitions_for_annex(),
+                "domestic_violence_n": publish_count(
+                    bilan["unisvers"]["domestic_violence_rate"]["n"]
+                ),
+                "query": request.GET.urlencode(),
+            }
+        )
+    return render(request, "reporting/dashboard.html", context)
+
+
+@require_GET
+@permission_required(VIEW, raise_exception=True)
+def export(request, fmt):
+    _form, start, end, site = _period_from(request)
+    if not start:
+        raise Http404("Période invalide.")
+    bilan = compute_bilan(date_from=start, date_to=end, site=site)
+    journal_record(
+        action=JournalAction.EXPORT,
+        user=request.user,
+        object_type="reporting.bilan",
+        object_ref=f"{start}_{end}_{bilan['site'] or 'tous'}",
+        request=request,
+        payload={"format": fmt},
+    )
+    name = f"bilan-ceis-{start:%Y%m%d}-{end:%Y%m%d}-{bilan['site'] or 'tous-sites'}"
+    if fmt == "json":
+        response = HttpResponse(
+            json.dumps(bilan, ensure_ascii=False, indent=2), content_type="application/json"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+        return response
+    response = HttpResponse(
+        build_bilan_xlsx(bilan),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+@require_GET
+@permission_required(VIEW, raise_exception=True)
+def document_list(request):
+    documents = bilan_documents_visible_to(request.user).prefetch_related("versions")
+    return render(request, "reporting/document_list.html", {"page": paginate(request, documents)})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(ADD, raise_exception=True)
+def document_create(request):
+    form = PeriodForm(request.POST or request.GET or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        document = bilan_document_create(
+            user=request.user,
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            site=data.get("site"),
+            request=request,
+        )
+        messages.success(
+            request, "Bilan créé : les textes sont préremplis à partir des chiffres, relisez-les."
+        )
+        return redirect(document)
+    return render(request, "reporting/document_create.html", {"form": form})
+
+
+def _testimonials_for(document):
+    qs = Testimonial.objects.filter(publication_consent=True).select_related("person")
+    if document.site_id:
+        qs = qs.filter(person__site_id=document.site_id)
+    return qs.order_by("-date")
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(VIEW, raise_exception=True)
+def document_detail(request, public_id):
+    document = bilan_document_get(public_id=public_id, user=request.user)
+    can_edit = request.user.has_perm("reporting.change_bilandocument")
+    form = BilanTextsForm(
+        request.POST if request.method == "POST" else None,
+        instance=document,
+        testimonials=_testimonials_for(document),
+    )
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            testimonials = data.pop("testimonials")
+            fresh = bilan_document_get(public_id=public_id, user=request.user)
+            bilan_document_update(
+                document=fresh,
+                user=request.user,
+                request=request,
+                testimonials=testimonials,
+                **data,
+            )
+            messages.success(request, "Les textes du bilan sont enregistrés.")
+            return redirect(fresh)
+    versions = document.versions.select_related("requested_by")
+    return render(
+        request,
+        "reporting/document_detail.html",
+        {"document": document, "form": form, "versions": versions, "can_edit": can_edit},
+    )
+
+
+@require_POST
+@permission_required("reporting.add_bilanversion", raise_exception=True)
+def version_generate(request, public_id):
+    document = bilan_document_get(public_id=public_id, user=request.user)
+    version = bilan_version_request(document=document, user=request.user, request=request)
+    messages.info(
+        request,
+        f"Version {version.number} demandée : le PDF est préparé en arrière-plan, "
+        "cette page se met à jour toute seule.",
+    )
+    return redirect(document)
+
+
+@require_GET
+@permission_required("reporting.view_bilanversion", raise_exception=True)
+def version_status(request, public_id):
+    version = bilan_version_get(public_id=public_id, user=request.user)
+    return render(request, "reporting/_version_row.html", {"version": version})
+
+
+@require_POST
+@permission_required("reporting.add_bilanversion", raise_exception=True)
+def version_retry(request, public_id):
+    version = bilan_version_get(public_id=public_id, user=request.user)
+    bilan_version_retry(version=version, user=request.user, request=request)
+    messages.info(request, f"Version {version.number} relancée.")
+    return redirect(version.document)
+
+
+@require_GET
+@permission_required("reporting.view_bilanversion", raise_exception=True)
+def version_download(request, public_id):
+    version = bilan_version_get(public_id=public_id, user=request.user)
+    if version.status != JobStatus.READY or not version.pdf:
+        raise Http404("Ce PDF n'est pas encore prêt.")
+    journal_record(action=JournalAction.DOWNLOAD, user=request.user, obj=version, request=request)
+    return FileResponse(
+        version.pdf.open("rb"),
+        as_attachment=True,
+        filename=version.filename(),
+        content_type="application/pdf",
+    )
