@@ -200,6 +200,8 @@ def register_save(
     `statuses` maps person ids to an `AttendanceStatus` code; persons not enrolled on that day
     are refused. Returns how many rows were created and updated.
     """
+    if day.date > timezone.localdate():
+        raise ValidationError("Le registre d'un jour à venir ne peut pas encore être pris.")
     allowed = {
         enrollment.person_id
         for enrollment in cohort.enrollments.all()

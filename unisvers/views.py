@@ -224,13 +224,17 @@ def register(request, public_id, day):
         if missing:
             messages.error(request, "Un statut de présence est inconnu : vérifiez le registre.")
         else:
-            services.register_save(
-                cohort=cohort,
-                day=meeting_day,
-                statuses=statuses,
-                user=request.user,
-                request=request,
-            )
+            try:
+                services.register_save(
+                    cohort=cohort,
+                    day=meeting_day,
+                    statuses=statuses,
+                    user=request.user,
+                    request=request,
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect(cohort.get_absolute_url() + "#calendrier")
             present = sum(1 for v in statuses.values() if v == AttendanceStatus.PRESENT)
             messages.success(
                 request,

@@ -114,3 +114,12 @@ def test_cohort_page_shows_days_without_register_and_attendance_rates(
     # Meeting days up to 6 March: 2, 3, 5 March; only the 3rd is taken.
     assert "2 registres non pris" in html
     assert "100 %" in html and "0 %" in html
+
+
+def test_a_register_of_a_day_to_come_is_refused(client, referent, cohort, twenty, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 3, 2, 12, 0))
+    client.force_login(referent)
+    response = client.post(_url(cohort), _post_data(twenty), follow=True)
+    assert "ne peut pas encore être pris" in response.content.decode()
+    assert not Attendance.objects.exists()
+    assert not MeetingDay.objects.get(cohort=cohort, date=DAY).register_taken
