@@ -217,6 +217,8 @@ def register(request, public_id, day):
         statuses, missing = {}, False
         for enrollment, current in rows:
             value = request.POST.get(f"status-{enrollment.public_id}", current)
+            if request.POST.get("tous_presents"):
+                value = AttendanceStatus.PRESENT
             if value not in AttendanceStatus.values:
                 missing = True
                 value = current

@@ -123,3 +123,14 @@ def test_a_register_of_a_day_to_come_is_refused(client, referent, cohort, twenty
     assert "ne peut pas encore être pris" in response.content.decode()
     assert not Attendance.objects.exists()
     assert not MeetingDay.objects.get(cohort=cohort, date=DAY).register_taken
+
+
+def test_a_taken_register_can_be_reset_to_everyone_present(client, referent, cohort, twenty):
+    client.force_login(referent)
+    client.post(_url(cohort), _post_data(twenty, {twenty[0].pk: "absent_excuse"}))
+    assert "Enregistrer tout le monde présent" in client.get(_url(cohort)).content.decode()
+    client.post(
+        _url(cohort), {**_post_data(twenty, {twenty[0].pk: "absent_excuse"}), "tous_presents": "1"}
+    )
+    statuses = set(Attendance.objects.filter(date=DAY).values_list("status", flat=True))
+    assert statuses == {"present"}
