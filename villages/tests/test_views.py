@@ -658,11 +658,15 @@ def test_lists_have_constant_query_counts(client_for, site, django_assert_max_nu
         RegistrationFactory.create_batch(2, session=session, present=True)
         SessionFactory(site=site, today=True)
         WorkshopFactory()
+        IndividualHelpFactory(site=site)
+        VisitFactory(site=site, person=PersonFactory(site=site))
     for url_name in (
         "villages:session_week",
         "villages:session_month",
         "villages:session_past",
         "villages:workshop_list",
+        "villages:help_list",
+        "villages:visit_counter",
         "home",
     ):
         with django_assert_max_num_queries(14):
@@ -749,3 +753,23 @@ def test_editing_a_session_keeps_local_time_and_more_seats_promote(client_for, s
     assert timezone.localtime(session.start).strftime("%d/%m/%Y %H:%M") == "05/03/2030 09:30"
     waiting.refresh_from_db()
     assert waiting.status == RegistrationStatus.INSCRIT
+
+
+@pytest.mark.django_db
+def test_walk_in_of_a_possible_duplicate_offers_the_match(client_for, site):
+    client = client_for(Role.VOLONTAIRE)
+    session = SessionFactory(site=site, today=True)
+    existing = PersonFactory(site=site, last_name="Martin", first_name="Rose", birth_date=None)
+    response = client.post(
+        reverse("villages:session_walk_in", args=[session.public_id]),
+        {"nouvelle-last_name": "MARTIN", "nouvelle-first_name": "rose", "nouvelle-site": site.pk},
+    )
+    page = _page(response)
+    assert "Cette personne existe peut-être déjà" in page
+    assert f'name="person" value="{existing.public_id}"' in page
+    assert Registration.objects.count() == 0
+    client.post(
+        reverse("villages:session_walk_in", args=[session.public_id]),
+        {"person": existing.public_id},
+    )
+    assert Registration.objects.get().person == existing
