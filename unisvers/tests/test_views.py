@@ -393,3 +393,25 @@ def test_enrollment_is_journalled_with_field_names_only(client, referent, cohort
     assert set(entry.payload) == {"fields"}
     field_names = {field.name for field in Enrollment._meta.get_fields()}
     assert set(entry.payload["fields"]) <= field_names
+
+
+@pytest.mark.parametrize("rows", [2, 12])
+def test_search_event_page_and_targets_query_counts_are_constant(
+    client, referent, cohort, site, rows, django_assert_max_num_queries
+):
+    event = factories.EventFactory(site=site)
+    for index in range(rows):
+        enrollment = factories.EnrollmentFactory(cohort=cohort, person__last_name="Dupont")
+        event.attendees.add(enrollment.person)
+        factories.TargetFactory(site=site, year=2000 + index)
+    client.force_login(referent)
+    search = reverse("unisvers:enroll_search", args=[cohort.public_id])
+    with django_assert_max_num_queries(14):
+        html = client.get(search, {"q": "dupont"}).content.decode()
+    assert f"{rows} résultats" in html
+    with django_assert_max_num_queries(12):
+        html = client.get(event.get_absolute_url()).content.decode()
+    assert f"{rows} participants" in html
+    with django_assert_max_num_queries(10):
+        html = client.get(reverse("unisvers:target_list")).content.decode()
+    assert html.count("<td>200</td>") == rows
