@@ -366,8 +366,8 @@ def _seed_assessments(rng, first_contacts, sites, mediator, today):
     for person, day in first_contacts:
         if rng.random() >= 0.4:
             continue
-        internet = rng.random() < 0.6
-        scores = _draw_scores(rng, 0.0)
+        internet = rng.random() < 0.5
+        scores = _draw_scores(rng, -0.1)
         visits = [(day, internet, scores)]
         later = day + datetime.timedelta(days=rng.randint(60, 120))
         if later <= today and rng.random() < 0.35:
