@@ -277,6 +277,8 @@ class Enrollment(models.Model):
         super().clean()
         errors = {}
         _validate_codes(self.barriers, Barrier, "barriers")
+        if self.entry_date and self.cohort_id and self.entry_date > self.cohort.end_date:
+            errors["entry_date"] = "La date d'entrée est après la fin de la promotion."
         if self.exit_date and not self.exit_outcome:
             errors["exit_outcome"] = "Indiquez le motif de sortie."
         if self.exit_outcome and not self.exit_date:

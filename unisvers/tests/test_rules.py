@@ -250,3 +250,32 @@ def test_add_months_clamps_to_the_end_of_the_month():
     assert add_months(D(2026, 5, 31), 3) == D(2026, 8, 31)
     assert add_months(D(2026, 11, 30), 3) == D(2027, 2, 28)
     assert add_months(D(2026, 3, 15), -3) == D(2025, 12, 15)
+
+
+def test_an_entry_after_the_end_of_the_cohort_is_refused(site, ts):
+    cohort = CohortFactory(site=site, start_date=D(2026, 3, 2), end_date=D(2026, 4, 10))
+    with pytest.raises(ValidationError) as error:
+        services.enrollment_create(
+            cohort=cohort, person=PersonFactory(site=site), user=ts, entry_date=D(2026, 4, 11)
+        )
+    assert error.value.message_dict["entry_date"] == [
+        "La date d'entrée est après la fin de la promotion."
+    ]
+
+
+def test_roles_get_exactly_their_unisvers_permissions(db):
+    from django.contrib.auth.models import Group
+
+    def codes(role):
+        return set(
+            Group.objects.get(name=role)
+            .permissions.filter(content_type__app_label="unisvers")
+            .values_list("codename", flat=True)
+        )
+
+    assert codes(Role.MEDIATEUR_NUMERIQUE) == set() and codes(Role.VOLONTAIRE) == set()
+    assert "view_enrollment" not in codes(Role.MANAGER)
+    assert {"view_cohort", "change_target"} <= codes(Role.MANAGER)
+    assert {"add_attendance", "add_followup", "change_enrollment"} <= codes(Role.TRAVAILLEUR_SOCIAL)
+    assert "change_target" not in codes(Role.TRAVAILLEUR_SOCIAL)
+    assert "delete_enrollment" in codes(Role.ADMIN)
