@@ -4,6 +4,7 @@ Every record belongs to a site (directly, or through its session); selectors sco
 Field names follow the data package's columns (shared/spec/data-package.md).
 """
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -109,7 +110,7 @@ class Session(models.Model):
 
     @property
     def end(self):
-        return self.start + timezone.timedelta(minutes=self.duration_min)
+        return self.start + datetime.timedelta(minutes=self.duration_min)
 
     @property
     def seats_left(self) -> int:

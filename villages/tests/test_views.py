@@ -773,3 +773,16 @@ def test_walk_in_of_a_possible_duplicate_offers_the_match(client_for, site):
         {"person": existing.public_id},
     )
     assert Registration.objects.get().person == existing
+
+
+@pytest.mark.django_db
+def test_manager_home_shows_session_figures_without_names_or_actions(client_for, site):
+    client = client_for(Role.MANAGER)
+    session = SessionFactory(site=site, today=True, capacity=6, workshop__title="Tablette")
+    RegistrationFactory(session=session, person__last_name="Secret")
+    page = _page(client.get(reverse("home")))
+    assert "Tablette" in page
+    assert "5 places libres" in page
+    assert "SECRET" not in page
+    assert reverse("villages:session_checkin", args=[session.public_id]) not in page
+    assert session.get_absolute_url() not in page
