@@ -1,6 +1,7 @@
 """Fixtures shared by every app's tests: two sites and a logged-in client per role."""
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 
 from ceis.choices import Role
 from ceis.tests.factories import SiteFactory, UserFactory
@@ -42,3 +43,21 @@ def client_for(client, make_user):
 @pytest.fixture
 def ts_user(make_user):
     return make_user(Role.TRAVAILLEUR_SOCIAL)
+
+
+@pytest.fixture
+def live_worker(transactional_db):
+    """A real Celery worker, in a thread, consuming the configured broker (Redis in CI)."""
+    import celery.contrib.testing.tasks  # noqa: F401  (registers celery.ping, used by start_worker)
+
+    from ceis.celery import app
+    from ceis.roles import sync_all_role_groups
+
+    # A transactional test before this one flushed the role groups of the data migrations.
+    sync_all_role_groups()
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
+            yield
+    finally:
+        app.conf.task_always_eager = True

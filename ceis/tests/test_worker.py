@@ -4,25 +4,11 @@ import datetime
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
-from ceis.celery import app
 from ceis.choices import JournalAction
 from ceis.models import JournalEntry
 from ceis.tasks import journal_purge_task
-
-
-@pytest.fixture
-def live_worker(transactional_db):
-    import celery.contrib.testing.tasks  # noqa: F401  (registers celery.ping, used by start_worker)
-
-    app.conf.task_always_eager = False
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
-            yield
-    finally:
-        app.conf.task_always_eager = True
 
 
 @pytest.mark.worker
