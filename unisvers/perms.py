@@ -17,6 +17,8 @@ _TS = [
     "view_enrollment",
     "add_enrollment",
     "change_enrollment",
+    # To undo an enrollment made by mistake (confirmation first, journalled).
+    "delete_enrollment",
     "view_attendance",
     "add_attendance",
     "change_attendance",
@@ -51,7 +53,6 @@ ROLE_PERMISSIONS = {
     Role.ADMIN: [
         *_TS,
         "delete_cohort",
-        "delete_enrollment",
         "delete_followup",
         "delete_event",
         "delete_testimonial",

@@ -155,6 +155,25 @@ def enrollment_update(*, enrollment: Enrollment, user, request=None, **fields) -
     return enrollment
 
 
+@transaction.atomic
+def enrollment_delete(*, enrollment: Enrollment, user, request=None) -> None:
+    """Undo an enrollment made by mistake, with the person's registers and activities in it."""
+    cohort, person = enrollment.cohort, enrollment.person
+    attendance, _ = Attendance.objects.filter(cohort=cohort, person=person).delete()
+    for activity in cohort.activities.filter(participants=person):
+        activity.participants.remove(person)
+    ref = str(enrollment.public_id)
+    enrollment.delete()
+    journal_record(
+        action=JournalAction.DELETE,
+        user=user,
+        object_type="unisvers.enrollment",
+        object_ref=ref,
+        request=request,
+        payload={"attendance": attendance},
+    )
+
+
 def enrollment_exit(
     *,
     enrollment: Enrollment,

@@ -47,6 +47,11 @@ urlpatterns = [
         views.enrollment_update,
         name="enrollment_update",
     ),
+    path(
+        "inscriptions/<uuid:public_id>/annuler/",
+        views.enrollment_delete,
+        name="enrollment_delete",
+    ),
     path("inscriptions/<uuid:public_id>/sortie/", views.enrollment_exit, name="enrollment_exit"),
     path(
         "inscriptions/<uuid:public_id>/suivi-3-mois/",

@@ -384,6 +384,25 @@ def enrollment_update(request, public_id):
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required("unisvers.delete_enrollment", raise_exception=True)
+def enrollment_delete(request, public_id):
+    enrollment = selectors.enrollment_get(public_id=public_id, user=request.user)
+    if request.method == "POST":
+        cohort, person = enrollment.cohort, enrollment.person
+        services.enrollment_delete(enrollment=enrollment, user=request.user, request=request)
+        messages.success(request, f"L'inscription de {person} dans « {cohort} » est annulée.")
+        return redirect(cohort.get_absolute_url() + "#participants")
+    attendance = Attendance.objects.filter(
+        cohort=enrollment.cohort, person=enrollment.person
+    ).count()
+    return render(
+        request,
+        "unisvers/enroll/confirm_delete.html",
+        {"enrollment": enrollment, "attendance": attendance},
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @permission_required("unisvers.change_enrollment", raise_exception=True)
 def enrollment_exit(request, public_id):
     user = request.user
@@ -496,6 +515,7 @@ def _participant_context(request, person):
         "testimonials": selectors.participant_testimonials(person=person),
         "show_notes": show_notes,
         "can_change": user.has_perm("unisvers.change_enrollment"),
+        "can_delete": user.has_perm("unisvers.delete_enrollment"),
         "can_add_followup": show_notes and user.has_perm("unisvers.add_followup"),
         "can_add_testimonial": user.has_perm("unisvers.add_testimonial") and bool(enrollments),
     }

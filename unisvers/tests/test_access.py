@@ -60,6 +60,7 @@ def _get_urls(w):
         "participant": reverse("unisvers:participant", args=[p]),
         "enrollment_update": reverse("unisvers:enrollment_update", args=[e]),
         "enrollment_exit": reverse("unisvers:enrollment_exit", args=[e]),
+        "enrollment_delete": reverse("unisvers:enrollment_delete", args=[e]),
         "followup_update": reverse("unisvers:followup_update", args=[w["followup"].public_id]),
         "testimonial_list": reverse("unisvers:testimonial_list"),
         "testimonial_update": reverse(
@@ -200,6 +201,7 @@ def test_another_sites_objects_answer_404(client_for, other_site):
         reverse("unisvers:participant", args=[enrollment.person.public_id]),
         reverse("unisvers:enrollment_update", args=[enrollment.public_id]),
         reverse("unisvers:enrollment_exit", args=[enrollment.public_id]),
+        reverse("unisvers:enrollment_delete", args=[enrollment.public_id]),
         reverse("unisvers:followup_update", args=[followup.public_id]),
         reverse("unisvers:event_detail", args=[event.public_id]),
         reverse("unisvers:testimonial_update", args=[testimonial.public_id]),

@@ -415,3 +415,37 @@ def test_search_event_page_and_targets_query_counts_are_constant(
     with django_assert_max_num_queries(10):
         html = client.get(reverse("unisvers:target_list")).content.decode()
     assert html.count("<td>200</td>") == rows
+
+
+def test_a_mistaken_enrollment_is_undone_after_confirmation(client, referent, cohort):
+    enrollment = factories.EnrollmentFactory(cohort=cohort)
+    other = factories.EnrollmentFactory(cohort=cohort)
+    day = cohort.meeting_days.get(date=D(2026, 3, 3))
+    from unisvers import services
+
+    services.register_save(
+        cohort=cohort,
+        day=day,
+        statuses={enrollment.person_id: "present", other.person_id: "present"},
+        user=referent,
+    )
+    client.force_login(referent)
+    url = reverse("unisvers:enrollment_delete", args=[enrollment.public_id])
+    page = client.get(url).content.decode()
+    assert "et ses 1 présence aux registres" in page
+    assert Enrollment.objects.filter(pk=enrollment.pk).exists()
+    response = client.post(url, follow=True)
+    assert "est annulée" in response.content.decode()
+    assert list(Enrollment.objects.values_list("pk", flat=True)) == [other.pk]
+    assert list(cohort.attendances.values_list("person_id", flat=True)) == [other.person_id]
+    assert Person.objects.filter(pk=enrollment.person_id).exists()
+    entry = JournalEntry.objects.get(action=JournalAction.DELETE)
+    assert entry.object_ref == str(enrollment.public_id) and entry.payload == {"attendance": 1}
+
+
+def test_a_manager_cannot_undo_an_enrollment(client_for, cohort):
+    enrollment = factories.EnrollmentFactory(cohort=cohort)
+    client = client_for(Role.MANAGER)
+    url = reverse("unisvers:enrollment_delete", args=[enrollment.public_id])
+    assert client.post(url).status_code == 403
+    assert Enrollment.objects.filter(pk=enrollment.pk).exists()
