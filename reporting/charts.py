@@ -49,6 +49,8 @@ def _svg(fig) -> str:
     fig.savefig(buffer, format="svg", bbox_inches="tight")
     plt.close(fig)
     svg = buffer.getvalue()
+    # An SVG shown as an image cannot load the page's web font: name fallbacks after it.
+    svg = svg.replace("'Source Sans 3'", "'Source Sans 3', 'Source Sans Pro', Arial, sans-serif")
     return svg[svg.index("<svg") :]
 
 
