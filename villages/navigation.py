@@ -39,10 +39,10 @@ def home_panels(user) -> list[HomePanel]:
         )
     if perms.can_view_sessions(user):
         today = timezone.localdate()
-        monday = today - datetime.timedelta(days=today.weekday())
+        # "This week" as the next seven days, so that a Friday still shows next Tuesday.
         week = list(
             selectors.sessions_between(
-                user=user, start=monday, end=monday + datetime.timedelta(days=7)
+                user=user, start=today, end=today + datetime.timedelta(days=8)
             )
         )
         panels.append(

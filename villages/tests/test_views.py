@@ -786,3 +786,17 @@ def test_manager_home_shows_session_figures_without_names_or_actions(client_for,
     assert "SECRET" not in page
     assert reverse("villages:session_checkin", args=[session.public_id]) not in page
     assert session.get_absolute_url() not in page
+
+
+@pytest.mark.django_db
+def test_mediator_home_lists_the_next_seven_days(client_for, site):
+    client = client_for(Role.MEDIATEUR_NUMERIQUE)
+    SessionFactory(
+        site=site, start=timezone.now() + datetime.timedelta(days=6), workshop__title="Bientôt"
+    )
+    SessionFactory(
+        site=site, start=timezone.now() + datetime.timedelta(days=12), workshop__title="Plus tard"
+    )
+    page = _page(client.get(reverse("home")))
+    assert "Bientôt" in page
+    assert "Plus tard" not in page
