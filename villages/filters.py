@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 
 from ceis.choices import Role
-from ceis.models import Site, User
+from ceis.models import Person, Site, User
 from ceis.selectors import person_search
 
 from .choices import DigitalTheme, Procedure, WorkshopFormat, WorkshopLevel
@@ -114,10 +114,8 @@ class HelpFilter(_SiteScopedFilter):
         ).distinct()
 
     def filter_q(self, queryset, name, value):
-        person_ids = person_search(
-            queryset.model.person.field.related_model.objects.all(), value
-        ).values("pk")
-        return queryset.filter(person__in=person_ids)
+        # The helps are already scoped to the user's sites; the persons only narrow them.
+        return queryset.filter(person__in=person_search(Person.objects.all(), value).values("pk"))
 
     def filter_code(self, queryset, name, value):
         # Codes are stored as a JSON list; matching the quoted code works on SQLite and PostgreSQL.

@@ -800,3 +800,15 @@ def test_mediator_home_lists_the_next_seven_days(client_for, site):
     page = _page(client.get(reverse("home")))
     assert "Bientôt" in page
     assert "Plus tard" not in page
+
+
+@pytest.mark.django_db
+def test_help_list_searches_by_person(client_for, site):
+    client = client_for(Role.MEDIATEUR_NUMERIQUE)
+    found = IndividualHelpFactory(site=site, person__last_name="Delacroix")
+    other = IndividualHelpFactory(site=site, person__last_name="Moreau")
+    response = client.get(reverse("villages:help_list"), {"q": "delacr"}, HTTP_HX_REQUEST="true")
+    page = _page(response)
+    assert str(found.person) in page
+    assert str(other.person) not in page
+    assert "<html" not in page  # the htmx fragment only
