@@ -1,0 +1,62 @@
+"""Views of Unis'Vers: thin — parse input, call a selector or a service, render.
+
+Model permissions open the pages (403 otherwise); selectors scope to the user's sites (404);
+`perms.can_view_sensitive` decides whether sensitive fields and notes reach the template at all.
+"""
+
+from .cohorts import (
+    activity_create,
+    activity_delete,
+    cohort_create,
+    cohort_detail,
+    cohort_list,
+    cohort_update,
+    meeting_day_add,
+    meeting_day_remove,
+    register,
+)
+from .events import event_create, event_detail, event_list, target_list
+from .participants import (
+    enroll_intake,
+    enroll_new_person,
+    enroll_search,
+    enrollment_delete,
+    enrollment_exit,
+    enrollment_followup_3m,
+    enrollment_update,
+    followup_create,
+    followup_update,
+    participant,
+    testimonial_create,
+    testimonial_list,
+    testimonial_update,
+)
+
+__all__ = [
+    "activity_create",
+    "activity_delete",
+    "cohort_create",
+    "cohort_detail",
+    "cohort_list",
+    "cohort_update",
+    "enroll_intake",
+    "enroll_new_person",
+    "enroll_search",
+    "enrollment_delete",
+    "enrollment_exit",
+    "enrollment_followup_3m",
+    "enrollment_update",
+    "event_create",
+    "event_detail",
+    "event_list",
+    "followup_create",
+    "followup_update",
+    "meeting_day_add",
+    "meeting_day_remove",
+    "participant",
+    "register",
+    "target_list",
+    "testimonial_create",
+    "testimonial_list",
+    "testimonial_update",
+]
