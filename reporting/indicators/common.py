@@ -12,14 +12,15 @@ from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import ExpressionWrapper, F, IntegerField, Value
 from django.db.models.functions import (
+    Cast,
+    Coalesce,
     ExtractDay,
     ExtractMonth,
     ExtractYear,
     TruncDate,
 )
-from django.db.models.lookups import LessThan
 
 RATE_DECIMALS = 4
 MEAN_DECIMALS = 2
@@ -107,30 +108,36 @@ def local_date(field: str) -> TruncDate:
     return TruncDate(field, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
-def age_at(reference, *, birth_date: str, birth_year: str):
-    """Whole years at `reference` (an expression or field name yielding a date).
+def date_key(expression):
+    """A date as the integer YYYYMMDD, portably. The cast matters: PostgreSQL's EXTRACT returns
+    a numeric, and numeric division would turn whole years into fractions."""
+    expression = F(expression) if isinstance(expression, str) else expression
+    return Cast(
+        ExtractYear(expression) * 10000 + ExtractMonth(expression) * 100 + ExtractDay(expression),
+        IntegerField(),
+    )
 
-    With a birth date: the difference of years, minus one before the birthday (the person born
-    on 29 February has their birthday on 1 March in common years, like `Person.age_on`). With a
-    birth year only: reference year − birth year (indicators.md). Otherwise NULL.
-    """
-    reference = F(reference) if isinstance(reference, str) else reference
-    ref_month_day = ExtractMonth(reference) * 100 + ExtractDay(reference)
-    birth_month_day = ExtractMonth(birth_date) * 100 + ExtractDay(birth_date)
-    before_birthday = Case(
-        When(LessThan(ref_month_day, birth_month_day), then=Value(1)),
-        default=Value(0),
+
+def birth_key(*, birth_date: str, birth_year: str):
+    """The birth date as YYYYMMDD; a person known only by birth year counts as born on
+    1 January, which makes their age "reference year − birth year" as indicators.md says.
+    NULL when neither is known. The birth date wins when both are set (like `Person.age_on`)."""
+    return Coalesce(
+        date_key(birth_date),
+        F(birth_year) * 10000 + Value(101),
         output_field=IntegerField(),
     )
-    return Case(
-        When(
-            Q(**{f"{birth_date}__isnull": False}),
-            then=ExtractYear(reference) - ExtractYear(birth_date) - before_birthday,
-        ),
-        When(
-            Q(**{f"{birth_year}__isnull": False}),
-            then=ExtractYear(reference) - F(birth_year),
-        ),
-        default=Value(None),
-        output_field=IntegerField(),
+
+
+def age_from_keys(reference_key, birth):
+    """Whole years between two YYYYMMDD integers: (reference − birth) div 10000 counts the
+    birthdays passed, so the person born on 29 February turns a year older on 1 March in
+    common years, like `Person.age_on`. NULL when the birth is unknown."""
+    return ExpressionWrapper((reference_key - birth) / Value(10000), output_field=IntegerField())
+
+
+def age_at(reference, *, birth_date: str, birth_year: str):
+    """Whole years at `reference` (a date field name or expression), see `age_from_keys`."""
+    return age_from_keys(
+        date_key(reference), birth_key(birth_date=birth_date, birth_year=birth_year)
     )

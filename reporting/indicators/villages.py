@@ -20,14 +20,10 @@ Readings of the spec where it leaves a choice (also in docs/indicators.md):
 - The classification is the one stored with each assessment (`villages.assessment.classify`).
 """
 
-import datetime
-
 from django.db.models import (
     Case,
     Count,
-    DateField,
     Exists,
-    F,
     IntegerField,
     OuterRef,
     Q,
@@ -37,6 +33,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, Least
+from django.db.models.lookups import GreaterThan
 
 from ceis.choices import EducationLevel
 from ceis.models import Person
@@ -50,14 +47,15 @@ from villages.choices import (
 )
 from villages.models import Assessment, IndividualHelp, Registration, Session, Visit
 
-from .common import Period, age_at, breakdown, local_date, rate
+from .common import Period, age_from_keys, birth_key, breakdown, date_key, local_date, rate
 
 # Later than any real contact: stands in for "no contact of this kind" when taking the earliest.
-NO_CONTACT = datetime.date(9999, 12, 31)
+NO_CONTACT_KEY = 99991231
+# Bands of whole years, both ends included.
 AGE_BANDS = {
-    "age_under_26_rate": Q(age__lt=26),
-    "age_26_59_rate": Q(age__gte=26, age__lte=59),
-    "age_60_plus_rate": Q(age__gte=60),
+    "age_under_26_rate": (None, 25),
+    "age_26_59_rate": (26, 59),
+    "age_60_plus_rate": (60, None),
 }
 
 
@@ -89,30 +87,35 @@ def visits_in(period: Period, site):
 
 
 def reached_q(period: Period, site) -> Q:
-    """On `Person`: reached in the period (registration, individual help or visit)."""
-    own = {"person_id": OuterRef("pk")}
+    """On `Person`: reached in the period (registration, individual help or visit).
+
+    Uncorrelated `IN (SELECT person_id …)`: each list is built once per query, where a
+    correlated EXISTS would run once per person and per month."""
     return (
-        Q(Exists(registrations_in(period, site).filter(**own)))
-        | Q(Exists(helps_in(period, site).filter(**own)))
-        | Q(Exists(visits_in(period, site).filter(**own)))
+        Q(pk__in=registrations_in(period, site).values("person_id"))
+        | Q(pk__in=helps_in(period, site).values("person_id"))
+        | Q(pk__in=visits_in(period, site).values("person_id"))
     )
 
 
-def _first_contact(period: Period, site):
-    """The person's earliest contact date in the period."""
+def _first_contact_key(period: Period, site):
+    """The person's earliest contact in the period, as YYYYMMDD (see `common.date_key`)."""
     own = {"person_id": OuterRef("pk")}
     firsts = [
-        registrations_in(period, site).filter(**own).order_by("day").values("day")[:1],
-        helps_in(period, site).filter(**own).order_by("date").values("date")[:1],
-        visits_in(period, site).filter(**own).order_by("date").values("date")[:1],
+        registrations_in(period, site).filter(**own).annotate(key=date_key("day")),
+        helps_in(period, site).filter(**own).annotate(key=date_key("date")),
+        visits_in(period, site).filter(**own).annotate(key=date_key("date")),
     ]
-    # LEAST() and SQLite's MIN() disagree on NULLs: a far-future date replaces a missing kind.
+    # LEAST() and SQLite's MIN() disagree on NULLs: a far-future key replaces a missing kind.
     return Least(
         *(
-            Coalesce(Subquery(first, output_field=DateField()), Value(NO_CONTACT))
+            Coalesce(
+                Subquery(first.order_by("key").values("key")[:1], output_field=IntegerField()),
+                Value(NO_CONTACT_KEY),
+            )
             for first in firsts
         ),
-        output_field=DateField(),
+        output_field=IntegerField(),
     )
 
 
@@ -123,11 +126,6 @@ def _contains_code(field: str, code: str) -> Q:
 
 
 def _people(period: Period, site, months) -> dict:
-    persons = (
-        Person.objects.filter(reached_q(period, site))
-        .annotate(first_contact=_first_contact(period, site))
-        .annotate(age=age_at("first_contact", birth_date="birth_date", birth_year="birth_year"))
-    )
     with_neighbourhood = Q(neighbourhood__isnull=False)
     counts = {
         "people": Count("pk"),
@@ -136,15 +134,40 @@ def _people(period: Period, site, months) -> dict:
             "pk", filter=with_neighbourhood & Q(neighbourhood__centre_ville=True)
         ),
         "qpv": Count("pk", filter=with_neighbourhood & ~Q(neighbourhood__qpv_code="")),
-        "age_known": Count("pk", filter=Q(age__isnull=False)),
         "education_known": Count("pk", filter=~Q(education_level="")),
         "bac_or_higher": Count("pk", filter=Q(education_level__in=EducationLevel.bac_or_higher())),
     }
-    for key, band in AGE_BANDS.items():
-        counts[key] = Count("pk", filter=band)
     for month in months:
         counts[f"month:{month.label}"] = Count("pk", filter=reached_q(month.period, site))
-    return persons.aggregate(**counts)
+    return Person.objects.filter(reached_q(period, site)).aggregate(**counts)
+
+
+def _age_bands(period: Period, site) -> dict:
+    """Persons reached by age at first contact, then summed into the bands.
+
+    Grouped by age (at most one row per age in years, whatever the amount of data) so that
+    the database computes each person's first contact once: PostgreSQL copies an expression
+    into every FILTER that uses it, and three bands would mean three times the subqueries."""
+    by_age = (
+        Person.objects.filter(reached_q(period, site))
+        .annotate(
+            age=age_from_keys(
+                _first_contact_key(period, site),
+                birth_key(birth_date="birth_date", birth_year="birth_year"),
+            )
+        )
+        .filter(age__isnull=False)
+        .values("age")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    totals = dict.fromkeys(["age_known", *AGE_BANDS], 0)
+    for row in by_age:
+        totals["age_known"] += row["n"]
+        for key, (low, high) in AGE_BANDS.items():
+            if (low is None or row["age"] >= low) and (high is None or row["age"] <= high):
+                totals[key] += row["n"]
+    return totals
 
 
 def _registrations(period: Period, site, months) -> dict:
@@ -217,11 +240,11 @@ def _latest_assessments(period: Period, site) -> dict:
     return dated.filter(person_id__in=reached, id=Subquery(latest)).aggregate(**counts)
 
 
-def _skill_rank(expression):
+def _skill_rank():
     """Classification → its rank in SkillLevel's order (illectronisme = 0)."""
     return Case(
         *(
-            When(Q(**{f"{expression}": code}), then=Value(SkillLevel.rank(code)))
+            When(classification=code, then=Value(SkillLevel.rank(code)))
             for code in SkillLevel.values
         ),
         output_field=IntegerField(),
@@ -229,22 +252,23 @@ def _skill_rank(expression):
 
 
 def _progress(period: Period, site) -> dict:
-    own = Assessment.objects.filter(date__lte=period.end, person_id=OuterRef("pk"))
-    first = own.order_by("date", "created_at", "id").values("classification")[:1]
-    latest = own.order_by("-date", "-created_at", "-id").values("classification")[:1]
-    how_many = own.order_by().values("person_id").annotate(n=Count("id")).values("n")
-    persons = (
-        Person.objects.filter(reached_q(period, site))
-        .annotate(
-            assessments=Subquery(how_many, output_field=IntegerField()),
-            first_class=Subquery(first),
-            latest_class=Subquery(latest),
-        )
-        .annotate(first_rank=_skill_rank("first_class"), latest_rank=_skill_rank("latest_class"))
-        .filter(assessments__gte=2)
+    own = Assessment.objects.filter(date__lte=period.end, person_id=OuterRef("pk")).annotate(
+        rank=_skill_rank()
     )
+    first = own.order_by("date", "created_at", "id").values("rank")[:1]
+    latest = own.order_by("-date", "-created_at", "-id").values("rank")[:1]
+    # The second assessment in date order exists: the person has two or more.
+    second = own.order_by("date", "created_at", "id").values("id")[1:2]
+    persons = Person.objects.filter(reached_q(period, site)).filter(Exists(second))
     return persons.aggregate(
-        of=Count("pk"), n=Count("pk", filter=Q(latest_rank__gt=F("first_rank")))
+        of=Count("pk"),
+        n=Count(
+            "pk",
+            filter=GreaterThan(
+                Subquery(latest, output_field=IntegerField()),
+                Subquery(first, output_field=IntegerField()),
+            ),
+        ),
     )
 
 
@@ -257,6 +281,7 @@ def _picked(counts: dict, prefix: str) -> dict:
 def compute(period: Period, site) -> dict:
     months = period.months()
     people = _people(period, site, months)
+    ages = _age_bands(period, site)
     registrations = _registrations(period, site, months)
     helps = _helps(period, site, months)
     sessions = _sessions(period, site)
@@ -294,7 +319,7 @@ def compute(period: Period, site) -> dict:
         ],
         "centre_ville_rate": rate(people["centre_ville"], people["neighbourhood_known"]),
         "qpv_rate": rate(people["qpv"], people["neighbourhood_known"]),
-        **{key: rate(people[key], people["age_known"]) for key in AGE_BANDS},
+        **{key: rate(ages[key], ages["age_known"]) for key in AGE_BANDS},
         "bac_or_higher_rate": rate(people["bac_or_higher"], people["education_known"]),
         "illectronisme_rate": rate(
             assessments[f"skill:{SkillLevel.ILLECTRONISME}"], assessments["assessed"]
