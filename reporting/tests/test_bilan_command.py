@@ -129,3 +129,11 @@ def test_pdf_needs_an_output_file(site):
     with pytest.raises(CommandError, match="le format pdf demande --output") as raised:
         run(*PERIOD, "--format", "pdf")
     assert raised.value.returncode == 2
+
+
+def test_pdf_with_the_real_renderer(some_data, tmp_path):
+    if bilan_command._pdf_renderer() is None:
+        pytest.skip("reporting.pdf.render_bilan_pdf absent")
+    target = tmp_path / "bilan.pdf"
+    run(*PERIOD, "--format", "pdf", "--output", str(target))
+    assert target.read_bytes().startswith(b"%PDF-")
