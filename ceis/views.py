@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import ProtectedError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -162,7 +163,16 @@ def person_delete_view(request, public_id):
     person = person_get(public_id=public_id, user=request.user)
     if request.method == "POST":
         label = str(person)
-        person_delete(person=person, user=request.user, request=request)
+        try:
+            person_delete(person=person, user=request.user, request=request)
+        except ProtectedError:
+            messages.error(
+                request,
+                f"La fiche de {label} ne peut pas être supprimée : elle a un parcours enregistré "
+                "(inscriptions, présences…). Son anonymisation relève de la procédure de "
+                "conservation des données.",
+            )
+            return redirect(person)
         messages.success(request, f"La fiche de {label} a été supprimée.")
         return redirect("persons:list")
     return render(request, "ceis/persons/confirm_delete.html", {"person": person})

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from ceis.fields import ref_field, validate_code_list
 from ceis.models import Person, Site
 
 from .choices import (
@@ -36,22 +37,6 @@ from .choices import (
 CONFIDENCE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(10)]
 
 
-def _ref_field():
-    return models.CharField(
-        "référence d'échange",
-        max_length=100,
-        unique=True,
-        null=True,
-        blank=True,
-        help_text="Identifiant stable dans les paquets de données (ceis.package/1).",
-    )
-
-
-def _validate_codes(values, choices, field):
-    if not isinstance(values, list) or any(value not in choices.values for value in values):
-        raise ValidationError({field: "Valeur inconnue dans la liste."})
-
-
 class CohortQuerySet(models.QuerySet):
     def with_status(self, status: str, today=None):
         today = today or timezone.localdate()
@@ -68,7 +53,7 @@ class Cohort(models.Model):
     """A "promotion": 15–20 job seekers meeting a few days a week for about six weeks."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    ref = _ref_field()
+    ref = ref_field()
     site = models.ForeignKey(
         Site, on_delete=models.PROTECT, related_name="unisvers_cohorts", verbose_name="site"
     )
@@ -111,7 +96,7 @@ class Cohort(models.Model):
         super().clean()
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": "La fin de la promotion précède son début."})
-        _validate_codes(self.weekdays, Weekday, "weekdays")
+        validate_code_list(self.weekdays, Weekday, "weekdays")
         if not self.weekdays:
             raise ValidationError({"weekdays": "Choisissez au moins un jour de rencontre."})
 
@@ -276,7 +261,7 @@ class Enrollment(models.Model):
     def clean(self):
         super().clean()
         errors = {}
-        _validate_codes(self.barriers, Barrier, "barriers")
+        validate_code_list(self.barriers, Barrier, "barriers")
         if self.entry_date and self.cohort_id and self.entry_date > self.cohort.end_date:
             errors["entry_date"] = "La date d'entrée est après la fin de la promotion."
         if self.exit_date and not self.exit_outcome:
@@ -404,7 +389,7 @@ class FollowUp(models.Model):
     """An entry of the individual social follow-up. The note is for the referents only."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    ref = _ref_field()
+    ref = ref_field()
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="unisvers_followups")
     cohort = models.ForeignKey(
         Cohort,
@@ -442,7 +427,7 @@ class FollowUp(models.Model):
 
 class Event(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    ref = _ref_field()
+    ref = ref_field()
     site = models.ForeignKey(
         Site, on_delete=models.PROTECT, related_name="unisvers_events", verbose_name="site"
     )
@@ -467,7 +452,7 @@ class Event(models.Model):
 
 class Testimonial(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    ref = _ref_field()
+    ref = ref_field()
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="unisvers_testimonials"
     )

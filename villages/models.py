@@ -8,13 +8,13 @@ import datetime
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from ceis.fields import ref_field, validate_code_list
 from ceis.models import Person, Site
 
 from .choices import (
@@ -31,27 +31,11 @@ from .choices import (
 )
 
 
-def _ref_field():
-    return models.CharField(
-        "référence d'échange",
-        max_length=100,
-        unique=True,
-        null=True,
-        blank=True,
-        help_text="Identifiant stable dans les paquets de données (ceis.package/1).",
-    )
-
-
-def _validate_codes(values, choices, field):
-    if not isinstance(values, list) or any(value not in choices.values for value in values):
-        raise ValidationError({field: "Code inconnu dans la liste."})
-
-
 class Workshop(models.Model):
     """A catalogue entry, shared by every site."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    ref = _ref_field()
+    ref = ref_field()
     title = models.CharField("titre", max_length=200)
     description = models.TextField("description", blank=True)
     theme = models.CharField("thème", max_length=40, choices=DigitalTheme.choices)
@@ -73,7 +57,7 @@ class Session(models.Model):
     """A workshop on a date and time at a site."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    ref = _ref_field()
+    ref = ref_field()
     workshop = models.ForeignKey(
         Workshop, on_delete=models.PROTECT, related_name="sessions", verbose_name="atelier"
     )
@@ -196,7 +180,7 @@ class IndividualHelp(models.Model):
     """Accompagnement individuel by the mediator."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    ref = _ref_field()
+    ref = ref_field()
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="village_helps", verbose_name="personne"
     )
@@ -242,8 +226,8 @@ class IndividualHelp(models.Model):
 
     def clean(self):
         super().clean()
-        _validate_codes(self.themes, DigitalTheme, "themes")
-        _validate_codes(self.procedures, Procedure, "procedures")
+        validate_code_list(self.themes, DigitalTheme, "themes")
+        validate_code_list(self.procedures, Procedure, "procedures")
 
     def get_themes_display(self):
         return [DigitalTheme(code).label for code in self.themes]
@@ -256,7 +240,7 @@ class Visit(models.Model):
     """A free-access visit, counted at the volunteers' desk."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    ref = _ref_field()
+    ref = ref_field()
     site = models.ForeignKey(
         Site, on_delete=models.PROTECT, related_name="village_visits", verbose_name="site"
     )
@@ -300,7 +284,7 @@ class Assessment(models.Model):
     imported as they are; `classification` is always `assessment.classify` of them."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    ref = _ref_field()
+    ref = ref_field()
     person = models.ForeignKey(
         Person,
         on_delete=models.CASCADE,

@@ -188,3 +188,16 @@ def test_logout_refuses_get(client_for):
     client = client_for(Role.VOLONTAIRE)
     assert client.get(reverse("logout")).status_code == 405
     assert client.post(reverse("logout")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_deleting_a_person_with_a_programme_record_is_refused_in_french(client_for, site):
+    from unisvers.tests.factories import EnrollmentFactory
+
+    client = client_for(Role.ADMIN)
+    person = EnrollmentFactory(cohort__site=site).person
+    url = reverse("persons:delete", kwargs={"public_id": person.public_id})
+    response = client.post(url, follow=True)
+    assert response.status_code == 200
+    assert "ne peut pas être supprimée" in response.content.decode()
+    assert Person.objects.filter(pk=person.pk).exists()
