@@ -84,7 +84,8 @@ def _programme_sheet(sheet, programme: str, figures: dict):
         if definition.kind == RATE:
             _rate_row(sheet, base, published_rate(programme, key, value), texts)
         elif definition.kind == BREAKDOWN:
-            sheet.append([*base, sum(value.values()), None, None, *texts])
+            # No total: a help with two themes counts in both, so a sum would mislead.
+            sheet.append([*base, None, None, None, *texts])
             labels = definition.code_labels()
             for code, count in value.items():
                 sheet.append(
