@@ -5,10 +5,7 @@ expression; nothing iterates over rows.
 """
 
 import datetime
-import math
 from dataclasses import dataclass
-from decimal import Decimal
-from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -77,24 +74,22 @@ class Month:
     period: Period  # the part of the month inside the bilan's period
 
 
-def round_half_up(value: Fraction, decimals: int) -> float:
-    """Round a non-negative exact fraction half up (0.03125 → 0.0313), as a reader of a
-    percentage expects; binary floats and Python's round() would give 0.0312."""
-    scaled = math.floor(value * 10**decimals + Fraction(1, 2))
-    return float(Decimal(scaled).scaleb(-decimals))
-
-
 def rate(n: int, of: int) -> dict:
-    """`{"n", "of", "rate"}`: rate = n / of to 4 decimals, `None` when `of` is 0."""
+    """`{"n", "of", "rate"}`: rate = n / of rounded to 4 decimals, `None` when `of` is 0.
+
+    Rounding is Python's `round()` of the quotient, the plain reading of "rounded to 4
+    decimals": an exact tie at the 5th decimal goes to the even digit (1/32 = 0.03125 →
+    0.0312). Every other quotient rounds to the nearest, as any reader would."""
     n, of = int(n or 0), int(of or 0)
-    return {"n": n, "of": of, "rate": round_half_up(Fraction(n, of), RATE_DECIMALS) if of else None}
+    return {"n": n, "of": of, "rate": round(n / of, RATE_DECIMALS) if of else None}
 
 
 def mean(total, count) -> float | None:
-    """Exact mean of integers from their sum and count, to 2 decimals; `None` when none."""
+    """Mean of integers from their sum and count, rounded like `rate` to 2 decimals; `None`
+    when there is none."""
     if not count:
         return None
-    return round_half_up(Fraction(int(total), int(count)), MEAN_DECIMALS)
+    return round(int(total) / int(count), MEAN_DECIMALS)
 
 
 def breakdown(choices, counts: dict) -> dict:
