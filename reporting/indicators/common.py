@@ -78,8 +78,8 @@ def rate(n: int, of: int) -> dict:
     """`{"n", "of", "rate"}`: rate = n / of rounded to 4 decimals, `None` when `of` is 0.
 
     Rounding is Python's `round()` of the quotient, the plain reading of "rounded to 4
-    decimals": an exact tie at the 5th decimal goes to the even digit (1/32 = 0.03125 →
-    0.0312). Every other quotient rounds to the nearest, as any reader would."""
+    decimals": a tie at the 5th decimal is decided on the binary float (1/32 = 0.03125 is exact
+    and goes to even: 0.0312); every other quotient rounds to the nearest."""
     n, of = int(n or 0), int(of or 0)
     return {"n": n, "of": of, "rate": round(n / of, RATE_DECIMALS) if of else None}
 
