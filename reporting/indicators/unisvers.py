@@ -1,5 +1,5 @@
-"""Unis'Vers indicators (indicators.md, section `unisvers`): six aggregate queries whatever
-the amount of data (seven for a calendar year, which also reads the targets).
+"""Unis'Vers indicators (indicators.md, section `unisvers`): five aggregate queries whatever
+the amount of data (six for a calendar year, which also reads the targets).
 
 Readings of the spec where it leaves a choice (also in docs/indicators.md):
 - "latest active enrollment": latest `entry_date`, then the one recorded last (highest id) when

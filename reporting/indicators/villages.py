@@ -1,4 +1,4 @@
-"""Vill@ges connectés indicators (indicators.md, section `villages`): seven aggregate queries
+"""Vill@ges connectés indicators (indicators.md, section `villages`): eight aggregate queries
 whatever the amount of data.
 
 Readings of the spec where it leaves a choice (also in docs/indicators.md):
