@@ -94,7 +94,8 @@ def reached_q(period: Period, site) -> Q:
     return (
         Q(pk__in=registrations_in(period, site).values("person_id"))
         | Q(pk__in=helps_in(period, site).values("person_id"))
-        | Q(pk__in=visits_in(period, site).values("person_id"))
+        # Anonymous visits reach nobody; a NULL in an IN list is harmless but useless.
+        | Q(pk__in=visits_in(period, site).filter(person__isnull=False).values("person_id"))
     )
 
 
