@@ -128,7 +128,7 @@ def bilan_version_generate(*, version_id: int) -> BilanVersion:
 
     with transaction.atomic():
         version = (
-            BilanVersion.objects.select_for_update()
+            BilanVersion.objects.select_for_update(of=("self",))
             .select_related("document__site")
             .get(pk=version_id)
         )
