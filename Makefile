@@ -7,7 +7,7 @@ STAMP := $(VENV)/.requirements-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup migrate demo lint format check-deploy clean
+.PHONY: run test setup migrate demo lint format check-deploy clean prod-local
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ demo: migrate
 run: demo
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) bash scripts/run-local.sh
+
+## The production stack here: gunicorn, Celery workers and beat, production settings, local
+## PostgreSQL and Redis (DATABASE_URL, CELERY_BROKER_URL…: see docs/deployment.md).
+prod-local: setup
+	HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) bash scripts/prod-local.sh
 
 ## The whole suite (SQLite and filesystem broker unless DATABASE_URL / CELERY_BROKER_URL).
 test: setup

@@ -9,7 +9,7 @@ mkdir -p var/log
 
 # The worker gets its own session: Ctrl-C in the terminal must not reach its pool processes
 # directly (Celery then hangs in shutdown); the trap below stops it cleanly instead.
-setsid "$BIN/celery" -A ceis worker --beat --schedule var/celerybeat-schedule \
+setsid "$BIN/celery" -A ceis worker -Q celery,pdf --beat --schedule var/celerybeat-schedule \
   --loglevel INFO --concurrency 2 >var/log/celery.log 2>&1 &
 WORKER_PID=$!
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -196,6 +197,13 @@ CELERY_BEAT_SCHEDULE = {
     "journal-purge": {"task": "ceis.tasks.journal_purge_task", "schedule": 24 * 60 * 60},
 }
 CELERY_TASK_ALWAYS_EAGER = False
+# PDFs have their own queue, so that a slow WeasyPrint run never delays the other tasks; a
+# worker started without -Q consumes both queues (make run, the tests' worker).
+CELERY_TASK_QUEUES = (
+    Queue("celery", Exchange("celery"), routing_key="celery"),
+    Queue("pdf", Exchange("pdf"), routing_key="pdf"),
+)
+CELERY_TASK_ROUTES = {"reporting.tasks.generate_bilan_pdf": {"queue": "pdf"}}
 
 # The access journal keeps 12 months (CNIL 2021-122 recommends 6 to 12).
 CEIS_JOURNAL_RETENTION_DAYS = env.int("CEIS_JOURNAL_RETENTION_DAYS", default=365)

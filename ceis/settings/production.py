@@ -4,7 +4,7 @@ Passes `python manage.py check --deploy --fail-level WARNING` (security.md row 8
 """
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import BASE_DIR, env
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
@@ -24,8 +24,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-SESSION_COOKIE_SECURE = True
-CSRF_COOKIE_SECURE = True
+# Secure cookies always in production; only the CI smoke test, on plain HTTP to localhost,
+# turns them off.
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
@@ -36,3 +38,25 @@ EMAIL_PORT = EMAIL_URL["EMAIL_PORT"]
 EMAIL_HOST_USER = EMAIL_URL["EMAIL_HOST_USER"]
 EMAIL_HOST_PASSWORD = EMAIL_URL["EMAIL_HOST_PASSWORD"]
 EMAIL_USE_TLS = EMAIL_URL.get("EMAIL_USE_TLS", False)
+
+# Celery: the worker logs through LOGGING below instead of its own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / "var" / "celerybeat-schedule")
+)
+
+# Structured logs (one JSON object per line on stderr), without personal data: see
+# ceis/logging.py. Request lines come from gunicorn's access log (gunicorn.conf.py).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "ceis.logging.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "root": {"handlers": ["console"], "level": env.str("CEIS_LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Replaces Django's default handlers (console in DEBUG only, mail_admins): its records
+        # reach the root handler above.
+        "django": {"level": "INFO"},
+    },
+}
