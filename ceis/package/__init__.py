@@ -1,0 +1,5 @@
+"""The CEIS data package, format `ceis.package/1` (docs/data-package.md).
+
+`spec` lists the files and columns; `reader` parses them; `importer` validates a whole package and
+writes it in bulk, atomically; `exporter` writes the database out; `views` are the admin pages.
+"""
