@@ -101,7 +101,7 @@ class PackageImport:
     # Validation --------------------------------------------------------------------------------
 
     def validate(self) -> bool:
-        self.files, self.manifest, self.errors = read_package(self.path)
+        self.files, self.manifest, self.errors, self.broken = read_package(self.path)
         self._load_database()
         self._index_package()
         for spec in FILES:
@@ -163,7 +163,7 @@ class PackageImport:
         """The id of the record named `value`, a `New` marker, or None when it exists nowhere."""
         if value in self.ids.get(target, {}):
             return self.ids[target][value]
-        if value in self.package_rows.get(target, {}):
+        if value in self.package_rows.get(target, {}) or target in self.broken:
             return New(target, value)
         return None
 
@@ -175,6 +175,8 @@ class PackageImport:
         check = getattr(self, f"_check_{spec.name}", None)
         seen: dict[tuple, int] = {}
         for row in parsed.rows:
+            if not row.ok:
+                continue
             values = row.values
             ok = True
             resolved = {}
@@ -299,7 +301,9 @@ class PackageImport:
     def _cohort_dates(self, ref: str, cohort_id):
         if ref in self.package_rows.get("cohorts", {}):
             values = self.package_rows["cohorts"][ref]
-            return values["start_date"], values["end_date"]
+            start, end = values["start_date"], values["end_date"]
+            # A cohort with its own errors is reported once, not through its rows.
+            return (start, end) if start and end and start <= end else None
         return self.db_cohort_dates.get(cohort_id)
 
     def _check_enrollments(self, spec, row, resolved) -> bool:
@@ -388,7 +392,7 @@ class PackageImport:
         lines = {row.values["ref"]: row.line for row in self.files["people"].rows}
         for record in plan.creates:
             site = site_of.get(record["ref"], fallback)
-            if site is None:
+            if site is None and "sites" not in self.broken:
                 self.errors.append(
                     PackageError(
                         "people.csv",

@@ -38,6 +38,7 @@ class PackageError:
 class Row:
     line: int
     values: dict  # column name → parsed value (None or "" when empty)
+    ok: bool = True  # False when a cell could not be parsed (the row is only used for its key)
 
 
 @dataclass
@@ -191,25 +192,27 @@ def parse_file(spec: FileSpec, data: bytes, errors: list) -> ParsedFile | None:
                 )
             )
             continue
-        values = {}
+        values = {column.name: parse_cell(column, "") for column in absent}
+        row_ok = True
         for column, raw in zip(columns, cells, strict=True):
             try:
                 value = parse_cell(column, raw)
             except ValueError as error:
                 errors.append(PackageError(name, start, column.name, str(error)))
+                value, row_ok = parse_cell(column, ""), False
+                values[column.name] = value
                 continue
             if column.required and value in (None, "", []):
                 errors.append(PackageError(name, start, column.name, "valeur obligatoire"))
-                continue
+                row_ok = False
             values[column.name] = value
-        for column in absent:
-            values[column.name] = parse_cell(column, "")
-        parsed.rows.append(Row(line=start, values=values))
+        parsed.rows.append(Row(line=start, values=values, ok=row_ok))
     return parsed
 
 
-def read_package(path: Path) -> tuple[dict[str, ParsedFile], dict[str, str], list[PackageError]]:
-    """Parse every file of the package: (files by name, manifest, errors)."""
+def read_package(path: Path) -> tuple[dict, dict[str, str], list[PackageError], set[str]]:
+    """Parse every file of the package: (files by name, manifest, errors, names of the files
+    present but unreadable — references to them are not checked, to avoid a cascade)."""
     errors: list[PackageError] = []
     sources = read_sources(path)
     manifest: dict[str, str] = {}
@@ -231,10 +234,12 @@ def read_package(path: Path) -> tuple[dict[str, ParsedFile], dict[str, str], lis
     known = {spec.filename for spec in FILES} | {MANIFEST.filename}
     for filename in sorted(set(sources) - known):
         errors.append(PackageError(filename, 0, "-", "fichier inconnu dans le paquet"))
-    files = {}
+    files, broken = {}, set()
     for spec in FILES:
         if spec.filename in sources:
             parsed = parse_file(spec, sources[spec.filename], errors)
-            if parsed is not None:
+            if parsed is None:
+                broken.add(spec.name)
+            else:
                 files[spec.name] = parsed
-    return files, manifest, errors
+    return files, manifest, errors, broken
