@@ -15,7 +15,8 @@ from reporting.indicators import compute_bilan
 from reporting.models import BilanDocument, BilanVersion
 from reporting.pdf import StaticOnlyURLFetcher, render_bilan_pdf
 from reporting.services import bilan_document_create, bilan_version_generate
-from unisvers.tests.factories import EnrollmentFactory, TestimonialFactory
+from unisvers.tests import factories as unisvers_factories
+from unisvers.tests.factories import EnrollmentFactory
 
 YEAR_FROM, YEAR_TO = datetime.date(2019, 1, 1), datetime.date(2019, 12, 31)
 
@@ -209,10 +210,10 @@ def test_status_fragment_stops_polling_once_ready(manager_client, site, year_dat
 
 @pytest.mark.django_db
 def test_only_consented_testimonials_are_offered_and_printed(manager_client, site, year_data):
-    consented = TestimonialFactory(
+    consented = unisvers_factories.TestimonialFactory(
         person=year_data[0].person, quote="On sait plein de choses.", publication_consent=True
     )
-    TestimonialFactory(
+    unisvers_factories.TestimonialFactory(
         person=year_data[1].person, quote="Pas pour publication.", publication_consent=False
     )
     document = bilan_document_create(
