@@ -36,6 +36,11 @@ if [ -z "${SECRET_KEY:-}" ]; then
 fi
 export SECRET_KEY
 
+# Something already answering there would pass the health check below in gunicorn's place.
+if curl -s -o /dev/null --max-time 2 "http://$GUNICORN_BIND/"; then
+  echo "Le port de $GUNICORN_BIND est déjà pris : choisissez-en un autre (PORT=…)." >&2
+  exit 1
+fi
 "$BIN/gunicorn" --version >/dev/null 2>&1 || {
   echo "gunicorn manque dans $BIN : lancez « make setup » (requirements.txt)." >&2
   exit 1
