@@ -65,6 +65,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("personnes/", include(person_patterns)),
     path("journal/", views.journal, name="journal"),
+    path("donnees/", include("ceis.package.urls")),
     path("unisvers/", include("unisvers.urls")),
     path("villages/", include("villages.urls")),
     path("bilans/", include("reporting.urls")),

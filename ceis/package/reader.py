@@ -7,6 +7,7 @@ a quoted field spanning several lines keeps the line where its record starts).
 
 import csv
 import datetime
+import functools
 import io
 import re
 import zipfile
@@ -81,16 +82,21 @@ def _decode(spec_name: str, data: bytes, errors: list) -> str | None:
         return None
 
 
+@functools.cache
+def _codes(choices) -> frozenset[str]:
+    return frozenset(choices.values)
+
+
 def parse_cell(column: Column, raw: str):
     """The Python value of a cell, or raise ValueError with the French message."""
     text = raw.strip()
     if column.kind in ("text", "code", "ref"):
-        if column.kind == "code" and text and text not in column.choices.values:
+        if column.kind == "code" and text and text not in _codes(column.choices):
             raise ValueError(f"code inconnu « {text} »")
         return text
     if column.kind == "codes":
         codes = [code.strip() for code in text.split("|") if code.strip()]
-        unknown = [code for code in codes if code not in column.choices.values]
+        unknown = [code for code in codes if code not in _codes(column.choices)]
         if unknown:
             raise ValueError(f"code inconnu « {unknown[0]} »")
         return codes

@@ -151,6 +151,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("CEIS_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
+# Size cap of uploads (data packages, referral lists), in bytes (security.md row 13).
+CEIS_UPLOAD_MAX_BYTES = env.int("CEIS_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
 # Uploaded files are never served at a public URL: views stream them after a permission check.
 MEDIA_URL = None
 STORAGES = {

@@ -1,0 +1,157 @@
+"""Admin pages of the data package: upload a zip, read the validation report, confirm; download
+an export. The uploaded file is kept under MEDIA_ROOT (never served) between the two steps,
+named by a random token held in the session."""
+
+import secrets
+import zipfile
+from functools import wraps
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from .exporter import export_zip_bytes
+from .importer import PackageImport
+from .reader import PackageSourceError
+
+SESSION_KEY = "package_upload"
+MAX_ERRORS = 100
+
+
+def admin_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_ceis_admin:
+            raise PermissionDenied("Réservé aux administrateurs.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def upload_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "uploads" / "packages"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _stored(token: str | None) -> Path | None:
+    if not token or not token.replace("-", "").replace("_", "").isalnum():
+        return None
+    path = upload_dir() / f"{token}.zip"
+    return path if path.is_file() else None
+
+
+def check_zip_upload(upload) -> str:
+    """The French reason an upload is refused, or "" (size cap, zip by content, not by name)."""
+    cap = settings.CEIS_UPLOAD_MAX_BYTES
+    if upload.size > cap:
+        size, limit = upload.size // 1_000_000, cap // 1_000_000
+        return f"Fichier trop volumineux : {size} Mo (maximum {limit} Mo)."
+    upload.seek(0)
+    if upload.read(4) != b"PK\x03\x04":
+        return "Ce fichier n'est pas une archive zip (son contenu a été vérifié, pas son nom)."
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+            if archive.testzip() is not None:
+                return "Archive zip endommagée."
+    except zipfile.BadZipFile:
+        return "Ce fichier n'est pas une archive zip lisible."
+    if unpacked > 10 * cap:
+        return "Archive refusée : son contenu décompressé est trop volumineux."
+    upload.seek(0)
+    return ""
+
+
+@require_GET
+@admin_required
+def index(request):
+    return render(request, "ceis/package/index.html", _context())
+
+
+def _context(**extra) -> dict:
+    return {"max_mb": settings.CEIS_UPLOAD_MAX_BYTES // 1_000_000, **extra}
+
+
+@require_POST
+@admin_required
+def upload(request):
+    file = request.FILES.get("package")
+    if file is None:
+        return render(
+            request,
+            "ceis/package/index.html",
+            _context(upload_error="Choisissez le fichier zip du paquet."),
+            status=400,
+        )
+    reason = check_zip_upload(file)
+    if reason:
+        return render(request, "ceis/package/index.html", _context(upload_error=reason), status=400)
+    token = secrets.token_urlsafe(16)
+    path = upload_dir() / f"{token}.zip"
+    with open(path, "wb") as out:
+        for chunk in file.chunks():
+            out.write(chunk)
+    request.session[SESSION_KEY] = {"token": token, "name": file.name[:200]}
+    return _report(request, path, file.name)
+
+
+def _report(request, path: Path, name: str):
+    job = PackageImport(path)
+    try:
+        ok = job.validate()
+    except PackageSourceError:
+        ok = False
+    errors = [str(error) for error in job.errors]
+    return render(
+        request,
+        "ceis/package/report.html",
+        _context(
+            ok=ok,
+            name=name,
+            errors=errors[:MAX_ERRORS],
+            more_errors=max(len(errors) - MAX_ERRORS, 0),
+            error_count=len(errors),
+            summary=job.summary(),
+        ),
+    )
+
+
+@require_POST
+@admin_required
+def confirm(request):
+    held = request.session.get(SESSION_KEY) or {}
+    path = _stored(held.get("token"))
+    if path is None:
+        messages.error(request, "Le paquet envoyé n'est plus disponible : envoyez-le à nouveau.")
+        return redirect("package:index")
+    job = PackageImport(path)
+    # Validated again: the database may have changed since the report.
+    if not job.validate():
+        return _report(request, path, held.get("name", ""))
+    counts = job.apply(user=request.user)
+    path.unlink(missing_ok=True)
+    request.session.pop(SESSION_KEY, None)
+    created = sum(counts["created"].values())
+    updated = sum(counts["updated"].values())
+    messages.success(
+        request, f"Paquet importé : {created} enregistrement(s) créé(s), {updated} modifié(s)."
+    )
+    return redirect("package:index")
+
+
+@require_POST
+@admin_required
+def download(request):
+    include_notes = request.POST.get("include_notes") == "1"
+    data = export_zip_bytes(include_notes=include_notes, user=request.user, request=request)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="ceis-paquet-{stamp}.zip"'
+    return response
