@@ -1,5 +1,6 @@
 """Test settings: fast hashing, eager Celery (the `worker` tests switch it off), local memory."""
 
+import os
 from pathlib import Path
 
 from .base import *  # noqa: F403
@@ -11,8 +12,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# One folder per test process: two runs on one checkout must not take each other's tasks.
 CELERY_DATA_DIR = Path(
-    env.str("CEIS_CELERY_DATA_DIR", default=str(BASE_DIR / "var" / "celery-test"))
+    env.str(
+        "CEIS_CELERY_DATA_DIR", default=str(BASE_DIR / "var" / "celery-test" / str(os.getpid()))
+    )
 )
 CELERY_BROKER_TRANSPORT_OPTIONS = broker_transport_options(CELERY_BROKER_URL, CELERY_DATA_DIR)
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
