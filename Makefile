@@ -7,7 +7,7 @@ STAMP := $(VENV)/.requirements-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup migrate demo lint format check-deploy clean prod-local
+.PHONY: run test setup migrate demo lint format check-deploy clean prod-local chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +35,13 @@ run: demo
 prod-local: setup
 	HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) bash scripts/prod-local.sh
 
-## The whole suite (SQLite and filesystem broker unless DATABASE_URL / CELERY_BROKER_URL).
-test: setup
+## Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+chromium:
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
+## The whole suite (SQLite and filesystem broker unless DATABASE_URL / CELERY_BROKER_URL),
+## browser journeys and accessibility checks included (`-m "not browser"` skips them).
+test: setup chromium
 	$(BIN)/pytest -p no:cacheprovider
 
 lint: setup
