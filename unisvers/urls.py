@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import referrals
 
 # Meeting days appear in URLs as ISO dates (2026-03-02); the views parse them (invalid → 404).
 app_name = "unisvers"
@@ -22,6 +23,11 @@ urlpatterns = [
     ),
     path("promotions/<uuid:public_id>/registre/<str:day>/", views.register, name="register"),
     path("promotions/<uuid:public_id>/inscrire/", views.enroll_search, name="enroll_search"),
+    path(
+        "promotions/<uuid:public_id>/orientations/",
+        referrals.referral_import,
+        name="referral_import",
+    ),
     path(
         "promotions/<uuid:public_id>/inscrire/nouvelle-personne/",
         views.enroll_new_person,
