@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -197,6 +198,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "journal-purge": {"task": "ceis.tasks.journal_purge_task", "schedule": 24 * 60 * 60},
+    "followup-reminders": {
+        "task": "unisvers.tasks.followup_reminders_task",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+    },
 }
 CELERY_TASK_ALWAYS_EAGER = False
 # PDFs have their own queue, so that a slow WeasyPrint run never delays the other tasks; a
@@ -209,6 +214,8 @@ CELERY_TASK_ROUTES = {"reporting.tasks.generate_bilan_pdf": {"queue": "pdf"}}
 
 # The access journal keeps 12 months (CNIL 2021-122 recommends 6 to 12).
 CEIS_JOURNAL_RETENTION_DAYS = env.int("CEIS_JOURNAL_RETENTION_DAYS", default=365)
+# Absolute address of the application, for links in e-mails sent by tasks.
+CEIS_BASE_URL = env.str("CEIS_BASE_URL", default="http://127.0.0.1:8000")
 CEIS_ORGANISATION_NAME = env.str("CEIS_ORGANISATION_NAME", default="CCAS de Montpellier")
 CEIS_PRESS_CONTACT = env.str(
     "CEIS_PRESS_CONTACT", default="Service communication du CCAS — contact presse sur demande"
