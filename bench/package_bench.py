@@ -205,21 +205,6 @@ def generate(folder: Path, rows: int) -> int:
     )
     total += _write(
         folder,
-        "visits",
-        ["ref", "site", "date", "person", "volunteer_help"],
-        (
-            [
-                f"V{i}",
-                "NORD",
-                datetime.date(2024, 1, 1) + datetime.timedelta(days=i % 900),
-                f"P{i % people}" if i % 2 else "",
-                i % 2,
-            ]
-            for i in range(rows * 10 // 100)
-        ),
-    )
-    total += _write(
-        folder,
         "assessments",
         [
             "ref",
@@ -245,6 +230,22 @@ def generate(folder: Path, rows: int) -> int:
                 i % 2,
             ]
             for i in range(rows * 5 // 100)
+        ),
+    )
+    # Free-access visits fill the package up to the requested size.
+    total += _write(
+        folder,
+        "visits",
+        ["ref", "site", "date", "person", "volunteer_help"],
+        (
+            [
+                f"V{i}",
+                "NORD",
+                datetime.date(2024, 1, 1) + datetime.timedelta(days=i % 900),
+                f"P{i % people}" if i % 2 else "",
+                i % 2,
+            ]
+            for i in range(max(0, rows - total + 1))
         ),
     )
     return total - 1  # the manifest's row is not data
