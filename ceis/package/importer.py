@@ -415,7 +415,9 @@ class PackageImport:
     def apply(self, *, user=None) -> dict:
         if self.errors:
             raise ValueError("Le paquet contient des erreurs : rien n'est écrit.")
-        touched_cohorts: set[int] = set()
+        # Cohort id → True when its calendar is (re)generated, False when only the dates of
+        # new attendances are added to it.
+        touched_cohorts: dict[int, bool] = {}
         for spec in FILES:
             plan = self.plans.get(spec.name)
             if plan is None:
@@ -494,8 +496,13 @@ class PackageImport:
             if not record.get("weekdays"):
                 record["weekdays"] = derived.get(record["ref"], [])
         created = self._write(spec, plan)
-        touched.update(obj.pk for obj in created)
-        touched.update(obj.pk for obj, _ in plan.updates)
+        touched.update(dict.fromkeys((obj.pk for obj in created), True))
+        calendar_fields = {"start_date", "end_date", "weekdays"}
+        touched.update(
+            dict.fromkeys(
+                (obj.pk for obj, changed in plan.updates if calendar_fields & set(changed)), True
+            )
+        )
 
     def _attendance_weekdays(self) -> dict[str, list[str]]:
         """For a cohort without weekdays: the weekdays of its attendance dates."""
@@ -508,7 +515,8 @@ class PackageImport:
 
     def _write_attendance(self, spec, plan, touched):
         self._write(spec, plan)
-        touched.update(self._value(record["cohort_id"]) for record in plan.creates)
+        for record in plan.creates:
+            touched.setdefault(self._value(record["cohort_id"]), False)
 
     def _write_assessments(self, spec, plan, touched):
         def prepare(obj):
@@ -517,9 +525,11 @@ class PackageImport:
 
         self._write(spec, plan, prepare=prepare)
 
-    def _write_calendars(self, cohort_ids: set[int]) -> None:
-        """Meeting days of the created or changed cohorts: the generated days, plus every date
-        that has an attendance (hand-added days), minus the days now outside the cohort."""
+    def _write_calendars(self, cohort_ids: dict[int, bool]) -> None:
+        """Meeting days of the created cohorts and of those whose dates or weekdays changed:
+        the generated days plus every date that has an attendance (a day added by hand), minus
+        the days no longer wanted (as `unisvers.services` does: days with a register or a label
+        inside the dates stay). Other cohorts only gain the dates of their new attendances."""
         if not cohort_ids:
             return
         from unisvers.models import Attendance, Cohort
@@ -542,8 +552,12 @@ class PackageImport:
             new_days, stale = [], []
             for cohort in cohorts:
                 existing = days[cohort.pk]
-                wanted = set(meeting_dates(cohort.start_date, cohort.end_date, cohort.weekdays))
-                wanted |= registers[cohort.pk]
+                regenerate = cohort_ids[cohort.pk]
+                wanted = set(registers[cohort.pk])
+                if regenerate:
+                    wanted |= set(
+                        meeting_dates(cohort.start_date, cohort.end_date, cohort.weekdays)
+                    )
                 for date in sorted(wanted - set(existing)):
                     taken = date in registers[cohort.pk]
                     new_days.append(
@@ -551,12 +565,14 @@ class PackageImport:
                             cohort=cohort, date=date, register_taken_at=now if taken else None
                         )
                     )
+                if not regenerate:
+                    continue
                 stale.extend(
                     day.pk
                     for date, day in existing.items()
-                    if not (cohort.start_date <= date <= cohort.end_date)
+                    if date not in wanted
                     and not day.register_taken
-                    and date not in registers[cohort.pk]
+                    and not (day.label and cohort.start_date <= date <= cohort.end_date)
                 )
             MeetingDay.objects.bulk_create(new_days, batch_size=BATCH)
             MeetingDay.objects.filter(pk__in=stale).delete()

@@ -26,7 +26,7 @@ from unisvers.models import (
     Target,
 )
 from unisvers.models import (
-    Testimonial as TestimonialRecord,
+    Testimonial as UnisversTestimonial,
 )
 from villages.models import Assessment, IndividualHelp, Registration, Session, Visit, Workshop
 
@@ -43,7 +43,7 @@ MODELS = [
     Attendance,
     FollowUp,
     Event,
-    TestimonialRecord,
+    UnisversTestimonial,
     Workshop,
     Session,
     Registration,
@@ -90,7 +90,7 @@ def wipe() -> None:
         Attendance,
         Enrollment,
         FollowUp,
-        TestimonialRecord,
+        UnisversTestimonial,
         CollectiveActivity,
         MeetingDay,
         Target,
@@ -163,7 +163,7 @@ def test_import_creates_every_record_with_its_values(tmp_path):
     assert (help_.themes, help_.urgent) == (["email", "navigation_sur_internet"], True)
     session = Session.objects.get()
     assert session.start == datetime.datetime(2026, 3, 4, 13, 0, tzinfo=datetime.UTC)
-    assert TestimonialRecord.objects.get().publication_consent is True
+    assert UnisversTestimonial.objects.get().publication_consent is True
     assert "sites.csv : 1 créés, 0 modifiés, 0 inchangés" in out
     entry = JournalEntry.objects.get(object_type="ceis.package")
     assert entry.action == "create" and entry.payload["created"]["people"] == 4
@@ -198,6 +198,8 @@ def test_a_changed_row_updates_its_record(tmp_path):
     data["people"][1][1] = "Martin-Roux"
     data["attendance"][1][3] = "absent_excuse"
     data["assessments"][1][3] = "0"  # no internet use in the last 3 months
+    data["enrollments"][3][9] = "numerique|logement"  # barriers: a JSON list on PostgreSQL
+    data["cohorts"][1][5] = "mon|wed"
     out, err, ok = run(write(tmp_path / "q", data))
     assert ok, err
     assert "people.csv : 0 créés, 1 modifiés, 3 inchangés" in out
@@ -206,6 +208,12 @@ def test_a_changed_row_updates_its_record(tmp_path):
     assert Attendance.objects.get(person=person).status == "absent_excuse"
     assert Person.objects.count() == 4
     assert Assessment.objects.get(ref="A1").classification == "illectronisme"
+    assert Enrollment.objects.get(person__ref="P3").barriers == ["numerique", "logement"]
+    days = set(Cohort.objects.get().meeting_days.values_list("date", flat=True))
+    # Mondays and Wednesdays now, plus the Tuesday and Thursday that have attendance.
+    assert datetime.date(2026, 3, 4) in days and datetime.date(2026, 3, 10) not in days
+    assert {datetime.date(2026, 3, 3), datetime.date(2026, 3, 5)} <= days
+    assert "cohorts.csv : 0 créés, 1 modifiés, 0 inchangés" in out
 
 
 def test_dry_run_writes_nothing_and_reports(tmp_path):
