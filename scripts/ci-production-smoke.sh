@@ -97,8 +97,9 @@ PY
 # Production settings with test secrets; plain HTTP on localhost, hence no TLS redirect, no HSTS
 # and cookies without the Secure flag (curl sends Secure cookies over https only).
 export DJANGO_SETTINGS_MODULE=ceis.settings.production
-export SECRET_KEY
+export SECRET_KEY CEIS_FIELD_ENCRYPTION_KEYS
 SECRET_KEY=$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(50))')
+CEIS_FIELD_ENCRYPTION_KEYS=$("$BIN/python" -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')
 export ALLOWED_HOSTS=127.0.0.1,localhost
 export DATABASE_URL=$PG_BASE/$DB_NAME
 export CELERY_BROKER_URL=$REDIS_URL

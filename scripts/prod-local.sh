@@ -35,6 +35,14 @@ if [ -z "${SECRET_KEY:-}" ]; then
   SECRET_KEY=$(cat "$STATE/secret-key")
 fi
 export SECRET_KEY
+if [ -z "${CEIS_FIELD_ENCRYPTION_KEYS:-}" ]; then
+  # Like the secret key: kept between runs (the notes encrypted with it must stay readable).
+  if [ ! -s "$STATE/field-encryption-key" ]; then
+    (umask 077 && "$BIN/python" -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' >"$STATE/field-encryption-key")
+  fi
+  CEIS_FIELD_ENCRYPTION_KEYS=$(cat "$STATE/field-encryption-key")
+fi
+export CEIS_FIELD_ENCRYPTION_KEYS
 
 # Something already answering there would pass the health check below in gunicorn's place.
 if curl -s -o /dev/null --max-time 2 "http://$GUNICORN_BIND/"; then

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from ceis.fields import ref_field, validate_code_list
+from ceis.fields import EncryptedTextField, ref_field, validate_code_list
 from ceis.models import Person, Site
 
 from .choices import (
@@ -402,7 +402,7 @@ class FollowUp(models.Model):
     date = models.DateField("date")
     kind = models.CharField("type", max_length=30, choices=FollowupKind.choices)
     orientation = models.CharField("orientation vers un partenaire", max_length=200, blank=True)
-    note = models.TextField(
+    note = EncryptedTextField(
         "note",
         blank=True,
         help_text="Courte et factuelle : la personne peut la lire (recommandation CNIL).",

@@ -214,6 +214,9 @@ CELERY_TASK_ROUTES = {"reporting.tasks.generate_bilan_pdf": {"queue": "pdf"}}
 
 # The access journal keeps 12 months (CNIL 2021-122 recommends 6 to 12).
 CEIS_JOURNAL_RETENTION_DAYS = env.int("CEIS_JOURNAL_RETENTION_DAYS", default=365)
+# Fernet keys encrypting the follow-up notes, newest first (ceis/crypto.py). No default here:
+# local and test settings use a fixed, public development key; production requires the variable.
+CEIS_FIELD_ENCRYPTION_KEYS = env.list("CEIS_FIELD_ENCRYPTION_KEYS", default=[])
 # Absolute address of the application, for links in e-mails sent by tasks.
 CEIS_BASE_URL = env.str("CEIS_BASE_URL", default="http://127.0.0.1:8000")
 CEIS_ORGANISATION_NAME = env.str("CEIS_ORGANISATION_NAME", default="CCAS de Montpellier")

@@ -13,6 +13,7 @@ DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL")
+CEIS_FIELD_ENCRYPTION_KEYS = env.list("CEIS_FIELD_ENCRYPTION_KEYS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto.

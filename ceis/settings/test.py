@@ -28,3 +28,7 @@ CEIS_DEMO_ALLOWED = True
 # Tests never collect static files; whitenoise serves them from the finders.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+# A public key for test use only, never for real data.
+CEIS_FIELD_ENCRYPTION_KEYS = env.list(
+    "CEIS_FIELD_ENCRYPTION_KEYS", default=["dGVzdC1vbmx5LWtleS1ub3QtYS1zZWNyZXQtMTIzNDU="]
+)

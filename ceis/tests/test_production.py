@@ -102,6 +102,7 @@ def _production(extra_env: dict, code: str) -> str:
         "ALLOWED_HOSTS": "ceis.example.org",
         "DATABASE_URL": "postgres://ceis@127.0.0.1:5432/ceis",
         "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+        "CEIS_FIELD_ENCRYPTION_KEYS": "dGVzdC1vbmx5LWtleS1ub3QtYS1zZWNyZXQtMTIzNDU=",
         **extra_env,
     }
     for name in ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_SSL_REDIRECT"):

@@ -129,7 +129,14 @@ def _production_env(**overrides):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER_URL"}
+        if key
+        not in {
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DATABASE_URL",
+            "CELERY_BROKER_URL",
+            "CEIS_FIELD_ENCRYPTION_KEYS",
+        }
     }
     env.update(
         DJANGO_SETTINGS_MODULE="ceis.settings.production",
@@ -137,6 +144,7 @@ def _production_env(**overrides):
         ALLOWED_HOSTS="ceis.example.org",
         DATABASE_URL="postgres://ceis@127.0.0.1:5432/ceis",
         CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+        CEIS_FIELD_ENCRYPTION_KEYS="dGVzdC1vbmx5LWtleS1ub3QtYS1zZWNyZXQtMTIzNDU=",
     )
     env.update(overrides)
     return {key: value for key, value in env.items() if value is not None}
@@ -154,7 +162,14 @@ def _setup_django(env):
 
 
 @pytest.mark.parametrize(
-    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER_URL"]
+    "missing",
+    [
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "CELERY_BROKER_URL",
+        "CEIS_FIELD_ENCRYPTION_KEYS",
+    ],
 )
 def test_production_settings_refuse_to_start_without_a_secret_or_host(missing):
     result = _setup_django(_production_env(**{missing: None}))
