@@ -632,3 +632,30 @@ def test_export_command_writes_a_zip(tmp_path):
 def test_import_package_function_reports_without_raising(tmp_path):
     job = import_package(write(tmp_path / "p", with_cell("people", 2, "sex", "H")))
     assert [str(e) for e in job.errors] == ["people.csv:2: sex: code inconnu « H »"]
+
+
+def test_unknown_file_bad_encoding_and_wrong_cell_count_are_errors(tmp_path):
+    data = package()
+    data["person"] = [["ref"], ["P9"]]
+    data["targets"].append(["CEIS", "2027"])
+    path = write(tmp_path / "bad", data)
+    (path / "sites.csv").write_bytes("code,name\nCEIS,Caf\xe9\n".encode("latin-1"))
+    _out, err, ok = run(path)
+    assert not ok
+    assert err.strip().splitlines() == [
+        "sites.csv:2: -: encodage invalide (UTF-8 attendu)",
+        "targets.csv:3: -: 2 valeurs pour 3 colonnes",
+        "person.csv:0: -: fichier inconnu dans le paquet",
+    ]
+    assert sum(counts().values()) == 0
+
+
+def test_a_new_person_gets_the_site_of_its_first_record(tmp_path):
+    data = package()
+    data["sites"].append(["NORD", "Antenne Nord", ""])
+    data["helps"][1][2] = "NORD"  # P4's first record in the package is a help at NORD
+    _out, err, ok = run(write(tmp_path / "p", data))
+    assert ok, err
+    sites = dict(Person.objects.values_list("ref", "site__code"))
+    assert sites == {"P1": "CEIS", "P2": "CEIS", "P3": "CEIS", "P4": "NORD"}
+    assert Assessment.objects.filter(site__code="NORD").count() == 2

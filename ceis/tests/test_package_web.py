@@ -95,7 +95,7 @@ def test_download_is_journalled_and_notes_need_the_checkbox(client_for, tmp_path
     from ceis.package.importer import import_package
 
     import_package(write(tmp_path / "p", package()))
-    assert FollowUp.objects.filter(note__startswith="Note courte").exists()
+    assert FollowUp.objects.get(ref="F1").note.startswith("Note courte")
     client = client_for(Role.ADMIN)
     response = client.post(reverse("package:download"))
     assert response["Content-Type"] == "application/zip"
