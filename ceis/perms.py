@@ -43,5 +43,10 @@ def can_delete_person(user) -> bool:
     return user.has_perm("ceis.delete_person")
 
 
+def can_export_person(user) -> bool:
+    """The right of access (RGPD art. 15) is answered by an administrator."""
+    return user.is_ceis_admin
+
+
 def can_view_journal(user) -> bool:
     return user.has_perm("ceis.view_journalentry")

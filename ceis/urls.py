@@ -14,6 +14,7 @@ person_patterns = (
         path("<uuid:public_id>/", views.person_detail, name="detail"),
         path("<uuid:public_id>/modifier/", views.person_update_view, name="update"),
         path("<uuid:public_id>/supprimer/", views.person_delete_view, name="delete"),
+        path("<uuid:public_id>/droit-d-acces/", views.person_export_view, name="export"),
     ],
     "persons",
 )

@@ -1,11 +1,14 @@
 """Views of the shared core: home, persons, journal, health check and error pages."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import ProtectedError
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -16,6 +19,7 @@ from .filters import PersonFilter
 from .forms import PersonForm
 from .models import JournalEntry
 from .navigation import home_panels, person_panels
+from .rights import person_export
 from .selectors import (
     journal_for_object,
     person_duplicates,
@@ -79,6 +83,7 @@ def person_detail(request, public_id):
         "person": person,
         "can_change": perms.can_change_person(request.user),
         "can_delete": perms.can_delete_person(request.user),
+        "can_export": perms.can_export_person(request.user),
         "panels": person_panels(request.user, person),
     }
     if perms.can_view_journal(request.user):
@@ -176,6 +181,23 @@ def person_delete_view(request, public_id):
         messages.success(request, f"La fiche de {label} a été supprimée.")
         return redirect("persons:list")
     return render(request, "ceis/persons/confirm_delete.html", {"person": person})
+
+
+@require_GET
+@permission_required("ceis.view_person", raise_exception=True)
+def person_export_view(request, public_id):
+    """Everything about one person, as one JSON document (right of access, admins only)."""
+    if not perms.can_export_person(request.user):
+        raise PermissionDenied
+    person = person_get(public_id=public_id, user=request.user)
+    export = person_export(person)
+    journal_record(action=JournalAction.EXPORT, user=request.user, obj=person, request=request)
+    response = HttpResponse(
+        json.dumps(export, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    name = f"droit-d-acces-{person.public_id}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @require_GET
