@@ -152,3 +152,13 @@ def test_the_cohort_page_links_to_the_import(client, cohort, referent):
     client.force_login(referent)
     html = client.get(cohort.get_absolute_url()).content.decode()
     assert reverse("unisvers:referral_import", args=[cohort.public_id]) in html
+
+
+def test_a_list_without_name_columns_is_refused_with_its_reason(client, cohort, referent):
+    client.force_login(referent)
+    url = reverse("unisvers:referral_import", args=[cohort.public_id])
+    content = b"identifiant;telephone\n123;0600000000\n"
+    response = client.post(url, {"action": "preview", "file": upload(content)})
+    assert response.status_code == 400
+    assert "Colonnes « nom » et « prénom » introuvables" in response.content.decode()
+    assert Enrollment.objects.count() == 0
