@@ -161,6 +161,7 @@ class Person(models.Model):
 
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
+    anonymised_at = models.DateTimeField("anonymisée le", null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -230,6 +231,10 @@ class JournalQuerySet(models.QuerySet):
     def _purge(self):
         """Delete for the retention purge only (ceis.services.journal_purge)."""
         return models.QuerySet.delete(self)
+
+    def _anonymise_payloads(self):
+        """Empty the details of entries about anonymised records (ceis.retention) only."""
+        return models.QuerySet.update(self, payload={})
 
 
 class JournalEntry(models.Model):

@@ -7,3 +7,16 @@ from .services import journal_purge
 def journal_purge_task() -> int:
     """Scheduled daily by Celery beat: drop journal entries past their retention period."""
     return journal_purge()
+
+
+@shared_task(acks_late=True)
+def retention_review_task() -> int:
+    """Scheduled weekly: counts the persons past the retention period for an admin to review
+    (`manage.py retention`); anonymising them stays a deliberate `--wet-run`."""
+    import logging
+
+    from .retention import persons_to_anonymise
+
+    count = persons_to_anonymise().count()
+    logging.getLogger(__name__).info("retention review: %s person(s) past the period", count)
+    return count

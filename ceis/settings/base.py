@@ -198,6 +198,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "journal-purge": {"task": "ceis.tasks.journal_purge_task", "schedule": 24 * 60 * 60},
+    "retention-review": {
+        "task": "ceis.tasks.retention_review_task",
+        "schedule": crontab(hour=6, minute=0, day_of_week="mon"),
+    },
     "followup-reminders": {
         "task": "unisvers.tasks.followup_reminders_task",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
