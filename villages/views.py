@@ -631,8 +631,10 @@ def visit_counter(request):
                 request=request,
             )
             counts = selectors.visit_counts_today(user=request.user)
+            total = counts["total"]
             messages.success(
-                request, f"Visite enregistrée. {counts['total']} visite(s) aujourd'hui."
+                request,
+                f"Visite enregistrée. {total} visite{'s' if total > 1 else ''} aujourd'hui.",
             )
             return redirect("villages:visit_counter")
         messages.error(request, FORM_ERROR)

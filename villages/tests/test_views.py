@@ -370,7 +370,7 @@ def test_volunteer_counter_logs_a_visit_and_shows_todays_count(client_for, site)
         reverse("villages:visit_counter"), {"site": site.pk, "volunteer_help": "on"}, follow=True
     )
     page = _page(response)
-    assert "Visite enregistrée. 2 visite(s) aujourd" in page
+    assert "Visite enregistrée. 2 visites aujourd" in page
     assert "2</span> visites aujourd" in page
     visit = Visit.objects.latest("created_at")
     assert (visit.volunteer_help, visit.person, visit.recorded_by) == (True, None, client.user)

@@ -25,6 +25,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--lang=fr-FR",  # date fields shown as the users see them (jj/mm/aaaa)
 ]
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-output" / "screenshots"
 AXE_JS = Path(settings.BASE_DIR) / "tests" / "vendor" / "axe-core" / "axe.min.js"
@@ -35,6 +36,12 @@ PHONE = {"width": 390, "height": 844}
 
 
 def pytest_configure(config):
+    # A failing test leaves its last screen in test-output/playwright/ (pytest-playwright's
+    # --screenshot/--output options, when not given on the command line).
+    if config.getoption("--screenshot", "off") == "off":
+        config.option.screenshot = "only-on-failure"
+    if config.getoption("--output", "test-results") == "test-results":
+        config.option.output = str(Path(settings.BASE_DIR) / "test-output" / "playwright")
     # pytest-base-url (a pytest-playwright dependency) defines its session fixture the old way.
     config.addinivalue_line(
         "filterwarnings", "ignore:Session-scoped fixtures defined as instance methods"

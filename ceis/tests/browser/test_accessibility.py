@@ -21,7 +21,7 @@ from villages.tests.factories import (
     SessionFactory,
 )
 
-from .conftest import TABLET, axe, force_login
+from .conftest import DESKTOP, PHONE, TABLET, axe, force_login
 
 # What a focused element shows: its own outline or box-shadow, or, for Bootstrap's hidden
 # `.btn-check` inputs, those of the label that follows it.
@@ -252,3 +252,40 @@ def test_checkin_with_the_keyboard_only(page, live_server, make_user, site):
     )
     attendance = dict(Registration.objects.values_list("pk", "attendance"))
     assert attendance == {first.pk: "present", second.pk: "present"}
+
+
+def test_pages_reflow_on_desktop_tablet_and_phone(page, live_server, make_user, site):
+    """No horizontal scrolling at 1280, 768 and 390 px (WCAG 1.4.10): the header of the roles
+    with the most menu entries, the register, the check-in, the help form, the dashboard."""
+    worker = make_user(Role.TRAVAILLEUR_SOCIAL)
+    cohort, day = today_cohort(site, worker, [PersonFactory(site=site) for _ in range(3)])
+    session = SessionFactory(site=site, start=timezone.now())
+    RegistrationFactory(session=session)
+    pages = {
+        worker: [
+            "/",
+            f"/unisvers/promotions/{cohort.public_id}/",
+            f"/unisvers/promotions/{cohort.public_id}/registre/{day.date:%Y-%m-%d}/",
+        ],
+        make_user(Role.MEDIATEUR_NUMERIQUE): [
+            "/",
+            f"/villages/seances/{session.public_id}/",
+            f"/villages/seances/{session.public_id}/pointage/",
+            "/villages/accompagnements/nouveau/",
+        ],
+        make_user(Role.VOLONTAIRE): ["/", "/villages/accueil-libre/"],
+        make_user(Role.MANAGER): ["/", "/bilans/"],
+        make_user(Role.ADMIN): ["/", "/journal/"],
+    }
+    too_wide = []
+    for user, urls in pages.items():
+        page.context.clear_cookies()
+        force_login(page.context, user, live_server)
+        for viewport in (DESKTOP, TABLET, PHONE):
+            page.set_viewport_size(viewport)
+            for url in urls:
+                page.goto(url)
+                width = page.evaluate("document.documentElement.scrollWidth")
+                if width > viewport["width"]:
+                    too_wide.append(f"{user.username} {url} à {viewport['width']} px : {width}")
+    assert not too_wide, "\n".join(too_wide)

@@ -25,7 +25,7 @@ def test_volunteer_logs_two_visits_on_a_phone(page, make_user):
 
     # One tap from the home page.
     panel.get_by_role("button", name="+1 visite").click()
-    expect(page.locator(".alert-success")).to_contain_text("Visite enregistrée")
+    expect(page.locator(".alert-success")).to_have_text("Visite enregistrée. 1 visite aujourd'hui.")
 
     # The second one from the full counter, helped by the volunteer.
     page.goto("/villages/accueil-libre/")
