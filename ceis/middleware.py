@@ -1,9 +1,13 @@
 """Session limits and cache headers (security.md rows 6 and 8)."""
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
@@ -48,3 +52,32 @@ class NoStoreForAuthenticatedMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class RequireSecondFactorMiddleware:
+    """With CEIS_REQUIRE_2FA, a manager or admin not yet verified by a second factor only
+    reaches the second-factor pages (set-up or verification) and logout."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .twofactor import has_confirmed_device, second_factor_required
+
+        user = request.user
+        if second_factor_required(user) and not user.is_verified():
+            match = request.resolver_match or _resolve(request.path_info)
+            allowed = match is not None and (
+                match.namespace == "twofactor" or match.url_name in ("logout", "healthz")
+            )
+            if not allowed and not request.path.startswith(settings.STATIC_URL or "/static/"):
+                target = "twofactor:verify" if has_confirmed_device(user) else "twofactor:setup"
+                return redirect(f"{reverse(target)}?next={quote(request.get_full_path())}")
+        return self.get_response(request)
+
+
+def _resolve(path):
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None

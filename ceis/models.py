@@ -1,6 +1,12 @@
 """What both programmes share: users, sites, neighbourhoods, persons, the access journal."""
 
+import secrets
+import time
 import uuid
+from base64 import b32encode
+from binascii import unhexlify
+from io import BytesIO
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -10,8 +16,11 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django_otp.models import Device, ThrottlingMixin
+from django_otp.oath import TOTP
 
 from .choices import EducationLevel, JournalAction, ProfessionalStatus, Role, Sex
+from .fields import EncryptedTextField
 from .text import normalize_name, normalize_phone
 
 
@@ -277,3 +286,64 @@ class JournalEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Le journal des accès ne peut pas être supprimé.")
+
+
+TOTP_ISSUER = "CEIS"
+
+
+def _new_key() -> str:
+    return secrets.token_hex(20)
+
+
+class TOTPDevice(ThrottlingMixin, Device):
+    """An authenticator application (30-second, 6-digit codes)."""
+
+    key = EncryptedTextField("secret", default=_new_key)
+    last_t = models.BigIntegerField(
+        default=-1, help_text="Dernier pas de temps accepté : un code ne sert qu'une fois."
+    )
+
+    class Meta:
+        verbose_name = "application d'authentification"
+        verbose_name_plural = "applications d'authentification"
+
+    def get_throttle_factor(self) -> int:
+        return 1
+
+    def verify_token(self, token) -> bool:
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        try:
+            code = int(str(token).strip().replace(" ", ""))
+        except ValueError:
+            code = None
+        verified = False
+        if code is not None:
+            totp = TOTP(unhexlify(self.key), step=30, t0=0, digits=6, drift=0)
+            totp.time = time.time()
+            verified = totp.verify(code, tolerance=1, min_t=self.last_t + 1)
+            if verified:
+                self.last_t = totp.t()
+        if verified:
+            self.throttle_reset(commit=False)
+            self.save()
+        else:
+            self.throttle_increment(commit=True)
+        return verified
+
+    def secret_base32(self) -> str:
+        return b32encode(unhexlify(self.key)).decode()
+
+    def config_url(self) -> str:
+        label = quote(f"{TOTP_ISSUER}:{self.user.get_username()}")
+        return f"otpauth://totp/{label}?secret={self.secret_base32()}&issuer={TOTP_ISSUER}&digits=6&period=30"
+
+    def qr_svg(self) -> str:
+        import qrcode
+        import qrcode.image.svg
+
+        image = qrcode.make(self.config_url(), image_factory=qrcode.image.svg.SvgPathImage)
+        buffer = BytesIO()
+        image.save(buffer)
+        return buffer.getvalue().decode()

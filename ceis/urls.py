@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 
-from . import views
+from . import views, views_twofactor
 from .forms_auth import LoginForm
 
 person_patterns = (
@@ -61,11 +61,21 @@ admin.site.login = login_required(admin.site.login)
 admin.site.site_header = "CEIS — administration"
 admin.site.site_title = "CEIS"
 
+twofactor_patterns = (
+    [
+        path("configurer/", views_twofactor.setup, name="setup"),
+        path("verifier/", views_twofactor.verify, name="verify"),
+        path("codes-de-secours/", views_twofactor.backup_codes, name="backup_codes"),
+    ],
+    "twofactor",
+)
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("personnes/", include(person_patterns)),
     path("journal/", views.journal, name="journal"),
+    path("securite/2fa/", include(twofactor_patterns)),
     path("donnees/", include("ceis.package.urls")),
     path("unisvers/", include("unisvers.urls")),
     path("villages/", include("villages.urls")),

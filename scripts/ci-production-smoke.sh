@@ -146,6 +146,17 @@ post() {  # post URL_PATH FORM_PAGE_PATH [field=value...] → prints "status red
 read -r status _ < <(post /connexion/ /connexion/ username=smoke-manager "password=$PASSWORD")
 [ "$status" = 302 ] || fail "login answered HTTP $status"
 
+# Production asks managers for a second factor (CEIS_REQUIRE_2FA): enrol an authenticator as a
+# user would — read the key on the set-up page, compute the current code, send it.
+SETUP=$(curl -fsS -b "$JAR" -c "$JAR" "$BASE/securite/2fa/configurer/")
+OTP_SECRET=$(sed -n 's#.*<code class="fs-5">\([A-Z2-7 ]*\)</code>.*#\1#p' <<<"$SETUP" | tr -d ' ')
+[ -n "$OTP_SECRET" ] || fail "no second-factor set-up page for the manager"
+OTP_CODE=$("$BIN/python" -c 'import base64, sys; from django_otp.oath import totp; print(f"{totp(base64.b32decode(sys.argv[1])):06d}")' "$OTP_SECRET")
+read -r status _ < <(post /securite/2fa/configurer/ /securite/2fa/configurer/ "token=$OTP_CODE")
+[ "$status" = 200 ] || fail "second-factor enrolment answered HTTP $status"
+status=$(curl -sS -b "$JAR" -c "$JAR" -o /dev/null -w '%{http_code}' "$BASE/bilans/")
+[ "$status" = 200 ] || fail "after the second factor, the dashboard answered HTTP $status"
+
 read -r status location < <(post /bilans/documents/nouveau/ /bilans/documents/nouveau/ \
   preset=last_year "site=$SITE_PK")
 [ "$status" = 302 ] || fail "creating the bilan answered HTTP $status"
@@ -182,4 +193,4 @@ curl -fsS -o /dev/null "$BASE/connexion/?next=/personnes/%3Fq%3Dsmoke-secret" \
 sleep 1
 ! grep -rq 'smoke-secret' "$WORK/state/log" || fail "a query string reached the logs"
 
-echo "production smoke test OK: gunicorn + workers + beat on port $PORT, manager login, bilan PDF of $SIZE bytes built by the pdf worker and downloaded"
+echo "production smoke test OK: gunicorn + workers + beat on port $PORT, manager login with a second factor, bilan PDF of $SIZE bytes built by the pdf worker and downloaded"

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_static",
     "ceis",
     "unisvers",
     "villages",
@@ -49,9 +51,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "ceis.middleware.SessionLimitsMiddleware",
+    "ceis.middleware.RequireSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -111,6 +115,9 @@ SESSION_COOKIE_AGE = int(CEIS_SESSION_IDLE_TIMEOUT.total_seconds())
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# Two-factor authentication for managers and admins (security.md row 7); on in production.
+CEIS_REQUIRE_2FA = env.bool("CEIS_REQUIRE_2FA", default=False)
 
 # Brute force (security.md row 5): database counters, 5 failures per username+IP, 30 minutes.
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)

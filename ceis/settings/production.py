@@ -14,6 +14,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL")
 CEIS_FIELD_ENCRYPTION_KEYS = env.list("CEIS_FIELD_ENCRYPTION_KEYS")
+CEIS_REQUIRE_2FA = env.bool("CEIS_REQUIRE_2FA", default=True)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto.
