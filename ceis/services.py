@@ -73,22 +73,36 @@ def person_create(*, user, request=None, **fields) -> Person:
     return person
 
 
-@transaction.atomic
-def person_update(*, person: Person, user, request=None, **fields) -> Person:
-    changed = sorted(name for name, value in fields.items() if getattr(person, name) != value)
+def fields_apply(obj, fields: dict) -> list[str]:
+    """Set `fields` on `obj`; return the sorted names of those that changed."""
+    changed = []
     for name, value in fields.items():
-        setattr(person, name, value)
-    person.full_clean()
-    person.save()
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed.append(name)
+    return sorted(changed)
+
+
+@transaction.atomic
+def record_update(obj, *, user, request=None, **fields):
+    """Change a record: apply `fields`, validate, save, and journal the names (never the values)
+    of the fields that changed. The common update of every app's services."""
+    changed = fields_apply(obj, fields)
+    obj.full_clean()
+    obj.save()
     if changed:
         journal_record(
             action=JournalAction.UPDATE,
             user=user,
-            obj=person,
+            obj=obj,
             request=request,
             payload={"fields": changed},
         )
-    return person
+    return obj
+
+
+def person_update(*, person: Person, user, request=None, **fields) -> Person:
+    return record_update(person, user=user, request=request, **fields)
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ceis.choices import JournalAction
-from ceis.services import journal_record
+from ceis.services import fields_apply, journal_record
 
 from .calendar import meeting_dates
 from .choices import AttendanceStatus
@@ -23,16 +23,6 @@ from .models import (
     Target,
     Testimonial,
 )
-
-
-def _apply(obj, fields: dict) -> list[str]:
-    """Set `fields` on `obj`; return the sorted names of those that changed."""
-    changed = []
-    for name, value in fields.items():
-        if getattr(obj, name) != value:
-            setattr(obj, name, value)
-            changed.append(name)
-    return sorted(changed)
 
 
 def _log(action, *, user, obj, request=None, fields=None, **payload):
@@ -60,7 +50,7 @@ def cohort_create(*, user, request=None, referents=(), **fields) -> Cohort:
 
 @transaction.atomic
 def cohort_update(*, cohort: Cohort, user, request=None, referents=None, **fields) -> Cohort:
-    changed = _apply(cohort, fields)
+    changed = fields_apply(cohort, fields)
     cohort.full_clean()
     cohort.save()
     if referents is not None:
@@ -147,7 +137,7 @@ def enrollment_create(*, cohort: Cohort, person, user, request=None, **fields) -
 
 @transaction.atomic
 def enrollment_update(*, enrollment: Enrollment, user, request=None, **fields) -> Enrollment:
-    changed = _apply(enrollment, fields)
+    changed = fields_apply(enrollment, fields)
     enrollment.full_clean()
     enrollment.save()
     if changed:
@@ -304,7 +294,7 @@ def followup_create(*, person, user, request=None, **fields) -> FollowUp:
 
 @transaction.atomic
 def followup_update(*, followup: FollowUp, user, request=None, **fields) -> FollowUp:
-    changed = _apply(followup, fields)
+    changed = fields_apply(followup, fields)
     followup.full_clean()
     followup.save()
     if changed:
@@ -342,7 +332,7 @@ def testimonial_create(*, person, user, request=None, **fields) -> Testimonial:
 
 @transaction.atomic
 def testimonial_update(*, testimonial: Testimonial, user, request=None, **fields) -> Testimonial:
-    changed = _apply(testimonial, fields)
+    changed = fields_apply(testimonial, fields)
     testimonial.full_clean()
     testimonial.save()
     if changed:

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ceis.choices import JournalAction
-from ceis.services import journal_record, object_ref_of, object_type_of
+from ceis.services import journal_record, object_ref_of, object_type_of, record_update
 
 from .assessment import ALL_KEYS, QUESTIONNAIRE_VERSION, classify, score_answers
 from .choices import Attendance, RegistrationStatus
@@ -27,23 +27,6 @@ def _create(obj, *, user, request=None, payload=None):
     journal_record(
         action=JournalAction.CREATE, user=user, obj=obj, request=request, payload=payload
     )
-    return obj
-
-
-def _update(obj, *, user, request=None, **fields):
-    changed = sorted(name for name, value in fields.items() if getattr(obj, name) != value)
-    for name, value in fields.items():
-        setattr(obj, name, value)
-    obj.full_clean()
-    obj.save()
-    if changed:
-        journal_record(
-            action=JournalAction.UPDATE,
-            user=user,
-            obj=obj,
-            request=request,
-            payload={"fields": changed},
-        )
     return obj
 
 
@@ -69,7 +52,7 @@ def workshop_create(*, user, request=None, **fields) -> Workshop:
 
 @transaction.atomic
 def workshop_update(*, workshop: Workshop, user, request=None, **fields) -> Workshop:
-    return _update(workshop, user=user, request=request, **fields)
+    return record_update(workshop, user=user, request=request, **fields)
 
 
 # Sessions ----------------------------------------------------------------------------------
@@ -127,7 +110,7 @@ def session_series_create(
 @transaction.atomic
 def session_update(*, session: Session, user, request=None, **fields) -> Session:
     session = Session.objects.select_for_update().get(pk=session.pk)
-    _update(session, user=user, request=request, **fields)
+    record_update(session, user=user, request=request, **fields)
     # More seats: the waiting list moves up.
     _promote_waiting(session=session, user=user, request=request)
     return session
@@ -186,7 +169,7 @@ def registration_create(*, session: Session, person, user, request=None) -> Regi
     if existing and existing.status != RegistrationStatus.ANNULE:
         raise ValidationError(f"{person} est déjà inscrit·e à cette séance.")
     if existing:
-        return _update(
+        return record_update(
             existing,
             user=user,
             request=request,
@@ -205,7 +188,7 @@ def registration_cancel(*, registration: Registration, user, request=None) -> Re
     registration.refresh_from_db()
     if registration.status == RegistrationStatus.ANNULE:
         return None
-    _update(
+    record_update(
         registration, user=user, request=request, status=RegistrationStatus.ANNULE, attendance=""
     )
     promoted = _promote_waiting(session=session, user=user, request=request)
@@ -221,7 +204,7 @@ def registration_set_attendance(
     fields = {"attendance": Attendance(attendance) if attendance else ""}
     if attendance == Attendance.PRESENT and registration.status != RegistrationStatus.INSCRIT:
         fields["status"] = RegistrationStatus.INSCRIT
-    return _update(registration, user=user, request=request, **fields)
+    return record_update(registration, user=user, request=request, **fields)
 
 
 @transaction.atomic
@@ -230,7 +213,7 @@ def registration_walk_in(*, session: Session, person, user, request=None) -> Reg
     session = _lock_session(session)
     existing = Registration.objects.filter(session=session, person=person).first()
     if existing:
-        return _update(
+        return record_update(
             existing,
             user=user,
             request=request,
@@ -257,8 +240,10 @@ def help_create(*, user, request=None, **fields) -> IndividualHelp:
 
 
 @transaction.atomic
-def help_update(*, individual_help: IndividualHelp, user, request=None, **fields) -> IndividualHelp:
-    return _update(individual_help, user=user, request=request, **fields)
+def help_update(
+    *, individual_help: IndividualHelp, user, request=None, **fields
+) -> IndividualHelp:
+    return record_update(individual_help, user=user, request=request, **fields)
 
 
 @transaction.atomic
