@@ -20,6 +20,7 @@ from .spec import FILES, MANIFEST, Column, FileSpec
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INT = re.compile(r"^-?\d+$")
+FIELD_SIZE_LIMIT = 16 * 1024 * 1024
 _TRUE = {"1", "oui", "true"}
 _FALSE = {"0", "non", "false"}
 
@@ -146,6 +147,8 @@ def parse_file(spec: FileSpec, data: bytes, errors: list) -> ParsedFile | None:
     if text is None:
         return None
     parsed = ParsedFile(spec=spec)
+    # Long free texts (notes, quotes) exceed the csv module's default of 128 KB per field.
+    csv.field_size_limit(max(csv.field_size_limit(), FIELD_SIZE_LIMIT))
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
