@@ -21,7 +21,7 @@ from villages.tests.factories import (
     SessionFactory,
 )
 
-from .conftest import DESKTOP, PHONE, TABLET, axe, force_login
+from .conftest import DESKTOP, PHONE, SCREENSHOTS, TABLET, axe, force_login
 
 # What a focused element shows: its own outline or box-shadow, or, for Bootstrap's hidden
 # `.btn-check` inputs, those of the label that follows it.
@@ -37,6 +37,23 @@ FOCUS_INDICATOR = """() => {
 }"""
 
 
+TIMINGS = SCREENSHOTS.parent / "page-timings.tsv"
+SLOW_MS = 2000  # tiny test data: a page slower than this has a real problem
+
+
+def record_timing(page, url):
+    """The server's time to answer (request start → response end), kept in
+    test-output/page-timings.tsv; a page over SLOW_MS fails."""
+    ms = page.evaluate(
+        "(() => { const n = performance.getEntriesByType('navigation')[0];"
+        " return Math.round(n.responseEnd - n.requestStart); })()"
+    )
+    TIMINGS.parent.mkdir(parents=True, exist_ok=True)
+    with TIMINGS.open("a", encoding="utf-8") as out:
+        out.write(f"{ms}\t{url}\n")
+    assert ms < SLOW_MS, f"{url} : {ms} ms"
+
+
 def check_pages(page, urls, status=200):
     """axe on each URL; every serious or critical violation of every page, in one message."""
     report = {}
@@ -44,6 +61,7 @@ def check_pages(page, urls, status=200):
         response = page.goto(url)
         assert response.status == status, f"{url}: {response.status}"
         assert page.locator("html").get_attribute("lang") == "fr", url
+        record_timing(page, url)
         for violation in axe(page):
             for node in violation["nodes"]:
                 key = f"{violation['impact']} {violation['id']} {node['target']}"
