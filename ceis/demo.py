@@ -12,6 +12,7 @@ from faker import Faker
 
 from .choices import EducationLevel, ProfessionalStatus, Role, Sex
 from .models import Neighbourhood, Person, Site, User
+from .text import normalize_name
 
 DEMO_PASSWORD = "demo-ceis-2026"  # noqa: S105 (public on purpose: demo accounts only)
 
@@ -125,7 +126,7 @@ def _seed_persons(count, sites, neighbourhoods, users, rng_seed):
             education_level=education,
             status=status,
             phone=phone,
-            email=f"{first}.{last}@example.org".lower().replace(" ", "")
+            email=f"{normalize_name(first)}.{normalize_name(last)}@example.org"
             if rng.random() < 0.4
             else "",
             created_by=rng.choice(creators),

@@ -249,3 +249,21 @@ def test_quick_search_tells_namesakes_apart(client_for, site):
     page = client.get(reverse("persons:quick_search"), {"q": "martin lou"}).content.decode()
     assert "né·e en 1950 · Gambetta" in page
     assert "né·e en 1985" in page
+
+
+@pytest.mark.django_db
+def test_demo_persons_pass_the_person_form_validation():
+    """Every demo person can be edited as is: no value the form would refuse (e.g. an accented
+    e-mail address)."""
+    from django.core.exceptions import ValidationError
+
+    from ceis.demo import seed_core
+
+    seed_core(persons=60)
+    invalid = []
+    for person in Person.objects.filter(ref__startswith="demo-"):
+        try:
+            person.full_clean()
+        except ValidationError as error:
+            invalid.append((person.ref, error.message_dict))
+    assert invalid == []
