@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from ceis.choices import Role
 from ceis.models import Person
 from ceis.tests.factories import PersonFactory
-from unisvers.models import Attendance, Enrollment, FollowUp
+from unisvers.models import Attendance, Enrollment, FollowUp, MeetingDay
 
 from .conftest import field, login, shot
 
@@ -129,4 +129,6 @@ def test_social_worker_journey(page, make_user, site):
     )
     expect(todo).to_contain_text("Registres non pris")
     expect(todo).to_contain_text("Promo navigateur")
+    taken = MeetingDay.objects.exclude(register_taken_at=None).get()
+    expect(todo).not_to_contain_text(f"Promo navigateur — {taken.date:%d/%m/%Y}")
     shot(page, "ts-08-a-faire")
