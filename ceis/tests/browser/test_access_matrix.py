@@ -10,6 +10,8 @@ from villages.tests.factories import IndividualHelpFactory, SessionFactory
 
 from .conftest import force_login
 
+pytestmark = pytest.mark.browser
+
 OK, REFUSED, NOT_FOUND = 200, 403, 404
 
 # role → [(url template, expected status)]; {cohort}, {session}, {person}, {help} are objects of

@@ -5,6 +5,7 @@ link and the page language."""
 import datetime
 import json
 
+import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -22,6 +23,8 @@ from villages.tests.factories import (
 )
 
 from .conftest import DESKTOP, PHONE, SCREENSHOTS, TABLET, axe, force_login
+
+pytestmark = pytest.mark.browser
 
 # What a focused element shows: its own outline or box-shadow, or, for Bootstrap's hidden
 # `.btn-check` inputs, those of the label that follows it.

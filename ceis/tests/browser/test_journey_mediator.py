@@ -3,6 +3,7 @@ check-in, an individual help and an assessment."""
 
 import re
 
+import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -12,6 +13,8 @@ from villages.models import Assessment, IndividualHelp, Registration
 from villages.tests.factories import WorkshopFactory
 
 from .conftest import TABLET, field, login, shot
+
+pytestmark = pytest.mark.browser
 
 
 def register(page, name):

@@ -3,6 +3,7 @@
 import datetime
 import re
 
+import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -12,6 +13,8 @@ from ceis.tests.factories import PersonFactory
 from unisvers.models import Attendance, Enrollment, FollowUp, MeetingDay
 
 from .conftest import field, login, shot
+
+pytestmark = pytest.mark.browser
 
 
 def enroll_new(page, cohort_name, last, first, birth, entry):

@@ -5,6 +5,7 @@ import io
 import re
 
 import pypdf
+import pytest
 from playwright.sync_api import expect
 
 from ceis.choices import Role
@@ -13,6 +14,8 @@ from villages.models import Visit
 from villages.tests.factories import IndividualHelpFactory, VisitFactory
 
 from .conftest import PHONE, SCREENSHOTS, login, shot
+
+pytestmark = pytest.mark.browser
 
 
 def test_volunteer_logs_two_visits_on_a_phone(page, make_user):
