@@ -240,9 +240,7 @@ def help_create(*, user, request=None, **fields) -> IndividualHelp:
 
 
 @transaction.atomic
-def help_update(
-    *, individual_help: IndividualHelp, user, request=None, **fields
-) -> IndividualHelp:
+def help_update(*, individual_help: IndividualHelp, user, request=None, **fields) -> IndividualHelp:
     return record_update(individual_help, user=user, request=request, **fields)
 
 
