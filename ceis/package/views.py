@@ -46,12 +46,16 @@ def _stored(token: str | None) -> Path | None:
     return path if path.is_file() else None
 
 
+def _mo(size: int) -> str:
+    """A size in megabytes (2^20 bytes, as the setting is written), French style: "50,5"."""
+    return f"{size / 2**20:.1f}".replace(".", ",").removesuffix(",0")
+
+
 def check_zip_upload(upload) -> str:
     """The French reason an upload is refused, or "" (size cap, zip by content, not by name)."""
     cap = settings.CEIS_UPLOAD_MAX_BYTES
     if upload.size > cap:
-        size, limit = upload.size // 1_000_000, cap // 1_000_000
-        return f"Fichier trop volumineux : {size} Mo (maximum {limit} Mo)."
+        return f"Fichier trop volumineux : {_mo(upload.size)} Mo (maximum {_mo(cap)} Mo)."
     upload.seek(0)
     if upload.read(4) != b"PK\x03\x04":
         return "Ce fichier n'est pas une archive zip (son contenu a été vérifié, pas son nom)."
@@ -76,7 +80,7 @@ def index(request):
 
 
 def _context(**extra) -> dict:
-    return {"max_mb": settings.CEIS_UPLOAD_MAX_BYTES // 1_000_000, **extra}
+    return {"max_mb": _mo(settings.CEIS_UPLOAD_MAX_BYTES), **extra}
 
 
 @require_POST

@@ -117,3 +117,13 @@ def test_download_is_post_only(client_for):
 def test_admin_navigation_has_the_entry(client_for):
     client = client_for(Role.ADMIN)
     assert reverse("package:index") in client.get(reverse("home")).content.decode()
+
+
+def test_the_size_refusal_states_sizes_in_megabytes(settings):
+    class Upload:
+        size = int(50.5 * 2**20)
+
+    settings.CEIS_UPLOAD_MAX_BYTES = 50 * 2**20
+    assert views.check_zip_upload(Upload()) == (
+        "Fichier trop volumineux : 50,5 Mo (maximum 50 Mo)."
+    )
