@@ -106,9 +106,10 @@ def person_update(*, person: Person, user, request=None, **fields) -> Person:
 
 
 @transaction.atomic
-def person_delete(*, person: Person, user, request=None) -> None:
-    object_type, object_ref = object_type_of(person), object_ref_of(person)
-    person.delete()
+def record_delete(obj, *, user, request=None) -> None:
+    """Delete a record and journal which one it was (its reference, read before deletion)."""
+    object_type, object_ref = object_type_of(obj), object_ref_of(obj)
+    obj.delete()
     journal_record(
         action=JournalAction.DELETE,
         user=user,
@@ -116,3 +117,7 @@ def person_delete(*, person: Person, user, request=None) -> None:
         object_ref=object_ref,
         request=request,
     )
+
+
+def person_delete(*, person: Person, user, request=None) -> None:
+    record_delete(person, user=user, request=request)

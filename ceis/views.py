@@ -5,7 +5,6 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import ProtectedError
 from django.http import HttpResponse, JsonResponse
@@ -19,6 +18,7 @@ from .filters import PersonFilter
 from .forms import PersonForm
 from .models import JournalEntry
 from .navigation import home_panels, person_panels
+from .pagination import paginate
 from .rights import person_export
 from .selectors import (
     journal_for_object,
@@ -29,12 +29,6 @@ from .selectors import (
     sites_visible_to,
 )
 from .services import journal_record, person_create, person_delete, person_update
-
-PAGE_SIZE = 25
-
-
-def paginate(request, queryset, per_page=PAGE_SIZE):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 @require_GET

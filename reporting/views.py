@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ceis.choices import JournalAction
+from ceis.pagination import paginate
 from ceis.services import journal_record
-from ceis.views import paginate
 from unisvers.models import Testimonial
 
 from . import charts

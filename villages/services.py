@@ -12,7 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from ceis.choices import JournalAction
-from ceis.services import journal_record, object_ref_of, object_type_of, record_update
+from ceis.services import (
+    journal_record,
+    record_delete,
+    record_update,
+)
 
 from .assessment import ALL_KEYS, QUESTIONNAIRE_VERSION, classify, score_answers
 from .choices import Attendance, RegistrationStatus
@@ -28,18 +32,6 @@ def _create(obj, *, user, request=None, payload=None):
         action=JournalAction.CREATE, user=user, obj=obj, request=request, payload=payload
     )
     return obj
-
-
-def _delete(obj, *, user, request=None):
-    object_type, object_ref = object_type_of(obj), object_ref_of(obj)
-    obj.delete()
-    journal_record(
-        action=JournalAction.DELETE,
-        user=user,
-        object_type=object_type,
-        object_ref=object_ref,
-        request=request,
-    )
 
 
 # Workshops ---------------------------------------------------------------------------------
@@ -118,7 +110,7 @@ def session_update(*, session: Session, user, request=None, **fields) -> Session
 
 @transaction.atomic
 def session_delete(*, session: Session, user, request=None) -> None:
-    _delete(session, user=user, request=request)
+    record_delete(session, user=user, request=request)
 
 
 # Registrations -----------------------------------------------------------------------------
@@ -246,7 +238,7 @@ def help_update(*, individual_help: IndividualHelp, user, request=None, **fields
 
 @transaction.atomic
 def help_delete(*, individual_help: IndividualHelp, user, request=None) -> None:
-    _delete(individual_help, user=user, request=request)
+    record_delete(individual_help, user=user, request=request)
 
 
 # Free-access visits ------------------------------------------------------------------------

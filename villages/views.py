@@ -10,7 +10,6 @@ from itertools import groupby
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ceis.choices import JournalAction
+from ceis.pagination import paginate
 from ceis.selectors import person_duplicates, person_get
 from ceis.services import journal_record, person_create
 
@@ -36,15 +36,10 @@ from .forms import (
     WorkshopForm,
 )
 
-PAGE_SIZE = 25
 FORM_ERROR = (
     "Le formulaire contient des erreurs : elles sont indiquées sous chaque champ. "
     "Rien de ce que vous avez saisi n'est perdu."
 )
-
-
-def _paginate(request, queryset, per_page=PAGE_SIZE):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def _parse_date(value, default):
@@ -71,7 +66,7 @@ def workshop_list(request):
     workshop_filter = WorkshopFilter(request.GET, queryset=selectors.workshop_list())
     context = {
         "filter": workshop_filter,
-        "page": _paginate(request, workshop_filter.qs),
+        "page": paginate(request, workshop_filter.qs),
         "can_manage": perms.can_manage_workshops(request.user),
     }
     return render(request, "villages/workshops/list.html", context)
@@ -177,7 +172,7 @@ def session_past(request):
     context = {
         **_calendar_context(request),
         "filter": session_filter,
-        "page": _paginate(request, session_filter.qs),
+        "page": paginate(request, session_filter.qs),
         "show_site": len(request.user.site_list) > 1,
     }
     return render(request, "villages/sessions/past.html", context)
@@ -486,7 +481,7 @@ def help_list(request):
     )
     context = {
         "filter": help_filter,
-        "page": _paginate(request, help_filter.qs),
+        "page": paginate(request, help_filter.qs),
         "show_site": len(request.user.site_list) > 1,
         "can_log_help": perms.can_log_help(request.user),
     }

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ceis.pagination import paginate
 from ceis.selectors import sites_visible_to
 
 from .. import perms, selectors, services
@@ -20,7 +21,7 @@ from ..forms import (
     MeetingDayForm,
 )
 from ..models import Attendance, CollectiveActivity
-from ._common import apply_errors, cohort_fields, paginate, parse_day
+from ._common import apply_errors, cohort_fields, parse_day
 
 # Cohorts ------------------------------------------------------------------------------------
 

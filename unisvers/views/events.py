@@ -7,13 +7,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ceis.pagination import paginate
+
 from .. import perms, selectors, services
 from ..filters import EventFilter
 from ..forms import (
     EventForm,
     TargetForm,
 )
-from ._common import paginate
 
 # Events -------------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ceis.choices import JournalAction
 from ceis.forms import PersonForm
+from ceis.pagination import paginate
 from ceis.selectors import person_duplicates, person_get
 from ceis.services import journal_record, person_create
 
@@ -23,7 +24,7 @@ from ..forms import (
     TestimonialForm,
 )
 from ..models import Attendance, Cohort, Enrollment
-from ._common import apply_errors, paginate
+from ._common import apply_errors
 
 # Enrollment ---------------------------------------------------------------------------------
 
