@@ -10,6 +10,14 @@ def journal_purge_task() -> int:
 
 
 @shared_task(acks_late=True)
+def uploads_purge_task() -> int:
+    """Scheduled daily: delete uploaded files whose confirmation never came (ceis/uploads.py)."""
+    from .uploads import stale_uploads_purge
+
+    return stale_uploads_purge()
+
+
+@shared_task(acks_late=True)
 def retention_review_task() -> int:
     """Scheduled weekly: counts the persons past the retention period for an admin to review
     (`manage.py retention`); anonymising them stays a deliberate `--wet-run`."""

@@ -161,6 +161,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("CEIS_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 # Size cap of uploads (data packages, referral lists), in bytes (security.md row 13).
 CEIS_UPLOAD_MAX_BYTES = env.int("CEIS_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
+# An upload never confirmed is deleted after this many hours (ceis/uploads.py, beat daily).
+CEIS_UPLOAD_MAX_AGE_HOURS = env.int("CEIS_UPLOAD_MAX_AGE_HOURS", default=24)
 # Uploaded files are never served at a public URL: views stream them after a permission check.
 MEDIA_URL = None
 STORAGES = {
@@ -205,6 +207,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "journal-purge": {"task": "ceis.tasks.journal_purge_task", "schedule": 24 * 60 * 60},
+    "uploads-purge": {"task": "ceis.tasks.uploads_purge_task", "schedule": 24 * 60 * 60},
     "retention-review": {
         "task": "ceis.tasks.retention_review_task",
         "schedule": crontab(hour=6, minute=0, day_of_week="mon"),
