@@ -114,3 +114,30 @@ def test_running_twice_changes_nothing_the_second_time(site, capsys):
         call_command("retention", "--wet-run")
     assert "0 personne(s) anonymisée(s)." in capsys.readouterr().out.splitlines()[-1]
     assert list(Person.objects.values_list("last_name", "anonymised_at")) == first
+
+
+@pytest.mark.django_db
+def test_one_named_person_is_anonymised_whatever_their_last_contact(site, capsys):
+    """An erasure request: `--person UUID` lists then anonymises that person only."""
+    recent = PersonFactory(site=site, last_name="Moreau", phone="0611223344")
+    vc.VisitFactory(person=recent, site=site, date=datetime.date.today())
+    other = PersonFactory(site=site, last_name="Bernard")
+
+    call_command("retention", "--person", str(recent.public_id))
+    assert "1 personne(s) désignée(s) — simulation" in capsys.readouterr().out
+    assert Person.objects.get(pk=recent.pk).last_name == "Moreau"
+
+    call_command("retention", "--person", str(recent.public_id), "--wet-run")
+    recent.refresh_from_db()
+    assert (recent.last_name, recent.phone) == ("ANONYME", "")
+    assert recent.anonymised_at is not None
+    assert Person.objects.get(pk=other.pk).last_name == "Bernard"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["pas-un-uuid", "1b4e28ba-2fa1-11d2-883f-0016d3cca427"])
+def test_an_unknown_or_invalid_person_is_a_clear_error(site, value):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match=r"introuvable|invalide"):
+        call_command("retention", "--person", value, "--wet-run")

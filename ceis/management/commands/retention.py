@@ -1,8 +1,10 @@
 """List the persons past the retention period; with --wet-run, anonymise them in batches."""
 
-from django.core.management.base import BaseCommand
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 
-from ceis.retention import persons_anonymise, persons_to_anonymise
+from ceis.models import Person
+from ceis.retention import persons_anonymise, persons_to_anonymise, with_last_contact
 
 
 class Command(BaseCommand):
@@ -15,9 +17,19 @@ class Command(BaseCommand):
         parser.add_argument("--years", type=int, default=2, help="Durée sans contact (années).")
         parser.add_argument("--batch", type=int, default=500, help="Personnes par lot.")
         parser.add_argument("--wet-run", action="store_true", help="Anonymiser (sinon : liste).")
+        parser.add_argument(
+            "--person",
+            action="append",
+            dest="public_ids",
+            metavar="UUID",
+            help=(
+                "Seulement cette personne (identifiant public, répétable), quel que soit son "
+                "dernier contact : demande d'effacement fondée (docs/security.md § 8)."
+            ),
+        )
 
-    def handle(self, *args, years, batch, wet_run, **options):
-        candidates = persons_to_anonymise(years=years)
+    def handle(self, *args, years, batch, wet_run, public_ids, **options):
+        candidates = self._named(public_ids) if public_ids else persons_to_anonymise(years=years)
         if not wet_run:
             count = 0
             for person in candidates.select_related("site").iterator():
@@ -26,8 +38,9 @@ class Command(BaseCommand):
                     f"{person.public_id}  {person}  {person.site.code}  "
                     f"dernier contact : {person.last_contact:%d/%m/%Y}"
                 )
+            found = "désignée(s)" if public_ids else f"sans contact depuis {years} an(s)"
             self.stdout.write(
-                f"{count} personne(s) sans contact depuis {years} an(s) — simulation : "
+                f"{count} personne(s) {found} — simulation : "
                 "relancez avec --wet-run pour les anonymiser."
             )
             return
@@ -38,3 +51,14 @@ class Command(BaseCommand):
                 break
             total += persons_anonymise(person_ids=ids)
         self.stdout.write(f"{total} personne(s) anonymisée(s).")
+
+    def _named(self, public_ids):
+        try:
+            persons = Person.objects.filter(public_id__in=public_ids, anonymised_at__isnull=True)
+            found = {str(public_id) for public_id in persons.values_list("public_id", flat=True)}
+        except ValidationError as error:
+            raise CommandError(f"Identifiant invalide : {error.messages[0]}") from error
+        missing = [value for value in public_ids if value not in found]
+        if missing:
+            raise CommandError("Personne introuvable ou déjà anonymisée : " + ", ".join(missing))
+        return with_last_contact(persons).order_by("last_contact", "pk")
