@@ -1,0 +1,343 @@
+"""Generated data at N× one centre's year, for benchmarks (`seed_demo --scale N`).
+
+One "centre's year" (1×) is the seed bilan's CEIS: about 200 Unis'Vers participants in 11
+cohorts, 2,000 persons, 10,000 workshop registrations, 5,000 individual helps (see the apps'
+`demo_scale.py` for each figure). At scale N the data is spread over `max(2, round(N))` sites,
+each holding an equal share: at 100× there are 100 sites of exactly one centre's year each, so a
+site filter selects a realistic 1 %.
+
+Everything is dated inside one calendar year (`--year`), drawn from seeded generators (one per
+app and site, so the result depends only on scale, year and seed) and written with
+`bulk_create` in batches with explicit primary keys (the tables must be empty; sequences are
+reset at the end). `Person.refresh_keys()` is called before insertion (bulk_create skips
+`save()`), and encrypted fields go through their field's `get_prep_value`, so notes are stored
+encrypted as usual.
+
+Distributions follow the seed: Unis'Vers participants mostly 35–50 years old, 80 % under 550 €
+a month, dropouts about 14 % of exits and 87 % positive exits among completers; Vill@ges
+persons 56 % aged 60 or more, 4 in 10 from the centre-ville, three quarters in illectronisme.
+"""
+
+import datetime
+import math
+import random
+import time
+import uuid
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from faker.providers.person.fr_FR import Provider as FrenchNames
+
+from .choices import Role, Sex
+from .demo import DEMO_PASSWORD, NEIGHBOURHOODS, SITES, USERS
+from .models import Neighbourhood, Person, Site, User
+
+# Bump when the generated data changes: bench/datasets.py rebuilds datasets of another version.
+GENERATOR_VERSION = 1
+
+APPS = ("unisvers", "villages")
+BATCH_SIZE = 2000
+
+FIRST_NAMES_F = tuple(FrenchNames.first_names_female)
+FIRST_NAMES_M = tuple(FrenchNames.first_names_male)
+LAST_NAMES = tuple(FrenchNames.last_names)
+
+
+class ScaleError(Exception):
+    """The database is not empty, or the arguments are out of range."""
+
+
+@dataclass
+class ScaleContext:
+    scale: float
+    year: int
+    seed: int
+    sites: list  # [(Site, share of one centre's year)]
+    neighbourhoods: dict  # {"centre": [...], "qpv": [...], "other": [...]}
+    staff: dict  # {site_id: {role: User}}
+    managers: list
+    stdout: object = None
+    counts: dict = field(default_factory=dict)
+    # What one app leaves for the next, e.g. {"unisvers_persons": {site_id: [person ids]}}.
+    shared: dict = field(default_factory=dict)
+    _next_ids: dict = field(default_factory=dict)
+
+    @property
+    def first_day(self) -> datetime.date:
+        return datetime.date(self.year, 1, 1)
+
+    @property
+    def last_day(self) -> datetime.date:
+        return datetime.date(self.year, 12, 31)
+
+    def rng(self, *parts) -> random.Random:
+        """A generator seeded by the seed and `parts` (app, site…): stable whatever runs first."""
+        return random.Random("-".join(str(p) for p in (self.seed, self.year, *parts)))
+
+    def ids(self, model, count: int) -> range:
+        """`count` fresh primary keys for `model` (its table was empty at the start)."""
+        start = self._next_ids.get(model, 1)
+        self._next_ids[model] = start + count
+        return range(start, start + count)
+
+    def log(self, message: str) -> None:
+        if self.stdout is not None:
+            self.stdout.write(message)
+            if hasattr(self.stdout, "flush"):
+                self.stdout.flush()
+
+
+def uuid_from(rng: random.Random) -> uuid.UUID:
+    """A version-4 UUID drawn from `rng` (uuid4() is not reproducible)."""
+    return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+
+def bulk_insert(ctx: ScaleContext, model, rows, batch_size: int = BATCH_SIZE) -> int:
+    """Insert an iterable of unsaved instances in batches; count them under the table name."""
+    count = 0
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= batch_size:
+            model.objects.bulk_create(batch, batch_size=batch_size)
+            count += len(batch)
+            batch = []
+    if batch:
+        model.objects.bulk_create(batch, batch_size=batch_size)
+        count += len(batch)
+    key = model._meta.db_table
+    ctx.counts[key] = ctx.counts.get(key, 0) + count
+    return count
+
+
+def split_count(total: int, parts: int) -> list[int]:
+    """`total` spread over `parts` as evenly as integers allow."""
+    base, extra = divmod(total, parts)
+    return [base + (1 if index < extra else 0) for index in range(parts)]
+
+
+def scaled(rng: random.Random, value: float) -> int:
+    """`value` rounded up or down at random (so that fractions add up over many sites)."""
+    whole = math.floor(value)
+    return whole + (1 if rng.random() < value - whole else 0)
+
+
+def pick_neighbourhood(ctx: ScaleContext, rng: random.Random, centre: float, qpv: float):
+    """A neighbourhood id: centre-ville with probability `centre`, QPV `qpv`, else elsewhere."""
+    draw = rng.random()
+    hoods = ctx.neighbourhoods
+    if draw < centre:
+        return rng.choice(hoods["centre"])
+    if draw < centre + qpv:
+        return rng.choice(hoods["qpv"])
+    return rng.choice(hoods["other"])
+
+
+def make_person(
+    ctx: ScaleContext,
+    rng: random.Random,
+    *,
+    pk: int,
+    ref: str,
+    site_id: int,
+    birth: datetime.date,
+    year_only: bool,
+    hood_id,
+    education: str,
+    status: str,
+    creator_id,
+    france_travail: bool = False,
+) -> Person:
+    sex = rng.choices([Sex.F, Sex.M, Sex.X, ""], weights=[50, 44, 2, 4])[0]
+    first = rng.choice(FIRST_NAMES_F if sex == Sex.F else FIRST_NAMES_M)
+    last = rng.choice(LAST_NAMES)
+    if rng.random() < 0.08:
+        last = f"{last}-{rng.choice(LAST_NAMES)}"
+    phone = ""
+    if rng.random() < 0.8:
+        phone = "0{} {:02d} {:02d} {:02d} {:02d}".format(
+            rng.choice("67"), *(rng.randrange(100) for _ in range(4))
+        )
+    centre = hood_id in ctx.neighbourhoods["centre_ids"]
+    person = Person(
+        pk=pk,
+        public_id=uuid_from(rng),
+        ref=ref,
+        site_id=site_id,
+        last_name=last,
+        first_name=first,
+        birth_date=None if year_only else birth,
+        birth_year=birth.year if year_only else None,
+        sex=sex,
+        postal_code="34000" if centre else rng.choice(["34070", "34080", "34090"]),
+        commune="Montpellier",
+        neighbourhood_id=hood_id,
+        education_level=education,
+        status=status,
+        france_travail_id=f"{rng.randrange(10**6, 10**7)}X" if france_travail else "",
+        phone=phone,
+        email="",
+        created_by_id=creator_id,
+    )
+    person.refresh_keys()
+    return person
+
+
+def ensure_empty() -> None:
+    from unisvers.models import Cohort, Enrollment
+    from villages.models import IndividualHelp, Registration, Session
+
+    for model in (Person, Cohort, Enrollment, Session, Registration, IndividualHelp):
+        if model.objects.exists():
+            raise ScaleError(
+                f"La table {model._meta.db_table} n'est pas vide : --scale demande une base "
+                "vide (migrate sur une base neuve)."
+            )
+
+
+def _site_codes(count: int) -> list[tuple[str, str, str]]:
+    sites = list(SITES[:count])
+    for index in range(len(sites) + 1, count + 1):
+        sites.append(
+            (
+                f"SITE-{index:03d}",
+                f"Centre social n° {index}",
+                f"{index} avenue de la Solidarité, 34000 Montpellier",
+            )
+        )
+    return sites
+
+
+def _seed_core(ctx_args: dict) -> ScaleContext:
+    scale = ctx_args["scale"]
+    site_count = max(2, round(scale))
+    share = scale / site_count
+    sites = []
+    for code, name, address in _site_codes(site_count):
+        site, _ = Site.objects.update_or_create(
+            code=code, defaults={"name": name, "address": address}
+        )
+        sites.append((site, share))
+    hoods = {"centre": [], "qpv": [], "other": []}
+    for code, name, centre_ville, qpv in NEIGHBOURHOODS:
+        hood, _ = Neighbourhood.objects.update_or_create(
+            code=code, defaults={"name": name, "centre_ville": centre_ville, "qpv_code": qpv}
+        )
+        group = "centre" if centre_ville else "qpv" if qpv else "other"
+        hoods[group].append(hood.pk)
+    hoods["centre_ids"] = frozenset(hoods["centre"])
+
+    # The demo accounts (same usernames and password as `seed_demo`) on the first sites, then
+    # one social worker, one mediator and one volunteer per other site.
+    password = make_password(DEMO_PASSWORD)
+    groups = {group.name: group for group in Group.objects.filter(name__in=Role.values)}
+    by_code = {site.code: site for site, _ in sites}
+    staff = {site.pk: {} for site, _ in sites}
+    managers = []
+    site_links, group_links = [], []
+    for username, first, last, role, site_codes, is_staff in USERS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "is_staff": is_staff,
+                "password": password,
+                "email": f"{username}@ceis.invalid",
+            },
+        )
+        user.groups.add(groups[role])
+        user.sites.add(*(by_code[code] for code in site_codes if code in by_code))
+        if role in (Role.MANAGER, Role.ADMIN):
+            user.sites.add(*by_code.values())
+            managers.append(user)
+        for code in site_codes:
+            if code in by_code:
+                staff[by_code[code].pk].setdefault(role, user)
+    new_users = []
+    roles = (Role.TRAVAILLEUR_SOCIAL, Role.MEDIATEUR_NUMERIQUE, Role.VOLONTAIRE)
+    names = {
+        Role.TRAVAILLEUR_SOCIAL: "travailleur",
+        Role.MEDIATEUR_NUMERIQUE: "mediateur",
+        Role.VOLONTAIRE: "volontaire",
+    }
+    rng = random.Random(f"{ctx_args['seed']}-users")
+    for index, (site, _) in enumerate(sites, start=1):
+        for role in roles:
+            if role in staff[site.pk]:
+                continue
+            username = f"{names[role]}-{index:03d}"
+            user = User(
+                username=username,
+                first_name=rng.choice(FIRST_NAMES_F + FIRST_NAMES_M),
+                last_name=rng.choice(LAST_NAMES),
+                email=f"{username}@ceis.invalid",
+                password=password,
+            )
+            new_users.append((site, role, user))
+    User.objects.bulk_create([user for _, _, user in new_users], batch_size=500)
+    created = {
+        u.username: u for u in User.objects.filter(username__in=[u.username for *_, u in new_users])
+    }
+    for site, role, user in new_users:
+        user = created[user.username]
+        staff[site.pk][role] = user
+        site_links.append(User.sites.through(user_id=user.pk, site_id=site.pk))
+        group_links.append(User.groups.through(user_id=user.pk, group_id=groups[role].pk))
+    User.sites.through.objects.bulk_create(site_links, batch_size=1000)
+    User.groups.through.objects.bulk_create(group_links, batch_size=1000)
+    return ScaleContext(
+        scale=scale,
+        year=ctx_args["year"],
+        seed=ctx_args["seed"],
+        sites=sites,
+        neighbourhoods=hoods,
+        staff=staff,
+        managers=managers,
+        stdout=ctx_args.get("stdout"),
+    )
+
+
+def _reset_sequences() -> None:
+    from django.apps import apps
+
+    models = [
+        model
+        for label in ("ceis", "unisvers", "villages")
+        for model in apps.get_app_config(label).get_models(include_auto_created=True)
+    ]
+    statements = connection.ops.sequence_reset_sql(no_style(), models)
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+def seed_scale(*, scale: float, year: int, seed: int = 2019, stdout=None) -> dict:
+    """Generate `scale` × one centre's `year` into an empty database; return counts per table
+    and `seconds`. Raises `ScaleError` when the database already holds persons or programmes."""
+    if not 0 < scale <= 1000:
+        raise ScaleError("--scale doit être compris entre 0 (exclu) et 1000.")
+    started = time.perf_counter()
+    ensure_empty()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            # Generated data only: a crash means generating again, not recovering.
+            cursor.execute("PRAGMA synchronous = OFF")
+    with transaction.atomic():
+        ctx = _seed_core({"scale": scale, "year": year, "seed": seed, "stdout": stdout})
+    ctx.log(
+        f"Échelle {scale:g} × : {len(ctx.sites)} sites, année {year}, graine {seed} "
+        f"(générateur v{GENERATOR_VERSION})."
+    )
+    for app in APPS:
+        module = import_module(f"{app}.demo_scale")
+        app_started = time.perf_counter()
+        module.seed(ctx)
+        ctx.log(f"  {app} : {time.perf_counter() - app_started:.1f} s")
+    _reset_sequences()
+    ctx.counts["seconds"] = round(time.perf_counter() - started, 1)
+    return ctx.counts
