@@ -1,0 +1,523 @@
+"""The bilan (`ceis.bilan/1`, sections `unisvers` and `villages`) in hand-written SQL.
+
+This is the baseline of `bench/bilan_bench.py`: what a careful SQL writer would send for the same
+figures as `reporting.indicators.compute_bilan`, with the same readings of the spec
+(docs/indicators.md): three queries (four with a site code to resolve), built from CTEs,
+window functions and `FILTER` clauses, on SQLite (3.30 or later) and PostgreSQL.
+
+    bilan_sql(connection, date_from, date_to, site_code=None) -> {"unisvers": …, "villages": …}
+
+Where the dialects differ (a session's local date, dates as YYYYMMDD integers, month labels,
+JSON lists) the SQL branches on `connection.vendor`. A session's local date is compared through
+its UTC bounds (computed here with zoneinfo), so the period filter can use the index on `start`;
+the local date itself is computed once per session of the period, never per registration.
+
+The shapes (rates rounded by Python's `round()`, means to 2 decimals, breakdowns listing every
+code in order) are written again here on purpose: the baseline shares no code with the ORM
+implementation it is compared with, only the reference lists of codes.
+"""
+
+# The SQL is assembled from this module's fragments and the reference lists' codes; every value
+# (dates, site, year) is a bound parameter.
+# ruff: noqa: S608
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from ceis.choices import EducationLevel
+from unisvers.choices import (
+    AttendanceStatus,
+    DropoutReason,
+    EventKind,
+    ExitOutcome,
+    FollowupSituation,
+    Household,
+)
+from villages.choices import Autonomy, DigitalTheme, Procedure, SkillLevel
+
+LOCAL_TZ = ZoneInfo("Europe/Paris")  # the project's TIME_ZONE: a session's date is local
+COUNTED_EVENT_KINDS = (EventKind.ALUMNI, EventKind.COMITE_USAGERS, EventKind.CO_EVALUATION)
+
+
+# ---- shapes -------------------------------------------------------------------------------
+
+
+def _rate(n, of) -> dict:
+    n, of = int(n or 0), int(of or 0)
+    return {"n": n, "of": of, "rate": round(n / of, 4) if of else None}
+
+
+def _mean(total, count):
+    return round(int(total) / int(count), 2) if count else None
+
+
+def _codes(choices, row: dict, prefix: str) -> dict:
+    return {code: int(row[f"{prefix}{code}"] or 0) for code in choices.values}
+
+
+def _months(start: datetime.date, end: datetime.date) -> list[str]:
+    labels, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        labels.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return labels
+
+
+def _quoted_list(values) -> str:
+    """Codes of the reference lists are plain ASCII identifiers: safe to inline."""
+    return ", ".join(f"'{value}'" for value in values)
+
+
+# ---- dialect --------------------------------------------------------------------------------
+
+
+class _Dialect:
+    def __init__(self, vendor: str):
+        if vendor not in ("sqlite", "postgresql"):
+            raise ValueError(f"bilan_sql: base {vendor} non prise en charge")
+        self.pg = vendor == "postgresql"
+
+    def session_day(self, column: str) -> str:
+        """The local (Europe/Paris) date of a UTC timestamp."""
+        if self.pg:
+            return f"({column} AT TIME ZONE 'Europe/Paris')::date"
+        # Django registers this function on its SQLite connections (what TruncDate uses).
+        return f"django_datetime_cast_date({column}, 'Europe/Paris', 'UTC')"
+
+    def date_key(self, column: str) -> str:
+        """A date as the integer YYYYMMDD."""
+        if self.pg:
+            return f"CAST(to_char({column}, 'YYYYMMDD') AS integer)"
+        return f"CAST(replace({column}, '-', '') AS INTEGER)"
+
+    def month(self, column: str) -> str:
+        if self.pg:
+            return f"to_char({column}, 'YYYY-MM')"
+        return f"substr({column}, 1, 7)"
+
+    def json_has(self, column: str, code: str) -> str:
+        """A JSON list of codes holds `code`."""
+        if self.pg:
+            return f"{column} ? '{code}'"
+        return f"instr({column}, '\"{code}\"') > 0"
+
+    def utc_bound(self, day: datetime.date):
+        """Midnight local time at the start of `day`, in UTC, as the database compares it."""
+        moment = datetime.datetime.combine(day, datetime.time(0), LOCAL_TZ).astimezone(datetime.UTC)
+        if self.pg:
+            return moment
+        # Django stores SQLite date-times as naive UTC text: "YYYY-MM-DD HH:MM:SS[.ffffff]".
+        return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+    def age(self, reference_key: str, person: str = "p") -> str:
+        """Whole years from the birth (date, else 1 January of the birth year) to a YYYYMMDD
+        reference: the difference of the two keys divided by 10000, in integers."""
+        birth = (
+            f"COALESCE({self.date_key(f'{person}.birth_date')}, {person}.birth_year * 10000 + 101)"
+        )
+        return f"(({reference_key}) - {birth}) / 10000"
+
+
+def _site_clause(site_id, column: str) -> str:
+    return f" AND {column} = %(site)s" if site_id is not None else ""
+
+
+# ---- Unis'Vers ------------------------------------------------------------------------------
+
+
+def _unisvers_sql(d: _Dialect, site_id, calendar_year) -> str:
+    cohort_join = (
+        " JOIN unisvers_cohort c ON c.id = e.cohort_id AND c.site_id = %(site)s"
+        if site_id is not None
+        else ""
+    )
+    positive = _quoted_list(ExitOutcome.positive())
+    both = "e.confidence_entry IS NOT NULL AND e.confidence_exit IS NOT NULL"
+    outcome_cols = ",\n".join(
+        f"    COUNT(*) FILTER (WHERE e.exit_outcome = '{code}') AS \"outcome:{code}\""
+        for code in ExitOutcome.values
+    )
+    reason_cols = ",\n".join(
+        f"    COUNT(*) FILTER (WHERE e.exit_outcome = 'abandon' AND e.dropout_reason = '{code}')"
+        f' AS "reason:{code}"'
+        for code in DropoutReason.values
+    )
+    followup_cols = ",\n".join(
+        f"    COUNT(*) FILTER (WHERE e.followup_3m_situation = '{code}') AS \"followup:{code}\""
+        for code in FollowupSituation.values
+    )
+    attendance_cols = ",\n".join(
+        f"    COUNT(*) FILTER (WHERE a.status = '{code}') AS \"att:{code}\""
+        for code in AttendanceStatus.values
+    )
+    if calendar_year is None:
+        target = "SELECT NULL AS target"
+    else:
+        target = (
+            "SELECT SUM(t.persons) AS target FROM unisvers_target t WHERE t.year = %(year)s"
+            + _site_clause(site_id, "t.site_id")
+        )
+    return f"""
+WITH active AS (
+  SELECT e.id, e.person_id, e.entry_date, e.monthly_income_eur, e.household,
+         e.domestic_violence,
+         ROW_NUMBER() OVER (PARTITION BY e.person_id ORDER BY e.entry_date DESC, e.id DESC) AS rn
+  FROM unisvers_enrollment e{cohort_join}
+  WHERE e.entry_date <= %(to)s AND (e.exit_date IS NULL OR e.exit_date >= %(from)s)
+),
+profiles AS (
+  SELECT a.person_id, a.monthly_income_eur, a.household, a.domestic_violence,
+         {d.age(d.date_key("a.entry_date"))} AS age
+  FROM active a JOIN ceis_person p ON p.id = a.person_id
+  WHERE a.rn = 1
+),
+followed AS (
+  SELECT DISTINCT f.person_id FROM unisvers_followup f WHERE f.date BETWEEN %(from)s AND %(to)s
+),
+participants AS (
+  SELECT
+    COUNT(*) AS participants,
+    COUNT(f.person_id) AS followed,
+    COUNT(pr.age) AS age_known,
+    COUNT(*) FILTER (WHERE pr.age BETWEEN 35 AND 50) AS age_in_band,
+    COUNT(pr.monthly_income_eur) AS income_known,
+    COUNT(*) FILTER (WHERE pr.monthly_income_eur < 550) AS income_below,
+    COUNT(*) FILTER (WHERE pr.household <> '') AS household_known,
+    COUNT(*) FILTER (WHERE pr.household = '{Household.SEUL}') AS living_alone,
+    COUNT(*) FILTER (WHERE pr.household = '{Household.MONOPARENTAL}') AS single_parent,
+    COUNT(pr.domestic_violence) AS violence_known,
+    COUNT(*) FILTER (WHERE pr.domestic_violence = TRUE) AS violence
+  FROM profiles pr LEFT JOIN followed f ON f.person_id = pr.person_id
+),
+exits AS (
+  SELECT
+    COUNT(*) AS exits,
+    COUNT(*) FILTER (WHERE e.exit_outcome IN ({positive})) AS positive,
+    COUNT(*) FILTER (WHERE e.followup_3m_situation <> '') AS followup_recorded,
+    COUNT(*) FILTER (WHERE {both}) AS assessed,
+    SUM(CASE WHEN {both} THEN e.confidence_entry END) AS confidence_entry_sum,
+    SUM(CASE WHEN {both} THEN e.confidence_exit END) AS confidence_exit_sum,
+    COUNT(*) FILTER (WHERE {both} AND e.confidence_exit > e.confidence_entry) AS improved,
+{outcome_cols},
+{reason_cols},
+{followup_cols}
+  FROM unisvers_enrollment e{cohort_join}
+  WHERE e.exit_date BETWEEN %(from)s AND %(to)s
+),
+attendance AS (
+  SELECT
+    COUNT(*) AS attendance_total,
+{attendance_cols}
+  FROM unisvers_attendance a{cohort_join.replace("e.cohort_id", "a.cohort_id")}
+  WHERE a.date BETWEEN %(from)s AND %(to)s
+),
+cohorts AS (
+  SELECT COUNT(*) AS cohorts FROM unisvers_cohort c
+  WHERE c.start_date <= %(to)s AND c.end_date >= %(from)s{_site_clause(site_id, "c.site_id")}
+),
+attendees AS (
+  SELECT COUNT(DISTINCT ea.person_id) AS event_attendees
+  FROM unisvers_event_attendees ea JOIN unisvers_event ev ON ev.id = ea.event_id
+  WHERE ev.date BETWEEN %(from)s AND %(to)s
+    AND ev.kind IN ({_quoted_list(COUNTED_EVENT_KINDS)}){_site_clause(site_id, "ev.site_id")}
+),
+target AS ({target})
+SELECT * FROM participants, exits, attendance, cohorts, attendees, target
+"""
+
+
+def _unisvers(row: dict) -> dict:
+    participants = row["participants"]
+    target = row["target"]
+    target = int(target) if target is not None else None
+    exits = row["exits"]
+    dropouts = row["outcome:abandon"]
+    completions = exits - dropouts
+    present = row[f"att:{AttendanceStatus.PRESENT}"]
+    unexcused = row[f"att:{AttendanceStatus.ABSENT_NON_EXCUSE}"]
+    absences = row[f"att:{AttendanceStatus.ABSENT_EXCUSE}"] + unexcused
+    assessed = row["assessed"]
+    return {
+        "participants": participants,
+        "target": target,
+        "target_rate": _rate(participants, target or 0),
+        "cohorts": row["cohorts"],
+        "exits": exits,
+        "dropouts": dropouts,
+        "completions": completions,
+        "positive_exits": row["positive"],
+        "positive_exit_rate": _rate(row["positive"], exits),
+        "positive_exit_rate_completers": _rate(row["positive"], completions),
+        "dropout_rate": _rate(dropouts, exits),
+        "outcomes": _codes(ExitOutcome, row, "outcome:"),
+        "dropout_reasons": _codes(DropoutReason, row, "reason:"),
+        "individual_followup_rate": _rate(row["followed"], participants),
+        "age_35_50_rate": _rate(row["age_in_band"], row["age_known"]),
+        "income_below_550_rate": _rate(row["income_below"], row["income_known"]),
+        "living_alone_rate": _rate(row["living_alone"], row["household_known"]),
+        "single_parent_rate": _rate(row["single_parent"], row["household_known"]),
+        "domestic_violence_rate": _rate(row["violence"], row["violence_known"]),
+        "attendance": _codes(AttendanceStatus, row, "att:"),
+        "attendance_rate": _rate(present, row["attendance_total"]),
+        "unexcused_absence_rate": _rate(unexcused, absences),
+        "followup_3m": _codes(FollowupSituation, row, "followup:"),
+        "followup_3m_recorded": row["followup_recorded"],
+        "confidence": {
+            "assessed": assessed,
+            "mean_entry": _mean(row["confidence_entry_sum"], assessed),
+            "mean_exit": _mean(row["confidence_exit_sum"], assessed),
+            "improved_rate": _rate(row["improved"], assessed),
+        },
+        "event_attendees": row["event_attendees"],
+    }
+
+
+# ---- Vill@ges connectés -----------------------------------------------------------------
+
+
+def _activity_ctes(d: _Dialect, site_id) -> str:
+    """Sessions, registrations, helps and visits of the period, and every contact."""
+    return f"""
+sessions AS (
+  SELECT s.id, s.workshop_id, {d.session_day("s.start")} AS day
+  FROM villages_session s
+  WHERE s.start >= %(start_utc)s AND s.start < %(end_utc)s{_site_clause(site_id, "s.site_id")}
+),
+registrations AS (
+  SELECT r.person_id, r.status, r.attendance, s.day
+  FROM villages_registration r JOIN sessions s ON s.id = r.session_id
+  WHERE r.status <> 'annule'
+),
+helps AS (
+  SELECT h.id, h.person_id, h.date, h.themes, h.procedures, h.urgent, h.autonomy
+  FROM villages_individualhelp h
+  WHERE h.date BETWEEN %(from)s AND %(to)s{_site_clause(site_id, "h.site_id")}
+),
+visits AS (
+  SELECT v.person_id, v.date FROM villages_visit v
+  WHERE v.date BETWEEN %(from)s AND %(to)s{_site_clause(site_id, "v.site_id")}
+),
+contacts AS (
+  SELECT person_id, day FROM registrations
+  UNION ALL SELECT person_id, date FROM helps
+  UNION ALL SELECT person_id, date FROM visits WHERE person_id IS NOT NULL
+)"""
+
+
+def _skill_rank(column: str) -> str:
+    whens = " ".join(f"WHEN '{code}' THEN {index}" for index, code in enumerate(SkillLevel.values))
+    return f"CASE {column} {whens} END"
+
+
+def _villages_sql(d: _Dialect, site_id) -> str:
+    bac = _quoted_list(EducationLevel.bac_or_higher())
+    procedure_cols = ",\n".join(
+        f'    COUNT(*) FILTER (WHERE {d.json_has("h.procedures", code)}) AS "procedure:{code}"'
+        for code in Procedure.values
+    )
+    help_theme_cols = ",\n".join(
+        f'    COUNT(*) FILTER (WHERE {d.json_has("h.themes", code)}) AS "help_theme:{code}"'
+        for code in DigitalTheme.values
+    )
+    autonomy_cols = ",\n".join(
+        f"    COUNT(*) FILTER (WHERE h.autonomy = '{code}') AS \"autonomy:{code}\""
+        for code in Autonomy.values
+    )
+    session_theme_cols = ",\n".join(
+        f"    COUNT(*) FILTER (WHERE w.theme = '{code}') AS \"session_theme:{code}\""
+        for code in DigitalTheme.values
+    )
+    skill_cols = ",\n".join(
+        f"    COUNT(*) FILTER (WHERE classification = '{code}') AS \"skill:{code}\""
+        for code in SkillLevel.values
+    )
+    return f"""
+WITH {_activity_ctes(d, site_id)},
+reached AS (
+  SELECT person_id, MIN(day) AS first_day FROM contacts GROUP BY person_id
+),
+people AS (
+  SELECT
+    COUNT(*) AS people,
+    COUNT(p.neighbourhood_id) AS neighbourhood_known,
+    COUNT(*) FILTER (WHERE n.centre_ville = TRUE) AS centre_ville,
+    COUNT(*) FILTER (WHERE n.qpv_code <> '') AS qpv,
+    COUNT(*) FILTER (WHERE p.education_level <> '') AS education_known,
+    COUNT(*) FILTER (WHERE p.education_level IN ({bac})) AS bac_or_higher,
+    COUNT(p.age) AS age_known,
+    COUNT(*) FILTER (WHERE p.age < 26) AS age_under_26,
+    COUNT(*) FILTER (WHERE p.age BETWEEN 26 AND 59) AS age_26_59,
+    COUNT(*) FILTER (WHERE p.age >= 60) AS age_60_plus
+  FROM (
+    SELECT p.neighbourhood_id, p.education_level, {d.age(d.date_key("r.first_day"))} AS age
+    FROM reached r JOIN ceis_person p ON p.id = r.person_id
+  ) p LEFT JOIN ceis_neighbourhood n ON n.id = p.neighbourhood_id
+),
+registration_counts AS (
+  SELECT
+    COUNT(*) AS registrations,
+    COUNT(*) FILTER (WHERE status = 'liste_attente') AS waitlisted,
+    COUNT(*) FILTER (WHERE attendance = 'present') AS attended,
+    COUNT(*) FILTER (WHERE attendance IN ('present', 'absent')) AS attendance_taken
+  FROM registrations
+),
+help_counts AS (
+  SELECT
+    COUNT(*) AS helps,
+    COUNT(*) FILTER (WHERE h.urgent = TRUE) AS urgent,
+{procedure_cols},
+{help_theme_cols},
+{autonomy_cols}
+  FROM helps h
+),
+session_counts AS (
+  SELECT
+    COUNT(*) AS sessions,
+{session_theme_cols}
+  FROM sessions s JOIN villages_workshop w ON w.id = s.workshop_id
+),
+visit_counts AS (
+  SELECT COUNT(*) AS free_access_visits FROM villages_visit v
+  WHERE v.date BETWEEN %(from)s AND %(to)s{_site_clause(site_id, "v.site_id")}
+),
+assessments AS (
+  SELECT a.person_id, a.classification, a.owns_smartphone, a.owns_tablet, a.owns_computer,
+         a.tiers_aidant,
+         ROW_NUMBER() OVER (
+           PARTITION BY a.person_id ORDER BY a.date DESC, a.created_at DESC, a.id DESC
+         ) AS from_last,
+         ROW_NUMBER() OVER (
+           PARTITION BY a.person_id ORDER BY a.date, a.created_at, a.id
+         ) AS from_first
+  FROM villages_assessment a JOIN reached r ON r.person_id = a.person_id
+  WHERE a.date <= %(to)s
+),
+latest AS (
+  SELECT
+    COUNT(*) AS assessed,
+    COUNT(*) FILTER (
+      WHERE owns_smartphone IS NOT NULL OR owns_tablet IS NOT NULL OR owns_computer IS NOT NULL
+    ) AS equipment_known,
+    COUNT(*) FILTER (
+      WHERE owns_smartphone = TRUE OR owns_tablet = TRUE OR owns_computer = TRUE
+    ) AS equipped,
+    COUNT(tiers_aidant) AS tiers_aidant_known,
+    COUNT(*) FILTER (WHERE tiers_aidant = TRUE) AS tiers_aidant,
+{skill_cols}
+  FROM assessments WHERE from_last = 1
+),
+progress AS (
+  SELECT
+    COUNT(*) AS progress_of,
+    COUNT(*) FILTER (
+      WHERE {_skill_rank("l.classification")} > {_skill_rank("f.classification")}
+    ) AS progress_n
+  FROM assessments l
+  JOIN assessments f ON f.person_id = l.person_id AND f.from_first = 1
+  WHERE l.from_last = 1 AND l.from_first >= 2
+)
+SELECT * FROM people, registration_counts, help_counts, session_counts, visit_counts,
+  latest, progress
+"""
+
+
+def _monthly_sql(d: _Dialect, site_id) -> str:
+    return f"""
+WITH {_activity_ctes(d, site_id)}
+SELECT 'people' AS what, {d.month("day")} AS month, COUNT(DISTINCT person_id) AS n
+FROM contacts GROUP BY {d.month("day")}
+UNION ALL
+SELECT 'attended', {d.month("day")}, COUNT(*) FROM registrations
+WHERE attendance = 'present' GROUP BY {d.month("day")}
+UNION ALL
+SELECT 'individual_helps', {d.month("date")}, COUNT(*) FROM helps GROUP BY {d.month("date")}
+"""
+
+
+def _villages(row: dict, monthly_rows, labels) -> dict:
+    monthly = {(what, month): n for what, month, n in monthly_rows}
+    return {
+        "people": row["people"],
+        "sessions": row["sessions"],
+        "registrations": row["registrations"],
+        "waitlisted": row["waitlisted"],
+        "attended": row["attended"],
+        "session_attendance_rate": _rate(row["attended"], row["attendance_taken"]),
+        "individual_helps": row["helps"],
+        "urgent_helps": row["urgent"],
+        "procedures": _codes(Procedure, row, "procedure:"),
+        "themes": {
+            code: int(row[f"help_theme:{code}"]) + int(row[f"session_theme:{code}"])
+            for code in DigitalTheme.values
+        },
+        "autonomy": _codes(Autonomy, row, "autonomy:"),
+        "free_access_visits": row["free_access_visits"],
+        "monthly": [
+            {
+                "month": label,
+                "people": int(monthly.get(("people", label), 0)),
+                "attended": int(monthly.get(("attended", label), 0)),
+                "individual_helps": int(monthly.get(("individual_helps", label), 0)),
+            }
+            for label in labels
+        ],
+        "centre_ville_rate": _rate(row["centre_ville"], row["neighbourhood_known"]),
+        "qpv_rate": _rate(row["qpv"], row["neighbourhood_known"]),
+        "age_under_26_rate": _rate(row["age_under_26"], row["age_known"]),
+        "age_26_59_rate": _rate(row["age_26_59"], row["age_known"]),
+        "age_60_plus_rate": _rate(row["age_60_plus"], row["age_known"]),
+        "bac_or_higher_rate": _rate(row["bac_or_higher"], row["education_known"]),
+        "illectronisme_rate": _rate(row[f"skill:{SkillLevel.ILLECTRONISME}"], row["assessed"]),
+        "skills": _codes(SkillLevel, row, "skill:"),
+        "equipped_rate": _rate(row["equipped"], row["equipment_known"]),
+        "tiers_aidant_rate": _rate(row["tiers_aidant"], row["tiers_aidant_known"]),
+        "skills_progress_rate": _rate(row["progress_n"], row["progress_of"]),
+    }
+
+
+# ---- entry point ----------------------------------------------------------------------------
+
+
+def _one_row(cursor) -> dict:
+    columns = [column[0] for column in cursor.description]
+    return dict(zip(columns, cursor.fetchone(), strict=True))
+
+
+def bilan_sql(connection, date_from: datetime.date, date_to: datetime.date, site_code=None):
+    """`{"unisvers": …, "villages": …}` for `[date_from, date_to]`, every site or one site
+    (by code), comparable key by key with `compute_bilan`'s sections."""
+    if date_from > date_to:
+        raise ValueError("La date de début est postérieure à la date de fin.")
+    d = _Dialect(connection.vendor)
+    calendar_year = (
+        date_from.year
+        if date_from.year == date_to.year
+        and (date_from.month, date_from.day, date_to.month, date_to.day) == (1, 1, 12, 31)
+        else None
+    )
+    params = {
+        "from": date_from.isoformat(),
+        "to": date_to.isoformat(),
+        "start_utc": d.utc_bound(date_from),
+        "end_utc": d.utc_bound(date_to + datetime.timedelta(days=1)),
+        "year": calendar_year,
+        "site": None,
+    }
+    with connection.cursor() as cursor:
+        site_id = None
+        if site_code is not None:
+            cursor.execute("SELECT id FROM ceis_site WHERE code = %s", [site_code])
+            found = cursor.fetchone()
+            if found is None:
+                raise LookupError(f"Site inconnu : {site_code}")
+            site_id = params["site"] = found[0]
+        cursor.execute(_unisvers_sql(d, site_id, calendar_year), params)
+        unisvers = _unisvers(_one_row(cursor))
+        cursor.execute(_villages_sql(d, site_id), params)
+        villages_row = _one_row(cursor)
+        cursor.execute(_monthly_sql(d, site_id), params)
+        monthly_rows = cursor.fetchall()
+    return {
+        "unisvers": unisvers,
+        "villages": _villages(villages_row, monthly_rows, _months(date_from, date_to)),
+    }
