@@ -5,7 +5,8 @@ A forbidden object is a 404, never a 403 or data.
 
 import datetime
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -92,25 +93,37 @@ def cohort_enrollments(cohort: Cohort) -> list[Enrollment]:
     )
 
 
+def _attendance_count(attendances) -> Coalesce:
+    return Coalesce(Subquery(attendances.values("cohort").annotate(n=Count("id")).values("n")), 0)
+
+
 def cohort_meeting_days(cohort: Cohort) -> list[MeetingDay]:
-    return list(cohort.meeting_days.all())
-
-
-def cohort_space_summary(cohort: Cohort) -> list[dict]:
-    """Minutes and activities per space, every space listed (zeros included)."""
-    rows = {
-        row["space"]: row
-        for row in cohort.activities.values("space").annotate(
-            minutes=Sum("duration_min"), activities=Count("id")
+    """The calendar, each day with its `present` and `absent` (any other status) counts: one
+    query whatever the number of days and participants."""
+    recorded = Attendance.objects.filter(cohort=cohort, date=OuterRef("date"))
+    return list(
+        cohort.meeting_days.annotate(
+            present=_attendance_count(recorded.filter(status=AttendanceStatus.PRESENT)),
+            absent=_attendance_count(recorded.exclude(status=AttendanceStatus.PRESENT)),
         )
-    }
+    )
+
+
+def cohort_space_summary(activities: list[CollectiveActivity]) -> list[dict]:
+    """Minutes and activities per space, every space listed (zeros included), from the cohort's
+    activities already read (no query)."""
+    minutes = dict.fromkeys(Space, 0)
+    counts = dict.fromkeys(Space, 0)
+    for activity in activities:
+        minutes[activity.space] += activity.duration_min or 0
+        counts[activity.space] += 1
     return [
         {
             "space": space,
             "label": space.label,
-            "minutes": rows.get(space, {}).get("minutes") or 0,
-            "hours": round((rows.get(space, {}).get("minutes") or 0) / 60, 1),
-            "activities": rows.get(space, {}).get("activities") or 0,
+            "minutes": minutes[space],
+            "hours": round(minutes[space] / 60, 1),
+            "activities": counts[space],
         }
         for space in Space
     ]

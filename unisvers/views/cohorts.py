@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,7 +19,7 @@ from ..forms import (
     CohortForm,
     MeetingDayForm,
 )
-from ..models import Attendance, CollectiveActivity
+from ..models import CollectiveActivity
 from ._common import apply_errors, cohort_fields, parse_day
 
 # Cohorts ------------------------------------------------------------------------------------
@@ -98,15 +97,7 @@ def cohort_detail(request, public_id):
     today = timezone.localdate()
     enrollments = selectors.cohort_enrollments(cohort)
     days = selectors.cohort_meeting_days(cohort)
-    per_day = {}
-    for row in (
-        Attendance.objects.filter(cohort=cohort).values("date", "status").annotate(n=Count("id"))
-    ):
-        per_day.setdefault(row["date"], {})[row["status"]] = row["n"]
-    for day in days:
-        counts = per_day.get(day.date, {})
-        day.present = counts.get(AttendanceStatus.PRESENT, 0)
-        day.absent = sum(counts.values()) - day.present
+    activities = selectors.cohort_activities(cohort)
     active = [e for e in enrollments if e.exit_date is None]
     context = {
         "cohort": cohort,
@@ -116,8 +107,8 @@ def cohort_detail(request, public_id):
         "days": days,
         "days_missing": [d for d in days if d.date <= today and not d.register_taken],
         "today": today,
-        "spaces": selectors.cohort_space_summary(cohort),
-        "activities": selectors.cohort_activities(cohort),
+        "spaces": selectors.cohort_space_summary(activities),
+        "activities": activities,
         "can_manage": perms.can_manage_cohorts(user),
         "can_view_participants": perms.can_view_participants(user),
         "day_form": MeetingDayForm(),
