@@ -1,0 +1,592 @@
+"""Load test: Locust (headless) against gunicorn with the production settings on PostgreSQL.
+
+    make bench-load                                  # installs requirements-bench.txt, then this
+    .venv/bin/python bench/load_test.py --users 50 --spawn-rate 10 --duration 60s --scale 100
+    .venv/bin/python bench/load_test.py --database-url postgres://postgres@127.0.0.1:5432/NAME
+
+What it does, in one command:
+1. the database: `bench.datasets.ensure_dataset(scale, "postgresql")` (the generated bench
+   year), or the database of --database-url as it is;
+2. `collectstatic` into a temporary folder (whitenoise serves it), then gunicorn with
+   `gunicorn.conf.py` and the production settings (`bench/load_settings.py`: production plus that
+   static folder) on a free port of 127.0.0.1, with throwaway SECRET_KEY and
+   CEIS_FIELD_ENCRYPTION_KEYS, plain HTTP (`SECURE_SSL_REDIRECT=False`, non-Secure cookies) and
+   `CEIS_REQUIRE_2FA=False`: the only departures from a real installation;
+3. the objects the journeys visit, read from that database (`bench/locustfile.py`);
+4. Locust headless, `--users` simulated users (the five demo accounts' journeys, mostly the
+   social worker and the mediator), for `--duration`;
+5. prints requests per second, median, p95, p99 and errors per endpoint and in total (goals:
+   0 errors, p95 ≤ 300 ms), the gunicorn workers and threads, the CPU count and the CPU used by
+   gunicorn, Locust, this database's PostgreSQL backends and everything else on the machine.
+
+Traffic goes only to 127.0.0.1, and the run stops by itself after --duration. gunicorn's access
+log and Locust's CSV files stay in the temporary folder when --keep is given.
+"""
+
+import argparse
+import datetime
+import json
+import math
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BIN = Path(sys.executable).parent
+P95_GOAL_MS = 300
+INSTALL_HINT = (
+    "Locust n'est pas installé dans cet environnement. Installez-le avec\n"
+    "  .venv/bin/pip install -r requirements-bench.txt\n"
+    "ou lancez « make bench-load » (qui l'installe puis lance ce test)."
+)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=50, help="utilisateurs simulés (50)")
+    parser.add_argument("--spawn-rate", type=float, default=10, help="arrivées par seconde (10)")
+    parser.add_argument("--duration", default="60s", help="durée du test, ex. 60s, 5m (60s)")
+    parser.add_argument("--scale", type=float, default=100, help="échelle du jeu de données (100)")
+    parser.add_argument(
+        "--database-url", help="base à utiliser telle quelle au lieu du jeu de données --scale"
+    )
+    parser.add_argument("--year", type=int, help="année des données (défaut : lue dans la base)")
+    parser.add_argument("--workers", type=int, help="GUNICORN_WORKERS (défaut : gunicorn.conf.py)")
+    parser.add_argument("--threads", type=int, help="GUNICORN_THREADS (défaut : gunicorn.conf.py)")
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="multiplie les temps de réflexion (1 = 2 à 15 s)"
+    )
+    parser.add_argument("--keep", action="store_true", help="garde le dossier temporaire")
+    parser.add_argument("--pools", help=argparse.SUPPRESS)  # internal: write the pools and exit
+    return parser.parse_args(argv)
+
+
+# The objects visited ------------------------------------------------------------------------
+
+
+def write_pools(path: str, year: int | None) -> None:
+    """Runs in a child process with the load test's environment: which URLs each demo account
+    may visit, in the bench year (a sample of each kind of object)."""
+    import django
+
+    django.setup()
+    from django.db.models import Count
+    from django.db.models.functions import ExtractYear
+
+    from ceis.demo import DEMO_PASSWORD
+    from ceis.models import Person, Site, User
+    from unisvers.models import Cohort, Enrollment, FollowUp, MeetingDay
+    from villages.models import Session
+
+    if year is None:
+        by_year = (
+            Session.objects.annotate(y=ExtractYear("start"))
+            .values("y")
+            .annotate(n=Count("id"))
+            .order_by("-n")
+        )
+        year = by_year[0]["y"] if by_year else datetime.date.today().year
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    users = {
+        u.username: u for u in User.objects.filter(username__in=ROLES).prefetch_related("sites")
+    }
+    missing = sorted(set(ROLES) - set(users))
+    if missing:
+        sys.exit(f"Comptes de démonstration absents de la base : {', '.join(missing)}.")
+
+    def site_ids(username):
+        return [site.pk for site in users[username].sites.all()]
+
+    sw = users["travailleur"]
+    cohorts = Cohort.objects.filter(
+        site_id__in=site_ids("travailleur"), start_date__lte=last, end_date__gte=first
+    )
+    if cohorts.filter(referents=sw).exists():
+        cohorts = cohorts.filter(referents=sw)
+    cohort_ids = list(cohorts.order_by("start_date").values_list("pk", flat=True)[:40])
+    days = MeetingDay.objects.filter(cohort_id__in=cohort_ids, date__range=(first, last))
+    participants = list(
+        Enrollment.objects.filter(cohort_id__in=cohort_ids)
+        .order_by("?")
+        .values_list("person__public_id", flat=True)[:400]
+    )
+    followups = FollowUp.objects.filter(person__public_id__in=participants)
+
+    def sessions_of(username):
+        qs = Session.objects.filter(
+            site_id__in=site_ids(username), start__date__range=(first, last)
+        )
+        return [str(p) for p in qs.order_by("?").values_list("public_id", flat=True)[:300]]
+
+    def weeks_of(username):
+        qs = Session.objects.filter(
+            site_id__in=site_ids(username), start__date__range=(first, last)
+        ).dates("start", "week")
+        return [d.isoformat() for d in qs] or [first.isoformat()]
+
+    persons = Person.objects.exclude(last_name="").order_by("?")
+    pools = {
+        "year": year,
+        "password": DEMO_PASSWORD,
+        "roles": {
+            "travailleur": {
+                "cohorts": [
+                    str(p)
+                    for p in Cohort.objects.filter(pk__in=cohort_ids).values_list(
+                        "public_id", flat=True
+                    )
+                ],
+                "register_days": [
+                    [str(c), d.isoformat()]
+                    for c, d in days.order_by("?").values_list("cohort__public_id", "date")[:400]
+                ],
+                "participants": [str(p) for p in participants],
+                "followups": [
+                    str(p)
+                    for p in followups.order_by("?").values_list("public_id", flat=True)[:400]
+                ],
+            },
+            "mediateur": {"sessions": sessions_of("mediateur"), "weeks": weeks_of("mediateur")},
+            "volontaire": {"sessions": sessions_of("volontaire"), "weeks": weeks_of("volontaire")},
+            "manager": {"sites": site_ids("manager")[:50]},
+            "admin": {"names": list(persons.values_list("last_name", flat=True)[:200])},
+        },
+    }
+    pools["counts"] = {
+        "sites": Site.objects.count(),
+        "persons": Person.objects.count(),
+        "sessions": Session.objects.count(),
+        "cohorts": Cohort.objects.count(),
+    }
+    Path(path).write_text(json.dumps(pools), encoding="utf-8")
+
+
+ROLES = ("travailleur", "mediateur", "volontaire", "manager", "admin")
+
+
+# Processes and CPU --------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def database_url(args) -> str:
+    if args.database_url:
+        return args.database_url
+    try:
+        from bench.datasets import ensure_dataset
+    except ImportError:
+        sys.exit(
+            "bench/datasets.py est absent : passez --database-url postgres://… "
+            "(une base migrée avec les comptes de démonstration)."
+        )
+    return ensure_dataset(args.scale, "postgresql")
+
+
+class CpuMeter(threading.Thread):
+    """Samples the CPU time of process groups every second (processes that end between two
+    samples lose at most one second): gunicorn (master and workers), Locust, the PostgreSQL
+    backends connected to the database under test, and the whole machine."""
+
+    def __init__(self, gunicorn_pid: int, db_name: str):
+        super().__init__(daemon=True)
+        import psutil
+
+        self.psutil = psutil
+        self.gunicorn_pid = gunicorn_pid
+        self.db_name = db_name
+        self.locust_pid = None
+        self.seen: dict[str, dict[int, float]] = {"gunicorn": {}, "locust": {}, "postgres": {}}
+        self.stopped = threading.Event()
+        self.machine_start = None
+        self.machine_end = None
+        self.start_time = None
+        self.end_time = None
+
+    @staticmethod
+    def _busy(times) -> float:
+        return (
+            times.user
+            + times.system
+            + getattr(times, "nice", 0)
+            + getattr(times, "irq", 0)
+            + (getattr(times, "softirq", 0) + getattr(times, "steal", 0))
+        )
+
+    def _tree(self, pid):
+        try:
+            proc = self.psutil.Process(pid)
+            return [proc, *proc.children(recursive=True)]
+        except self.psutil.NoSuchProcess:
+            return []
+
+    def _record(self, group, procs):
+        for proc in procs:
+            try:
+                t = proc.cpu_times()
+                self.seen[group][proc.pid] = t.user + t.system
+            except self.psutil.Error:
+                continue
+
+    def sample(self):
+        self._record("gunicorn", self._tree(self.gunicorn_pid))
+        if self.locust_pid:
+            self._record("locust", self._tree(self.locust_pid))
+        backends = []
+        for proc in self.psutil.process_iter(["name", "cmdline"]):
+            cmdline = " ".join(proc.info.get("cmdline") or [])
+            if cmdline.startswith("postgres:") and f" {self.db_name} " in cmdline:
+                backends.append(proc)
+        self._record("postgres", backends)
+
+    def begin(self, locust_pid):
+        self.locust_pid = locust_pid
+        self.sample()
+        self.baseline = {group: dict(pids) for group, pids in self.seen.items()}
+        self.machine_start = self._busy(self.psutil.cpu_times())
+        self.start_time = time.monotonic()
+        self.start()
+
+    def run(self):
+        while not self.stopped.wait(1.0):
+            self.sample()
+
+    def finish(self) -> dict:
+        self.sample()
+        self.stopped.set()
+        self.machine_end = self._busy(self.psutil.cpu_times())
+        self.end_time = time.monotonic()
+        wall = self.end_time - self.start_time
+        used = {}
+        for group, pids in self.seen.items():
+            base = self.baseline.get(group, {})
+            used[group] = sum(total - base.get(pid, 0.0) for pid, total in pids.items()) / wall
+        used["machine"] = (self.machine_end - self.machine_start) / wall
+        used["other"] = max(
+            0.0, used["machine"] - used["gunicorn"] - used["locust"] - used["postgres"]
+        )
+        used["wall"] = wall
+        return used
+
+
+def wait_for_health(url: str, proc: subprocess.Popen, seconds: int = 60) -> dict:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"gunicorn s'est arrêté (code {proc.returncode})")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (127.0.0.1)
+                return json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return json.loads(error.read() or b"{}")
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.5)
+    raise RuntimeError(f"gunicorn ne répond pas sur {url}")
+
+
+# Results ------------------------------------------------------------------------------------
+
+LOGIN_NAMES = ("/connexion/ (formulaire)", "/connexion/ (POST, puis accueil)")
+
+
+def percentile(sorted_values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile (the smallest value with at least `fraction` of them below)."""
+    if not sorted_values:
+        return 0.0
+    rank = max(1, math.ceil(fraction * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+def summarise(samples: list, seconds: float) -> dict:
+    times = sorted(sample[2] for sample in samples)
+    errors = [sample[3] for sample in samples if sample[3]]
+    return {
+        "count": len(times),
+        "rps": len(times) / seconds if seconds else 0.0,
+        "median": percentile(times, 0.5),
+        "p95": percentile(times, 0.95),
+        "p99": percentile(times, 0.99),
+        "max": times[-1] if times else 0.0,
+        "errors": len(errors),
+        "messages": sorted(set(errors)),
+    }
+
+
+def _row(name: str, stats: dict) -> str:
+    return (
+        f"| {name} | {stats['count']} | {stats['rps']:.1f} | {stats['median']:.0f} | "
+        f"{stats['p95']:.0f} | {stats['p99']:.0f} | {stats['max']:.0f} | {stats['errors']} |"
+    )
+
+
+HEADER = (
+    "| endpoint | requêtes | req/s | médiane ms | p95 ms | p99 ms | max ms | erreurs |\n"
+    "|---|---:|---:|---:|---:|---:|---:|---:|"
+)
+
+
+def print_report(samples, started, ended, config, cpu, pools) -> bool:
+    """Per-endpoint figures of the steady state (from the end of the last login to the end of
+    the run), then the logins and the totals of the whole run; True when the goals are met."""
+    logins = [s for s in samples if s[1] == LOGIN_NAMES[1]]
+    steady_from = max((s[0] + s[2] / 1000 for s in logins), default=started)
+    steady = [s for s in samples if s[0] >= steady_from and s[1] not in LOGIN_NAMES]
+    steady_seconds = max(ended - steady_from, 1e-9)
+    whole_seconds = max(ended - started, 1e-9)
+    by_name = {}
+    for sample in steady:
+        by_name.setdefault(sample[1], []).append(sample)
+    endpoints = sorted(
+        ((name, summarise(rows, steady_seconds)) for name, rows in by_name.items()),
+        key=lambda item: -item[1]["p95"],
+    )
+    steady_total = summarise(steady, steady_seconds)
+    whole_total = summarise(samples, whole_seconds)
+    print()
+    print(
+        f"Régime établi : de la fin de la dernière connexion ({steady_from - started:.0f} s après "
+        f"le départ) à la fin du test, {steady_seconds:.0f} s ; par p95 décroissant."
+    )
+    print(HEADER)
+    for name, stats in endpoints:
+        print(_row(f"`{name}`", stats))
+    print(_row("**total (régime établi)**", steady_total))
+    print()
+    print(
+        f"Connexions et toute la durée du test ({whole_seconds:.0f} s, montée en charge comprise) :"
+    )
+    print(HEADER)
+    for name in LOGIN_NAMES:
+        rows = [s for s in samples if s[1] == name]
+        print(_row(f"`{name}`", summarise(rows, whole_seconds)))
+    print(_row("**total (toute la durée)**", whole_total))
+    failed = [(name, stats) for name, stats in endpoints if stats["errors"]]
+    login_errors = [s for s in samples if s[1] in LOGIN_NAMES and s[3]]
+    if failed or whole_total["errors"]:
+        print("\nErreurs (toute la durée) :")
+        errors: dict[tuple[str, str], int] = {}
+        for sample in samples:
+            if sample[3]:
+                errors[(sample[1], sample[3])] = errors.get((sample[1], sample[3]), 0) + 1
+        for (name, message), count in sorted(errors.items()):
+            print(f"  {count} × {name} : {message}")
+    print()
+    ok = whole_total["errors"] == 0 and steady_total["p95"] <= P95_GOAL_MS
+    print(
+        f"Objectifs (0 erreur, p95 ≤ {P95_GOAL_MS} ms en régime établi) : "
+        + ("atteints." if ok else "NON atteints.")
+        + f" p95 {steady_total['p95']:.0f} ms, {whole_total['errors']} erreur(s)"
+        + (f" dont {len(login_errors)} à la connexion." if login_errors else ".")
+    )
+    counts = pools["counts"]
+    print(
+        f"Configuration : {config['users']} utilisateurs simulés (arrivée "
+        f"{config['spawn_rate']:g}/s) pendant {config['duration']}, temps de réflexion "
+        f"×{config['think']:g} ; gunicorn {config['workers']} worker(s) × {config['threads']} "
+        f"thread(s) ; {config['cpus']} CPU ; PostgreSQL {config['db_name']} ({counts['sites']} "
+        f"sites, {counts['persons']} personnes, {counts['cohorts']} promotions, "
+        f"{counts['sessions']} séances), année {pools['year']}."
+    )
+    print(
+        f"CPU pendant le test (cœurs occupés en moyenne sur {cpu['wall']:.0f} s) : gunicorn "
+        f"{cpu['gunicorn']:.2f}, Locust {cpu['locust']:.2f}, PostgreSQL (cette base) "
+        f"{cpu['postgres']:.2f}, autres processus de la machine {cpu['other']:.2f} ; "
+        f"total {cpu['machine']:.2f} sur {config['cpus']}."
+    )
+    return ok
+
+
+# Main ---------------------------------------------------------------------------------------
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    if args.pools:
+        write_pools(args.pools, args.year)
+        return 0
+    try:
+        import locust  # noqa: F401
+        import psutil  # noqa: F401
+    except ImportError:
+        print(INSTALL_HINT, file=sys.stderr)
+        return 2
+
+    import environ
+
+    url = database_url(args)
+    db_name = environ.Env.db_url_config(url)["NAME"]
+    tmp = Path(tempfile.mkdtemp(prefix="ceis-load-"))
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.load_settings",
+        "CEIS_BENCH_STATIC_ROOT": str(tmp / "static"),
+        "DATABASE_URL": url,
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "CEIS_FIELD_ENCRYPTION_KEYS": encryption_keys(),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15"),
+        "CEIS_REQUIRE_2FA": "False",
+        "SECURE_SSL_REDIRECT": "False",
+        "SECURE_HSTS_SECONDS": "0",
+        "SESSION_COOKIE_SECURE": "False",
+        "CSRF_COOKIE_SECURE": "False",
+        "CEIS_MEDIA_ROOT": str(tmp / "media"),
+        "CELERY_BEAT_SCHEDULE_FILENAME": str(tmp / "celerybeat-schedule"),
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "PYTHONPATH": str(ROOT),
+    }
+    if args.workers:
+        env["GUNICORN_WORKERS"] = str(args.workers)
+    if args.threads:
+        env["GUNICORN_THREADS"] = str(args.threads)
+    python = str(BIN / "python")
+    print(f"Base : {db_name} ; dossier temporaire : {tmp}", flush=True)
+    subprocess.run(  # noqa: S603 (our own interpreter and arguments)
+        [python, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    pools_path = tmp / "pools.json"
+    pools_cmd = [python, __file__, "--pools", str(pools_path)]
+    if args.year:
+        pools_cmd += ["--year", str(args.year)]
+    subprocess.run(pools_cmd, cwd=ROOT, env=env, check=True)  # noqa: S603
+    pools = json.loads(pools_path.read_text(encoding="utf-8"))
+    config = gunicorn_config(env)
+    config.update(
+        users=args.users,
+        spawn_rate=args.spawn_rate,
+        duration=args.duration,
+        think=args.think,
+        db_name=db_name,
+        cpus=os.cpu_count(),
+    )
+    host = f"http://127.0.0.1:{port}"
+    with open(tmp / "gunicorn.log", "wb") as log:
+        gunicorn = subprocess.Popen(  # noqa: S603
+            [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        health = wait_for_health(f"{host}/healthz", gunicorn)
+        print(
+            f"gunicorn prêt sur {host} ({config['workers']} workers × {config['threads']} "
+            f"threads), /healthz : {health} ; année {pools['year']} ; Locust : {args.users} "
+            f"utilisateurs pendant {args.duration}…",
+            flush=True,
+        )
+        meter = CpuMeter(gunicorn.pid, db_name)
+        samples_path = tmp / "samples.json"
+        locust_env = {
+            **env,
+            "CEIS_LOAD_POOLS": str(pools_path),
+            "CEIS_LOAD_THINK": str(args.think),
+            "CEIS_LOAD_SAMPLES": str(samples_path),
+        }
+        with open(tmp / "locust.log", "wb") as log:
+            started = time.time()
+            runner = subprocess.Popen(  # noqa: S603
+                [
+                    str(BIN / "locust"),
+                    "-f",
+                    str(ROOT / "bench" / "locustfile.py"),
+                    "--headless",
+                    "--host",
+                    host,
+                    "--users",
+                    str(args.users),
+                    "--spawn-rate",
+                    str(args.spawn_rate),
+                    "--run-time",
+                    args.duration,
+                    "--stop-timeout",
+                    "10",
+                    "--only-summary",
+                    "--loglevel",
+                    "WARNING",
+                ],
+                cwd=ROOT,
+                env=locust_env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            meter.begin(runner.pid)
+            runner.wait()
+            ended = time.time()
+        cpu = meter.finish()
+        if not samples_path.exists():
+            print((tmp / "locust.log").read_text(errors="replace")[-3000:], file=sys.stderr)
+            return 1
+        samples = json.loads(samples_path.read_text(encoding="utf-8"))
+        ok = print_report(samples, started, ended, config, cpu, pools)
+    finally:
+        os.killpg(gunicorn.pid, signal.SIGTERM)
+        try:
+            gunicorn.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            os.killpg(gunicorn.pid, signal.SIGKILL)
+    if args.keep:
+        print(f"Journaux et CSV : {tmp}")
+    else:
+        _remove(tmp)
+    return 0 if ok else 1
+
+
+def gunicorn_config(env) -> dict:
+    """The workers and threads gunicorn.conf.py computes from this environment."""
+    out = subprocess.run(  # noqa: S603
+        [
+            str(BIN / "python"),
+            "-c",
+            "import runpy; c = runpy.run_path('gunicorn.conf.py'); "
+            "print(c['workers'], c['threads'])",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    workers, threads = out.stdout.split()
+    return {"workers": int(workers), "threads": int(threads)}
+
+
+def encryption_keys() -> str:
+    """A throwaway key encrypts (first); the generated data's notes were encrypted with the
+    public development key of the local settings (`seed_demo`, bench/datasets.py), which
+    therefore comes second, for decryption only, as after a key rotation."""
+    from cryptography.fernet import Fernet
+
+    if os.environ.get("CEIS_FIELD_ENCRYPTION_KEYS"):
+        return os.environ["CEIS_FIELD_ENCRYPTION_KEYS"]
+    development_key = "bG9jYWwtZGV2ZWxvcG1lbnQta2V5LW5vdC1zZWNyZXQ="  # ceis/settings/local.py
+    return f"{Fernet.generate_key().decode()},{development_key}"
+
+
+def _remove(folder: Path) -> None:
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
