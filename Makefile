@@ -7,7 +7,7 @@ STAMP := $(VENV)/.requirements-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup migrate demo lint format check-deploy clean prod-local chromium
+.PHONY: run test setup migrate demo lint format check-deploy clean prod-local chromium bench-load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,16 @@ run: demo
 ## PostgreSQL and Redis (DATABASE_URL, CELERY_BROKER_URL…: see docs/deployment.md).
 prod-local: setup
 	HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) bash scripts/prod-local.sh
+
+## Load test: Locust (requirements-bench.txt) against gunicorn, production settings, PostgreSQL.
+## make bench-load ARGS="--users 50 --duration 60s --scale 100"
+BENCH_STAMP := $(VENV)/.requirements-bench-installed
+$(BENCH_STAMP): requirements-bench.txt $(STAMP)
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	touch $(BENCH_STAMP)
+
+bench-load: $(BENCH_STAMP)
+	$(BIN)/python bench/load_test.py $(ARGS)
 
 ## Debian's Chromium for the browser tests (Playwright drives it; no browser download).
 chromium:
