@@ -1,6 +1,6 @@
 """Reads of reporting, scoped to the user's sites (a bilan of another site is a 404)."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from .models import BilanDocument, BilanVersion
@@ -15,6 +15,12 @@ def bilan_documents_visible_to(user) -> QuerySet[BilanDocument]:
     if len(user.site_list) and not _misses_a_site(user):
         own |= Q(site__isnull=True)
     return qs.filter(own)
+
+
+def bilan_document_list(user) -> QuerySet[BilanDocument]:
+    """The list of bilans with their number of versions, counted by the database (the versions
+    themselves, which hold every indicator value, are not read)."""
+    return bilan_documents_visible_to(user).annotate(version_count=Count("versions"))
 
 
 def _misses_a_site(user) -> bool:

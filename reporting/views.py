@@ -20,7 +20,11 @@ from .forms import BilanTextsForm, PeriodForm
 from .indicators import compute_bilan
 from .indicators.definitions import definitions_for_annex
 from .indicators.publication import publish_count
-from .selectors import bilan_document_get, bilan_documents_visible_to, bilan_version_get
+from .selectors import (
+    bilan_document_get,
+    bilan_document_list,
+    bilan_version_get,
+)
 from .services import (
     bilan_document_create,
     bilan_document_update,
@@ -103,7 +107,7 @@ def export(request, fmt):
 @require_GET
 @permission_required(VIEW, raise_exception=True)
 def document_list(request):
-    documents = bilan_documents_visible_to(request.user).prefetch_related("versions")
+    documents = bilan_document_list(request.user)
     return render(request, "reporting/document_list.html", {"page": paginate(request, documents)})
 
 

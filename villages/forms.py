@@ -28,7 +28,7 @@ def _helper(*layout):
 
 def _limit_sites(form, user):
     form.fields["site"].queryset = sites_visible_to(user)
-    sites = list(form.fields["site"].queryset)
+    sites = user.site_list  # read once per request; the field's queryset is read when rendered
     if len(sites) == 1 and not form.initial.get("site"):
         form.fields["site"].initial = sites[0]
 
