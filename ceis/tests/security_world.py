@@ -1,0 +1,349 @@
+"""The world of the generated security tests (security.md rows 2 and 3).
+
+Two sites; on each, one object of every kind the URL configuration can name (a person enrolled
+in a cohort, with follow-up, testimonial, event, Vill@ges session, registration, help,
+assessment, bilan and its PDF). A user of each role works on the first site only; the
+participant of each site carries unique markers in the fields that need-to-know protects.
+
+`walk_urls()` lists every named URL of the project from the URL configuration itself, and
+`OBJECT_KWARGS` says, for each URL that takes an object, which object of a site fills it: a URL
+missing from it cannot be requested, so the tests that use it fail until it is declared.
+"""
+
+import datetime
+import uuid
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from ceis.choices import Role
+from ceis.tests.factories import PersonFactory, UserFactory
+from reporting.choices import JobStatus
+from reporting.models import BilanDocument, BilanVersion
+from unisvers.choices import ExitOutcome, Household, MinimumIncome
+from unisvers.tests.factories import (
+    ActivityFactory,
+    CohortFactory,
+    EnrollmentFactory,
+    EventFactory,
+    FollowUpFactory,
+    TestimonialFactory,
+)
+from villages.tests.factories import (
+    AssessmentFactory,
+    IndividualHelpFactory,
+    RegistrationFactory,
+    SessionFactory,
+    VisitFactory,
+    WorkshopFactory,
+)
+
+ROLES = (
+    Role.TRAVAILLEUR_SOCIAL,
+    Role.MEDIATEUR_NUMERIQUE,
+    Role.VOLONTAIRE,
+    Role.MANAGER,
+    Role.ADMIN,
+)
+
+
+# The URL configuration ----------------------------------------------------------------------
+
+
+def _walk(patterns, prefix=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            yield from _walk(entry.url_patterns, namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            params = set(getattr(entry.pattern, "converters", {})) | set(
+                entry.pattern.regex.groupindex
+            )
+            yield f"{prefix}{entry.name}", frozenset(params)
+
+
+def walk_urls() -> dict[str, frozenset]:
+    """Every named URL of the project → the names of its parameters."""
+    urls: dict[str, frozenset] = {}
+    for name, params in _walk(get_resolver().url_patterns):
+        urls[name] = urls.get(name, frozenset()) | params
+    return urls
+
+
+def is_admin_url(name: str) -> bool:
+    return name.startswith("admin:")
+
+
+# Which object of a site fills each URL that takes one.
+OBJECT_KWARGS = {
+    "persons:detail": lambda o: {"public_id": o.person.public_id},
+    "persons:update": lambda o: {"public_id": o.person.public_id},
+    "persons:delete": lambda o: {"public_id": o.person.public_id},
+    "persons:export": lambda o: {"public_id": o.person.public_id},
+    "unisvers:cohort_detail": lambda o: {"public_id": o.cohort.public_id},
+    "unisvers:cohort_update": lambda o: {"public_id": o.cohort.public_id},
+    "unisvers:meeting_day_add": lambda o: {"public_id": o.cohort.public_id},
+    "unisvers:meeting_day_remove": lambda o: {
+        "public_id": o.cohort.public_id,
+        "day": o.day.date.isoformat(),
+    },
+    "unisvers:register": lambda o: {"public_id": o.cohort.public_id, "day": o.day.date.isoformat()},
+    "unisvers:enroll_search": lambda o: {"public_id": o.cohort.public_id},
+    "unisvers:referral_import": lambda o: {"public_id": o.cohort.public_id},
+    "unisvers:enroll_new_person": lambda o: {"public_id": o.cohort.public_id},
+    "unisvers:enroll_intake": lambda o: {
+        "public_id": o.cohort.public_id,
+        "person_id": o.newcomer.public_id,
+    },
+    "unisvers:activity_create": lambda o: {"public_id": o.cohort.public_id},
+    "unisvers:activity_delete": lambda o: {
+        "public_id": o.cohort.public_id,
+        "activity_id": o.activity.public_id,
+    },
+    "unisvers:enrollment_update": lambda o: {"public_id": o.enrollment.public_id},
+    "unisvers:enrollment_delete": lambda o: {"public_id": o.enrollment.public_id},
+    "unisvers:enrollment_exit": lambda o: {"public_id": o.enrollment.public_id},
+    "unisvers:enrollment_followup_3m": lambda o: {"public_id": o.enrollment.public_id},
+    "unisvers:participant": lambda o: {"public_id": o.person.public_id},
+    "unisvers:followup_create": lambda o: {"public_id": o.person.public_id},
+    "unisvers:testimonial_create": lambda o: {"public_id": o.person.public_id},
+    "unisvers:followup_update": lambda o: {"public_id": o.followup.public_id},
+    "unisvers:testimonial_update": lambda o: {"public_id": o.testimonial.public_id},
+    "unisvers:event_detail": lambda o: {"public_id": o.event.public_id},
+    "villages:workshop_update": lambda o: {"public_id": o.workshop.public_id},
+    "villages:session_detail": lambda o: {"public_id": o.session.public_id},
+    "villages:session_update": lambda o: {"public_id": o.session.public_id},
+    "villages:session_delete": lambda o: {"public_id": o.session.public_id},
+    "villages:session_register": lambda o: {"public_id": o.session.public_id},
+    "villages:session_person_search": lambda o: {"public_id": o.session.public_id},
+    "villages:session_checkin": lambda o: {"public_id": o.session.public_id},
+    "villages:session_walk_in": lambda o: {"public_id": o.session.public_id},
+    "villages:registration_cancel": lambda o: {"public_id": o.registration.public_id},
+    "villages:registration_attendance": lambda o: {"public_id": o.registration.public_id},
+    "villages:help_detail": lambda o: {"public_id": o.help.public_id},
+    "villages:help_update": lambda o: {"public_id": o.help.public_id},
+    "villages:help_delete": lambda o: {"public_id": o.help.public_id},
+    "villages:assessment_create": lambda o: {"person_id": o.person.public_id},
+    "villages:assessment_detail": lambda o: {"public_id": o.assessment.public_id},
+    "villages:person_file": lambda o: {"person_id": o.person.public_id},
+    "reporting:document": lambda o: {"public_id": o.document.public_id},
+    "reporting:generate": lambda o: {"public_id": o.document.public_id},
+    "reporting:version_status": lambda o: {"public_id": o.version.public_id},
+    "reporting:version_retry": lambda o: {"public_id": o.version.public_id},
+    "reporting:version_download": lambda o: {"public_id": o.version.public_id},
+}
+
+# URLs whose parameters are not objects of a site (a signed token, or Django's admin).
+TOKEN_KWARGS = {
+    "password_reset_confirm": {"uidb64": "MQ", "token": "jeton-invalide"},
+}
+
+
+def admin_kwargs(params) -> dict:
+    """Django's admin: an app label and an object id that does not exist."""
+    values = {"app_label": "ceis", "object_id": "0", "content_type_id": "1"}
+    return {name: values.get(name, "1") for name in params}
+
+
+# Markers: values unique enough to be searched in any page, file or archive ------------------
+
+
+@dataclass(frozen=True)
+class Markers:
+    """Distinctive values of one site's participant, in the fields need-to-know protects."""
+
+    note: str  # follow-up note: the person's referents and admins only
+    orientation: str  # follow-up orientation to a partner: Unis'Vers data
+    adviser: str  # referring adviser at intake: Unis'Vers data
+    income: int  # monthly resources: Unis'Vers data, never for managers
+    cohort: str  # a cohort's name: Unis'Vers data, never for Vill@ges roles
+
+
+OWN_MARKERS = Markers(
+    note="NOTE-SECRETE-7f3a",
+    orientation="ORIENTATION-REPERE-5c1e",
+    adviser="CONSEILLER-REPERE-2b9d",
+    income=4871,
+    cohort="PROMO-REPERE-3a9c",
+)
+OTHER_MARKERS = Markers(
+    note="NOTE-AILLEURS-8d4b",
+    orientation="ORIENTATION-AILLEURS-6e2f",
+    adviser="CONSEILLER-AILLEURS-1c7a",
+    income=4872,
+    cohort="PROMO-AILLEURS-9b1d",
+)
+
+
+# The world ----------------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    own_site: object
+    other_site: object
+    users: dict = field(default_factory=dict)  # role → user of the first site
+    own: SimpleNamespace = None
+    other: SimpleNamespace = None
+    ts_not_referent: object = None  # a social worker of the first site, referent of nothing
+    files: list = field(default_factory=list)
+
+    def objects(self, scope: str) -> SimpleNamespace:
+        return self.own if scope == "own" else self.other
+
+
+def _site_objects(site, *, referent, mediator, manager, markers: Markers, workshop):
+    cohort = CohortFactory(site=site, referents=[referent], name=markers.cohort)
+    person = PersonFactory(
+        site=site, last_name=f"Participante{site.code.title()}", first_name="Camille"
+    )
+    enrollment = EnrollmentFactory(
+        cohort=cohort,
+        person=person,
+        exited=True,
+        exit_outcome=ExitOutcome.FORMATION,
+        referral_adviser=markers.adviser,
+        minimum_income=MinimumIncome.RSA,
+        monthly_income_eur=markers.income,
+        household=Household.MONOPARENTAL,
+        domestic_violence=True,
+        health_problem=True,
+    )
+    # Another participant, so that no aggregate of the bilan equals a single person's value.
+    EnrollmentFactory(cohort=cohort, monthly_income_eur=900, household=Household.SEUL)
+    activity = ActivityFactory(cohort=cohort)
+    activity.participants.add(person)
+    followup = FollowUpFactory(
+        person=person,
+        cohort=cohort,
+        author=referent,
+        note=markers.note,
+        orientation=markers.orientation,
+    )
+    testimonial = TestimonialFactory(person=person, quote="Un témoignage publiable.")
+    event = EventFactory(site=site)
+    event.attendees.add(person)
+    session = SessionFactory(site=site, workshop=workshop)
+    registration = RegistrationFactory(session=session, person=person)
+    individual_help = IndividualHelpFactory(site=site, person=person, mediator=mediator)
+    assessment = AssessmentFactory(site=site, person=person)
+    VisitFactory(site=site, person=person)
+    document = BilanDocument.objects.create(
+        site=site,
+        date_from=datetime.date(2026, 1, 1),
+        date_to=datetime.date(2026, 12, 31),
+        publication_date=datetime.date(2026, 12, 31),
+        created_by=manager,
+    )
+    version = BilanVersion.objects.create(
+        document=document, number=1, status=JobStatus.READY, indicators={}
+    )
+    version.pdf.save(f"securite-{uuid.uuid4().hex}.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    return SimpleNamespace(
+        site=site,
+        markers=markers,
+        cohort=cohort,
+        day=cohort.meeting_days.order_by("date").first(),
+        person=person,
+        # A person of the site not yet enrolled, for the intake URL.
+        newcomer=PersonFactory(site=site, last_name="Nouvelle"),
+        enrollment=enrollment,
+        activity=activity,
+        followup=followup,
+        testimonial=testimonial,
+        event=event,
+        workshop=workshop,
+        session=session,
+        registration=registration,
+        help=individual_help,
+        assessment=assessment,
+        document=document,
+        version=version,
+    )
+
+
+def build_world(own_site, other_site) -> World:
+    world = World(own_site=own_site, other_site=other_site)
+    for role in ROLES:
+        world.users[role] = UserFactory(role=role, sites=[own_site], username=f"sec-{role}")
+    world.ts_not_referent = UserFactory(
+        role=Role.TRAVAILLEUR_SOCIAL, sites=[own_site], username="sec-ts-non-referent"
+    )
+    elsewhere = {
+        role: UserFactory(role=role, sites=[other_site], username=f"sec-ailleurs-{role}")
+        for role in (Role.TRAVAILLEUR_SOCIAL, Role.MEDIATEUR_NUMERIQUE, Role.MANAGER)
+    }
+    # The catalogue of workshops is shared by every site (villages.selectors.workshop_list).
+    workshop = WorkshopFactory(title="Atelier commun")
+    world.own = _site_objects(
+        own_site,
+        referent=world.users[Role.TRAVAILLEUR_SOCIAL],
+        mediator=world.users[Role.MEDIATEUR_NUMERIQUE],
+        manager=world.users[Role.MANAGER],
+        markers=OWN_MARKERS,
+        workshop=workshop,
+    )
+    world.other = _site_objects(
+        other_site,
+        referent=elsewhere[Role.TRAVAILLEUR_SOCIAL],
+        mediator=elsewhere[Role.MEDIATEUR_NUMERIQUE],
+        manager=elsewhere[Role.MANAGER],
+        markers=OTHER_MARKERS,
+        workshop=workshop,
+    )
+    world.files = [world.own.version.pdf, world.other.version.pdf]
+    return world
+
+
+def remove_world_files(world: World):
+    for stored in world.files:
+        stored.storage.delete(stored.name)
+
+
+def fingerprint(site) -> list:
+    """Every stored value of a site's records, to prove a request changed none of them."""
+    from ceis.models import Person
+    from unisvers.models import (
+        Attendance,
+        Cohort,
+        CollectiveActivity,
+        Enrollment,
+        Event,
+        FollowUp,
+        MeetingDay,
+        Testimonial,
+    )
+    from villages.models import Assessment, IndividualHelp, Registration, Session
+
+    querysets = [
+        Person.objects.filter(site=site),
+        Cohort.objects.filter(site=site),
+        Enrollment.objects.filter(cohort__site=site),
+        MeetingDay.objects.filter(cohort__site=site),
+        Attendance.objects.filter(cohort__site=site),
+        CollectiveActivity.objects.filter(cohort__site=site),
+        FollowUp.objects.filter(person__site=site),
+        Testimonial.objects.filter(person__site=site),
+        Event.objects.filter(site=site),
+        Event.attendees.through.objects.filter(event__site=site),
+        Session.objects.filter(site=site),
+        Registration.objects.filter(session__site=site),
+        IndividualHelp.objects.filter(site=site),
+        Assessment.objects.filter(site=site),
+        BilanDocument.objects.filter(site=site),
+        BilanVersion.objects.filter(document__site=site),
+    ]
+    state = [list(qs.order_by("pk").values()) for qs in querysets]
+    return state
+
+
+def url_kwargs(name: str, params, objects) -> dict:
+    if not params:
+        return {}
+    if is_admin_url(name):
+        return admin_kwargs(params)
+    if name in TOKEN_KWARGS:
+        return TOKEN_KWARGS[name]
+    return OBJECT_KWARGS[name](objects)

@@ -1,0 +1,340 @@
+"""The access matrix (security.md row 2), generated from the URL configuration.
+
+Every named URL of the project × every role × (for URLs that name an object) an object of the
+user's own site and one of another site, requested with GET and with an empty POST, answers what
+`GET` and `POST` below declare. A URL of the URL configuration that is not declared fails
+`test_every_url_is_declared`, so a new view cannot escape the matrix.
+
+Each declaration lists the answers of the roles in `ROLES` order: travailleur_social (referent
+of the site's cohort), mediateur_numerique, volontaire, manager, admin; for a URL that names an
+object, "own site | other site". Tokens: a status code; `302` a redirect; `DENY` the answer
+to a role that lacks the permission for an object's page (404 like another site's object, never
+403); `403` a page without an object that the role may not open. All users belong to the first
+site only, except admins, who see every site.
+"""
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+
+from ceis.choices import Role
+from ceis.tests.factories import SiteFactory
+from ceis.tests.security_world import (
+    OBJECT_KWARGS,
+    ROLES,
+    build_world,
+    fingerprint,
+    is_admin_url,
+    remove_world_files,
+    url_kwargs,
+    walk_urls,
+)
+
+DENY = "403"
+
+# Reporting pages take their period and site from the query string: the site plays the object.
+QUERY = {
+    "reporting:dashboard": lambda o: {"preset": "this_year", "site": o.site.pk},
+    "reporting:export_json": lambda o: {"preset": "this_year", "site": o.site.pk},
+    "reporting:export_xlsx": lambda o: {"preset": "this_year", "site": o.site.pk},
+}
+
+_ALL_405 = "405 405 405 405 405"
+_OBJ_405 = f"{_ALL_405} | {_ALL_405}"
+
+# fmt: off
+GET = {
+    # Shared core
+    "home":                            "200 200 200 200 200",
+    "healthz":                         "200 200 200 200 200",
+    "journal":                         "403 403 403 403 200",
+    "login":                           "302 302 302 302 302",
+    "logout":                          _ALL_405,
+    "password_change":                 "200 200 200 200 200",
+    "password_change_done":            "200 200 200 200 200",
+    "password_reset":                  "200 200 200 200 200",
+    "password_reset_done":             "200 200 200 200 200",
+    "password_reset_confirm":          "200 200 200 200 200",
+    "password_reset_complete":         "200 200 200 200 200",
+    "twofactor:setup":                 "200 200 200 200 200",
+    "twofactor:verify":                "302 302 302 302 302",
+    "twofactor:backup_codes":          _ALL_405,
+    "package:index":                   "403 403 403 403 200",
+    "package:upload":                  _ALL_405,
+    "package:confirm":                 _ALL_405,
+    "package:download":                _ALL_405,
+    "persons:list":                    "200 200 200 403 200",
+    "persons:quick_search":            "200 200 200 403 200",
+    "persons:create":                  "200 200 200 403 200",
+    "persons:detail":                  "200 200 200 DENY 200 | 404 404 404 DENY 200",
+    "persons:update":                  "200 200 DENY DENY 200 | 404 404 DENY DENY 200",
+    "persons:delete":                  "DENY DENY DENY DENY 200 | DENY DENY DENY DENY 200",
+    "persons:export":                  "DENY DENY DENY DENY 200 | DENY DENY DENY DENY 200",
+    # Unis'Vers
+    "unisvers:cohort_list":            "200 403 403 200 200",
+    "unisvers:cohort_create":          "200 403 403 403 200",
+    "unisvers:cohort_detail":          "200 DENY DENY 200 200 | 404 DENY DENY 404 200",
+    "unisvers:cohort_update":          "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "unisvers:meeting_day_add":        _OBJ_405,
+    "unisvers:meeting_day_remove":     "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "unisvers:register":               "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "unisvers:enroll_search":          "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "unisvers:referral_import":        "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "unisvers:enroll_new_person":      "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "unisvers:enroll_intake":          "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "unisvers:activity_create":        "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "unisvers:activity_delete":        "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "unisvers:enrollment_update":      "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "unisvers:enrollment_delete":      "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "unisvers:enrollment_exit":        "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "unisvers:enrollment_followup_3m": "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "unisvers:participant":            "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "unisvers:followup_create":        _OBJ_405,
+    "unisvers:followup_update":        "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "unisvers:testimonial_create":     _OBJ_405,
+    "unisvers:testimonial_list":       "200 403 403 200 200",
+    "unisvers:testimonial_update":     "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "unisvers:event_list":             "200 403 403 200 200",
+    "unisvers:event_create":           "200 403 403 403 200",
+    "unisvers:event_detail":           "200 DENY DENY 200 200 | 404 DENY DENY 404 200",
+    "unisvers:target_list":            "200 403 403 200 200",
+    # Vill@ges connectés (the workshop catalogue is shared by every site)
+    "villages:workshop_list":          "403 200 403 200 200",
+    "villages:workshop_create":        "403 200 403 403 200",
+    "villages:workshop_update":        "DENY 200 DENY DENY 200 | DENY 200 DENY DENY 200",
+    "villages:session_week":           "403 200 200 200 200",
+    "villages:session_month":          "403 200 200 200 200",
+    "villages:session_past":           "403 200 200 200 200",
+    "villages:session_create":         "403 200 403 403 200",
+    "villages:session_detail":         "DENY 200 DENY DENY 200 | DENY 404 DENY DENY 200",
+    "villages:session_update":         "DENY 200 DENY DENY 200 | DENY 404 DENY DENY 200",
+    "villages:session_delete":         "DENY 200 DENY DENY 200 | DENY 404 DENY DENY 200",
+    "villages:session_register":       _OBJ_405,
+    "villages:session_person_search":  "DENY 200 DENY DENY 200 | DENY 404 DENY DENY 200",
+    "villages:session_checkin":        "DENY 200 200 DENY 200 | DENY 404 404 DENY 200",
+    "villages:session_walk_in":        _OBJ_405,
+    "villages:registration_cancel":    "DENY 200 DENY DENY 200 | DENY 404 DENY DENY 200",
+    "villages:registration_attendance": _OBJ_405,
+    "villages:help_list":              "403 200 403 403 200",
+    "villages:help_create":            "403 200 403 403 200",
+    "villages:help_person_search":     "200 200 200 403 200",
+    "villages:help_detail":            "DENY 200 DENY DENY 200 | DENY 404 DENY DENY 200",
+    "villages:help_update":            "DENY 200 DENY DENY 200 | DENY 404 DENY DENY 200",
+    "villages:help_delete":            "DENY 200 DENY DENY 200 | DENY 404 DENY DENY 200",
+    "villages:visit_counter":          "403 200 200 403 200",
+    "villages:assessment_create":      "DENY 200 DENY DENY 200 | DENY 404 DENY DENY 200",
+    "villages:assessment_detail":      "DENY 200 DENY DENY 200 | DENY 404 DENY DENY 200",
+    "villages:person_file":            "DENY 200 DENY DENY 200 | DENY 404 DENY DENY 200",
+    # Reporting (aggregates: managers and admins)
+    "reporting:dashboard":             "403 403 403 200 200 | 403 403 403 200 200",
+    "reporting:export_json":           "403 403 403 200 200 | 403 403 403 404 200",
+    "reporting:export_xlsx":           "403 403 403 200 200 | 403 403 403 404 200",
+    "reporting:documents":             "403 403 403 200 200",
+    "reporting:document_create":       "403 403 403 200 200",
+    "reporting:document":              "DENY DENY DENY 200 200 | DENY DENY DENY 404 200",
+    "reporting:generate":              _OBJ_405,
+    "reporting:version_status":        "DENY DENY DENY 200 200 | DENY DENY DENY 404 200",
+    "reporting:version_retry":         _OBJ_405,
+    "reporting:version_download":      "DENY DENY DENY 200 200 | DENY DENY DENY 404 200",
+}
+
+# An empty POST: refused, or the form re-displayed with its errors (200), or a confirmation
+# carried out on the user's own object (302). Never a change to another site's data.
+POST = {
+    "home":                            _ALL_405,
+    "healthz":                         _ALL_405,
+    "journal":                         _ALL_405,
+    "login":                           "302 302 302 302 302",
+    "logout":                          "302 302 302 302 302",
+    "password_change":                 "200 200 200 200 200",
+    "password_change_done":            _ALL_405,
+    "password_reset":                  "200 200 200 200 200",
+    "password_reset_done":             _ALL_405,
+    "password_reset_confirm":          "200 200 200 200 200",
+    "password_reset_complete":         _ALL_405,
+    "twofactor:setup":                 "200 200 200 200 200",
+    "twofactor:verify":                "302 302 302 302 302",
+    "twofactor:backup_codes":          "302 302 302 302 302",
+    "package:index":                   _ALL_405,
+    "package:upload":                  "403 403 403 403 400",
+    "package:confirm":                 "403 403 403 403 302",
+    "package:download":                "403 403 403 403 200",
+    "persons:list":                    _ALL_405,
+    "persons:quick_search":            _ALL_405,
+    "persons:create":                  "200 200 200 403 200",
+    "persons:detail":                  _OBJ_405,
+    "persons:update":                  "200 200 DENY DENY 200 | 404 404 DENY DENY 200",
+    # The participant has a Unis'Vers record: the deletion is refused with a message (302).
+    "persons:delete":                  "DENY DENY DENY DENY 302 | DENY DENY DENY DENY 302",
+    "persons:export":                  _OBJ_405,
+    "unisvers:cohort_list":            _ALL_405,
+    "unisvers:cohort_create":          "200 403 403 403 200",
+    "unisvers:cohort_detail":          _OBJ_405,
+    "unisvers:cohort_update":          "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "unisvers:meeting_day_add":        "302 DENY DENY DENY 302 | 404 DENY DENY DENY 302",
+    "unisvers:meeting_day_remove":     "302 DENY DENY DENY 302 | 404 DENY DENY DENY 302",
+    "unisvers:register":               "302 DENY DENY DENY 302 | 404 DENY DENY DENY 302",
+    "unisvers:enroll_search":          _OBJ_405,
+    "unisvers:referral_import":        "400 DENY DENY DENY 400 | 404 DENY DENY DENY 400",
+    "unisvers:enroll_new_person":      "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "unisvers:enroll_intake":          "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "unisvers:activity_create":        "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "unisvers:activity_delete":        "302 DENY DENY DENY 302 | 404 DENY DENY DENY 302",
+    "unisvers:enrollment_update":      "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "unisvers:enrollment_delete":      "302 DENY DENY DENY 302 | 404 DENY DENY DENY 302",
+    "unisvers:enrollment_exit":        "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "unisvers:enrollment_followup_3m": "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "unisvers:participant":            _OBJ_405,
+    "unisvers:followup_create":        "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "unisvers:followup_update":        "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "unisvers:testimonial_create":     "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "unisvers:testimonial_list":       _ALL_405,
+    "unisvers:testimonial_update":     "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "unisvers:event_list":             _ALL_405,
+    "unisvers:event_create":           "200 403 403 403 200",
+    "unisvers:event_detail":           "302 DENY DENY DENY 302 | 404 DENY DENY 404 302",
+    "unisvers:target_list":            "403 403 403 200 200",
+    "villages:workshop_list":          _ALL_405,
+    "villages:workshop_create":        "403 200 403 403 200",
+    "villages:workshop_update":        "DENY 200 DENY DENY 200 | DENY 200 DENY DENY 200",
+    "villages:session_week":           _ALL_405,
+    "villages:session_month":          _ALL_405,
+    "villages:session_past":           _ALL_405,
+    "villages:session_create":         "403 200 403 403 200",
+    "villages:session_detail":         _OBJ_405,
+    "villages:session_update":         "DENY 200 DENY DENY 200 | DENY 404 DENY DENY 200",
+    "villages:session_delete":         "DENY 302 DENY DENY 302 | DENY 404 DENY DENY 302",
+    "villages:session_register":       "DENY 200 DENY DENY 200 | DENY 404 DENY DENY 200",
+    "villages:session_person_search":  _OBJ_405,
+    "villages:session_checkin":        _OBJ_405,
+    "villages:session_walk_in":        "DENY 200 200 DENY 200 | DENY 404 404 DENY 200",
+    "villages:registration_cancel":    "DENY 302 DENY DENY 302 | DENY 404 DENY DENY 302",
+    "villages:registration_attendance": "DENY 302 302 DENY 302 | DENY 404 404 DENY 302",
+    "villages:help_list":              _ALL_405,
+    "villages:help_create":            "403 200 403 403 200",
+    "villages:help_person_search":     _ALL_405,
+    "villages:help_detail":            _OBJ_405,
+    "villages:help_update":            "DENY 200 DENY DENY 200 | DENY 404 DENY DENY 200",
+    "villages:help_delete":            "DENY 302 DENY DENY 302 | DENY 404 DENY DENY 302",
+    "villages:visit_counter":          "403 200 200 403 200",
+    "villages:assessment_create":      "DENY 200 DENY DENY 200 | DENY 404 DENY DENY 200",
+    "villages:assessment_detail":      _OBJ_405,
+    "villages:person_file":            _OBJ_405,
+    "reporting:dashboard":             f"{_ALL_405} | {_ALL_405}",
+    "reporting:export_json":           f"{_ALL_405} | {_ALL_405}",
+    "reporting:export_xlsx":           f"{_ALL_405} | {_ALL_405}",
+    "reporting:documents":             _ALL_405,
+    "reporting:document_create":       "403 403 403 200 200",
+    "reporting:document":              "DENY DENY DENY 200 200 | DENY DENY DENY 404 200",
+    "reporting:generate":              "DENY DENY DENY 302 302 | DENY DENY DENY 404 302",
+    "reporting:version_status":        _OBJ_405,
+    "reporting:version_retry":         "DENY DENY DENY 302 302 | DENY DENY DENY 404 302",
+    "reporting:version_download":      _OBJ_405,
+}
+# fmt: on
+
+URLS = walk_urls()
+NAMES = sorted(name for name in URLS if not is_admin_url(name))
+ADMIN_NAMES = sorted(name for name in URLS if is_admin_url(name))
+
+
+def _expected(table, name, role, scope) -> str:
+    parts = [part.split() for part in table[name].split("|")]
+    row = parts[0] if scope == "own" else parts[1]
+    token = row[ROLES.index(role)]
+    return DENY if token == "DENY" else token
+
+
+def _scoped(name) -> bool:
+    return name in OBJECT_KWARGS or name in QUERY
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """One world for the module, rolled back at its end; each test runs in a savepoint."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        built = build_world(SiteFactory(code="CEIS"), SiteFactory(code="AUTRE"))
+        yield built
+        transaction.set_rollback(True)
+    remove_world_files(built)
+
+
+def _request(client, world, name, scope, method):
+    objects = world.objects(scope)
+    url = reverse(name, kwargs=url_kwargs(name, URLS[name], objects))
+    data = QUERY[name](objects) if name in QUERY and method == "get" else {}
+    return getattr(client, method)(url, data)
+
+
+def test_every_url_is_declared():
+    """A view added to the URL configuration fails here until its row of the matrix exists."""
+    missing = [name for name in NAMES if name not in GET or name not in POST]
+    assert not missing, f"URL sans ligne dans la matrice d'accès : {missing}"
+    objects_missing = [
+        name
+        for name in NAMES
+        if URLS[name] and name not in OBJECT_KWARGS and name != "password_reset_confirm"
+    ]
+    assert not objects_missing, f"URL à objet sans objet déclaré : {objects_missing}"
+
+
+def test_no_declared_url_is_stale():
+    stale = sorted((set(GET) | set(POST) | set(OBJECT_KWARGS) | set(QUERY)) - set(NAMES))
+    assert not stale, f"Lignes de la matrice sans URL : {stale}"
+
+
+def test_every_object_url_has_both_sites():
+    for table in (GET, POST):
+        for name in NAMES:
+            assert (table[name].count("|") == 1) == _scoped(name), name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", NAMES)
+def test_get(client, world, name, role):
+    client.force_login(world.users[role])
+    for scope in ("own", "other") if _scoped(name) else ("own",):
+        expected = _expected(GET, name, role, scope)
+        response = _request(client, world, name, scope, "get")
+        assert str(response.status_code) == expected, (scope, response.status_code)
+        if expected == "404" and scope == "other":
+            body = response.content.decode(errors="replace")
+            assert world.other.person.last_name not in body
+            assert world.other.markers.cohort not in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", NAMES)
+def test_empty_post(client, world, name, role):
+    client.force_login(world.users[role])
+    for scope in ("own", "other") if _scoped(name) else ("own",):
+        expected = _expected(POST, name, role, scope)
+        before = fingerprint(world.other_site)
+        sid = transaction.savepoint()
+        response = _request(client, world, name, scope, "post")
+        assert str(response.status_code) == expected, (scope, response.status_code)
+        if role != Role.ADMIN:
+            assert fingerprint(world.other_site) == before, "another site's data changed"
+        transaction.savepoint_rollback(sid)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", ADMIN_NAMES)
+def test_django_admin(client, world, name, role):
+    """Django's admin is one group: only the admin role is staff; every other role is sent to
+    the admin login (which says the account may not enter), or refused."""
+    client.force_login(world.users[role])
+    url = reverse(name, kwargs=url_kwargs(name, URLS[name], world.own))
+    response = client.get(url, follow=True)
+    if role == Role.ADMIN:
+        # The admin role is staff; a model the role has no permission on answers 403.
+        assert response.status_code in (200, 403, 404, 405), response.status_code
+        return
+    assert response.status_code in (200, 403, 404, 405), response.status_code
+    if response.status_code == 200:
+        # Django's admin login page: "authenticated, but not allowed to enter".
+        assert response.request["PATH_INFO"] == reverse("admin:login"), response.request
+    assert world.own.person.last_name not in response.content.decode(errors="replace")
