@@ -2,9 +2,10 @@
 
 Each list page is rendered twice, once with a few rows and once with many (more than a page),
 by each role that may open it; both renders must issue exactly the same, pinned number of
-queries. The counts include the two SAVEPOINT/RELEASE statements that the test's transaction
-adds around the session save (SESSION_SAVE_EVERY_REQUEST): in production a request issues two
-queries fewer than pinned here.
+queries. Every request carries eight of them whatever the page: session, user, the two
+permission reads, the roles, and the session save (SESSION_SAVE_EVERY_REQUEST) with its
+transaction (SAVEPOINT/RELEASE here, BEGIN/COMMIT in production: the same count, as
+`bench/list_bench.py` shows on PostgreSQL).
 """
 
 import re
