@@ -44,6 +44,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent
 P95_GOAL_MS = 300
+# Demo account → Locust user class of bench/locustfile.py.
+ROLES = {
+    "travailleur": "SocialWorker",
+    "mediateur": "Mediator",
+    "volontaire": "Volunteer",
+    "manager": "Manager",
+    "admin": "Admin",
+}
 INSTALL_HINT = (
     "Locust n'est pas installé dans cet environnement. Installez-le avec\n"
     "  .venv/bin/pip install -r requirements-bench.txt\n"
@@ -65,6 +73,11 @@ def parse_args(argv=None):
     parser.add_argument("--threads", type=int, help="GUNICORN_THREADS (défaut : gunicorn.conf.py)")
     parser.add_argument(
         "--think", type=float, default=1.0, help="multiplie les temps de réflexion (1 = 2 à 15 s)"
+    )
+    parser.add_argument(
+        "--roles",
+        default=",".join(ROLES),
+        help="rôles simulés, séparés par des virgules (défaut : les cinq)",
     )
     parser.add_argument("--keep", action="store_true", help="garde le dossier temporaire")
     parser.add_argument("--pools", help=argparse.SUPPRESS)  # internal: write the pools and exit
@@ -98,7 +111,8 @@ def write_pools(path: str, year: int | None) -> None:
         year = by_year[0]["y"] if by_year else datetime.date.today().year
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     users = {
-        u.username: u for u in User.objects.filter(username__in=ROLES).prefetch_related("sites")
+        u.username: u
+        for u in User.objects.filter(username__in=list(ROLES)).prefetch_related("sites")
     }
     missing = sorted(set(ROLES) - set(users))
     if missing:
@@ -171,9 +185,6 @@ def write_pools(path: str, year: int | None) -> None:
     Path(path).write_text(json.dumps(pools), encoding="utf-8")
 
 
-ROLES = ("travailleur", "mediateur", "volontaire", "manager", "admin")
-
-
 # Processes and CPU --------------------------------------------------------------------------
 
 
@@ -184,15 +195,15 @@ def free_port() -> int:
 
 
 def database_url(args) -> str:
+    """--database-url as it is, or the generated dataset at --scale (built once, by
+    bench/datasets.py); in the latter case the year defaults to the bench year."""
     if args.database_url:
         return args.database_url
-    try:
-        from bench.datasets import ensure_dataset
-    except ImportError:
-        sys.exit(
-            "bench/datasets.py est absent : passez --database-url postgres://… "
-            "(une base migrée avec les comptes de démonstration)."
-        )
+    from bench.datasets import BENCH_YEAR, ensure_dataset
+
+    if args.year is None:
+        args.year = BENCH_YEAR
+    print(f"Jeu de données à l'échelle {args.scale:g} (bench/datasets.py)…", flush=True)
     return ensure_dataset(args.scale, "postgresql")
 
 
@@ -394,7 +405,8 @@ def print_report(samples, started, ended, config, cpu, pools) -> bool:
     counts = pools["counts"]
     print(
         f"Configuration : {config['users']} utilisateurs simulés (arrivée "
-        f"{config['spawn_rate']:g}/s) pendant {config['duration']}, temps de réflexion "
+        f"{config['spawn_rate']:g}/s) pendant {config['duration']}, rôles "
+        f"{', '.join(config['roles'])}, temps de réflexion "
         f"×{config['think']:g} ; gunicorn {config['workers']} worker(s) × {config['threads']} "
         f"thread(s) ; {config['cpus']} CPU ; PostgreSQL {config['db_name']} ({counts['sites']} "
         f"sites, {counts['persons']} personnes, {counts['cohorts']} promotions, "
@@ -426,6 +438,12 @@ def main(argv=None) -> int:
 
     import environ
 
+    roles = [role.strip() for role in args.roles.split(",") if role.strip()]
+    unknown = sorted(set(roles) - set(ROLES))
+    if unknown or not roles:
+        print(f"Rôles inconnus : {', '.join(unknown)} (connus : {', '.join(ROLES)}).")
+        return 2
+    classes = [ROLES[role] for role in roles]
     url = database_url(args)
     db_name = environ.Env.db_url_config(url)["NAME"]
     tmp = Path(tempfile.mkdtemp(prefix="ceis-load-"))
@@ -473,6 +491,7 @@ def main(argv=None) -> int:
         spawn_rate=args.spawn_rate,
         duration=args.duration,
         think=args.think,
+        roles=roles,
         db_name=db_name,
         cpus=os.cpu_count(),
     )
@@ -523,6 +542,7 @@ def main(argv=None) -> int:
                     "--only-summary",
                     "--loglevel",
                     "WARNING",
+                    *classes,
                 ],
                 cwd=ROOT,
                 env=locust_env,
@@ -572,14 +592,15 @@ def gunicorn_config(env) -> dict:
 
 def encryption_keys() -> str:
     """A throwaway key encrypts (first); the generated data's notes were encrypted with the
-    public development key of the local settings (`seed_demo`, bench/datasets.py), which
-    therefore comes second, for decryption only, as after a key rotation."""
+    public development key of the local settings (seed_demo, bench/datasets.py), which therefore
+    comes second, for decryption only, as after a key rotation."""
     from cryptography.fernet import Fernet
+
+    from bench.datasets import BENCH_ENCRYPTION_KEY
 
     if os.environ.get("CEIS_FIELD_ENCRYPTION_KEYS"):
         return os.environ["CEIS_FIELD_ENCRYPTION_KEYS"]
-    development_key = "bG9jYWwtZGV2ZWxvcG1lbnQta2V5LW5vdC1zZWNyZXQ="  # ceis/settings/local.py
-    return f"{Fernet.generate_key().decode()},{development_key}"
+    return f"{Fernet.generate_key().decode()},{BENCH_ENCRYPTION_KEY}"
 
 
 def _remove(folder: Path) -> None:
