@@ -4,7 +4,6 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
-from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import ProtectedError
 from django.http import HttpResponse, JsonResponse
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from . import perms
 from .celery import app as celery_app
 from .choices import JournalAction
+from .decorators import object_permission_required, refuse_object
 from .filters import PersonFilter
 from .forms import PersonForm
 from .models import JournalEntry
@@ -69,7 +69,7 @@ def person_quick_search(request):
 
 
 @require_GET
-@permission_required("ceis.view_person", raise_exception=True)
+@object_permission_required("ceis.view_person")
 def person_detail(request, public_id):
     person = person_get(public_id=public_id, user=request.user)
     journal_record(action=JournalAction.VIEW, user=request.user, obj=person, request=request)
@@ -137,7 +137,7 @@ def _initial_from_query(request):
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("ceis.change_person", raise_exception=True)
+@object_permission_required("ceis.change_person")
 def person_update_view(request, public_id):
     person = person_get(public_id=public_id, user=request.user)
     if request.method == "POST":
@@ -157,7 +157,7 @@ def person_update_view(request, public_id):
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("ceis.delete_person", raise_exception=True)
+@object_permission_required("ceis.delete_person")
 def person_delete_view(request, public_id):
     person = person_get(public_id=public_id, user=request.user)
     if request.method == "POST":
@@ -178,11 +178,11 @@ def person_delete_view(request, public_id):
 
 
 @require_GET
-@permission_required("ceis.view_person", raise_exception=True)
+@object_permission_required("ceis.view_person")
 def person_export_view(request, public_id):
     """Everything about one person, as one JSON document (right of access, admins only)."""
     if not perms.can_export_person(request.user):
-        raise PermissionDenied
+        refuse_object(request)
     person = person_get(public_id=public_id, user=request.user)
     export = person_export(person)
     journal_record(action=JournalAction.EXPORT, user=request.user, obj=person, request=request)

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ceis.choices import JournalAction
+from ceis.decorators import object_permission_required
 from ceis.pagination import paginate
 from ceis.services import journal_record
 from unisvers.models import Testimonial
@@ -139,7 +140,7 @@ def _testimonials_for(document):
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required(VIEW, raise_exception=True)
+@object_permission_required(VIEW)
 def document_detail(request, public_id):
     document = bilan_document_get(public_id=public_id, user=request.user)
     can_edit = request.user.has_perm("reporting.change_bilandocument")
@@ -173,7 +174,7 @@ def document_detail(request, public_id):
 
 
 @require_POST
-@permission_required("reporting.add_bilanversion", raise_exception=True)
+@object_permission_required("reporting.add_bilanversion")
 def version_generate(request, public_id):
     document = bilan_document_get(public_id=public_id, user=request.user)
     version = bilan_version_request(document=document, user=request.user, request=request)
@@ -186,14 +187,14 @@ def version_generate(request, public_id):
 
 
 @require_GET
-@permission_required("reporting.view_bilanversion", raise_exception=True)
+@object_permission_required("reporting.view_bilanversion")
 def version_status(request, public_id):
     version = bilan_version_get(public_id=public_id, user=request.user)
     return render(request, "reporting/_version_row.html", {"version": version})
 
 
 @require_POST
-@permission_required("reporting.add_bilanversion", raise_exception=True)
+@object_permission_required("reporting.add_bilanversion")
 def version_retry(request, public_id):
     version = bilan_version_get(public_id=public_id, user=request.user)
     bilan_version_retry(version=version, user=request.user, request=request)
@@ -202,7 +203,7 @@ def version_retry(request, public_id):
 
 
 @require_GET
-@permission_required("reporting.view_bilanversion", raise_exception=True)
+@object_permission_required("reporting.view_bilanversion")
 def version_download(request, public_id):
     version = bilan_version_get(public_id=public_id, user=request.user)
     if version.status != JobStatus.READY or not version.pdf:

@@ -1,6 +1,7 @@
 """Views of Vill@ges connectés: parse input, call a selector or a service, render.
 
-Permissions: `permission_required` (→ French 403, journalled); sites: selectors (→ 404).
+Permissions: `permission_required` on lists and forms (→ French 403), `object_permission_required`
+on the pages of one object (→ 404, like another site's object); both journalled. Sites: selectors.
 """
 
 import calendar
@@ -9,7 +10,7 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ceis.choices import JournalAction
+from ceis.decorators import object_permission_required, refuse_object
 from ceis.pagination import paginate
 from ceis.selectors import person_duplicates, person_get
 from ceis.services import journal_record, person_create
@@ -84,7 +86,7 @@ def workshop_create_view(request):
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("villages.change_workshop", raise_exception=True)
+@object_permission_required("villages.change_workshop")
 def workshop_update_view(request, public_id):
     workshop = selectors.workshop_get(public_id=public_id)
     form = WorkshopForm(request.POST or None, instance=selectors.workshop_get(public_id=public_id))
@@ -216,7 +218,7 @@ def session_create_view(request):
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("villages.change_session", raise_exception=True)
+@object_permission_required("villages.change_session")
 def session_update_view(request, public_id):
     session = selectors.session_get(public_id=public_id, user=request.user)
     form = SessionForm(
@@ -234,7 +236,7 @@ def session_update_view(request, public_id):
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("villages.delete_session", raise_exception=True)
+@object_permission_required("villages.delete_session")
 def session_delete_view(request, public_id):
     session = selectors.session_get(public_id=public_id, user=request.user)
     if request.method == "POST":
@@ -258,7 +260,7 @@ def _registration_groups(session):
 
 
 @require_GET
-@permission_required("villages.view_registration", raise_exception=True)
+@object_permission_required("villages.view_registration")
 def session_detail(request, public_id):
     session = selectors.session_get(public_id=public_id, user=request.user)
     query = request.GET.get("q", "").strip()
@@ -283,13 +285,13 @@ def _search(request, session, query):
 
 
 @require_GET
-@permission_required("ceis.view_person", raise_exception=True)
+@object_permission_required("ceis.view_person")
 def session_person_search(request, public_id):
     """Search-as-you-type results of the registration and walk-in boxes (htmx fragment)."""
     mode = "sur_place" if request.GET.get("mode") == "sur_place" else "inscription"
     allowed = perms.can_checkin if mode == "sur_place" else perms.can_register
     if not allowed(request.user):
-        raise PermissionDenied
+        refuse_object(request)
     session = selectors.session_get(public_id=public_id, user=request.user)
     query = request.GET.get("q", "").strip()
     context = {
@@ -335,7 +337,7 @@ def _person_from_post(request):
 
 
 @require_POST
-@permission_required("villages.add_registration", raise_exception=True)
+@object_permission_required("villages.add_registration")
 def session_register(request, public_id):
     """Register an existing person (`person` = UUID) or a new one (the minimal form)."""
     session = selectors.session_get(public_id=public_id, user=request.user)
@@ -344,7 +346,7 @@ def session_register(request, public_id):
         duplicates, form = [], None
         if person is None:
             if not request.user.has_perm("ceis.add_person"):
-                raise PermissionDenied
+                refuse_object(request)
             person, form, duplicates = _new_person(request, session)
         if person is not None:
             try:
@@ -376,7 +378,7 @@ def session_register(request, public_id):
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("villages.change_registration", raise_exception=True)
+@object_permission_required("villages.change_registration")
 def registration_cancel_view(request, public_id):
     registration = selectors.registration_get(public_id=public_id, user=request.user)
     session = registration.session
@@ -406,7 +408,7 @@ def _checkin_rows(session):
 
 
 @require_GET
-@permission_required("villages.checkin_registration", raise_exception=True)
+@object_permission_required("villages.checkin_registration")
 def session_checkin(request, public_id):
     session = selectors.session_get(public_id=public_id, user=request.user)
     query = request.GET.get("q", "").strip()
@@ -422,7 +424,7 @@ def session_checkin(request, public_id):
 
 
 @require_POST
-@permission_required("villages.checkin_registration", raise_exception=True)
+@object_permission_required("villages.checkin_registration")
 def registration_attendance(request, public_id):
     """One tap: the button posts the state to set. htmx gets the row back, others the page."""
     registration = selectors.registration_get(public_id=public_id, user=request.user)
@@ -443,7 +445,7 @@ def registration_attendance(request, public_id):
 
 
 @require_POST
-@permission_required("villages.checkin_registration", raise_exception=True)
+@object_permission_required("villages.checkin_registration")
 def session_walk_in(request, public_id):
     session = selectors.session_get(public_id=public_id, user=request.user)
     with transaction.atomic():
@@ -451,7 +453,7 @@ def session_walk_in(request, public_id):
         duplicates, form = [], None
         if person is None:
             if not request.user.has_perm("ceis.add_person"):
-                raise PermissionDenied
+                refuse_object(request)
             person, form, duplicates = _new_person(request, session)
         if person is not None:
             services.registration_walk_in(
@@ -546,7 +548,7 @@ def help_person_search(request):
 
 
 @require_GET
-@permission_required("villages.view_individualhelp", raise_exception=True)
+@object_permission_required("villages.view_individualhelp")
 def help_detail(request, public_id):
     individual_help = selectors.help_get(public_id=public_id, user=request.user)
     journal_record(
@@ -564,7 +566,7 @@ def help_detail(request, public_id):
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("villages.change_individualhelp", raise_exception=True)
+@object_permission_required("villages.change_individualhelp")
 def help_update_view(request, public_id):
     individual_help = selectors.help_get(public_id=public_id, user=request.user)
     if request.method == "POST":
@@ -597,7 +599,7 @@ def help_update_view(request, public_id):
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("villages.delete_individualhelp", raise_exception=True)
+@object_permission_required("villages.delete_individualhelp")
 def help_delete_view(request, public_id):
     individual_help = selectors.help_get(public_id=public_id, user=request.user)
     if request.method == "POST":
@@ -661,7 +663,7 @@ def _last_visit_site(user):
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("villages.add_assessment", raise_exception=True)
+@object_permission_required("villages.add_assessment")
 def assessment_create_view(request, person_id):
     person = person_get(public_id=person_id, user=request.user)
     if request.method == "POST":
@@ -688,7 +690,7 @@ def assessment_create_view(request, person_id):
 
 
 @require_GET
-@permission_required("villages.view_assessment", raise_exception=True)
+@object_permission_required("villages.view_assessment")
 def assessment_detail(request, public_id):
     assessment = selectors.assessment_get(public_id=public_id, user=request.user)
     journal_record(action=JournalAction.VIEW, user=request.user, obj=assessment, request=request)
@@ -714,10 +716,10 @@ def assessment_detail(request, public_id):
 
 
 @require_GET
-@permission_required("villages.view_assessment", raise_exception=True)
+@object_permission_required("villages.view_assessment")
 def person_file(request, person_id):
     if not perms.can_view_person_history(request.user):
-        raise PermissionDenied
+        refuse_object(request)
     person = person_get(public_id=person_id, user=request.user)
     journal_record(
         action=JournalAction.VIEW,

@@ -30,7 +30,7 @@ from ceis.tests.security_world import (
     walk_urls,
 )
 
-DENY = "403"
+DENY = "404"
 
 # Reporting pages take their period and site from the query string: the site plays the object.
 QUERY = {

@@ -1,6 +1,7 @@
 """Views of Unis'Vers: thin — parse input, call a selector or a service, render.
 
-Model permissions open the pages (403 otherwise); selectors scope to the user's sites (404);
+Model permissions open the pages (lists and forms: 403; pages of one object: 404, see
+`ceis.decorators`); selectors scope to the user's sites (404);
 `perms.can_view_sensitive` decides whether sensitive fields and notes reach the template at all.
 """
 

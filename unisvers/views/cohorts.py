@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ceis.decorators import object_permission_required
 from ceis.pagination import paginate
 from ceis.selectors import sites_visible_to
 
@@ -67,7 +68,7 @@ def cohort_create(request):
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("unisvers.change_cohort", raise_exception=True)
+@object_permission_required("unisvers.change_cohort")
 def cohort_update(request, public_id):
     cohort = selectors.cohort_get(public_id=public_id, user=request.user)
     form = CohortForm(request.POST or None, instance=cohort, user=request.user)
@@ -90,7 +91,7 @@ def cohort_update(request, public_id):
 
 
 @require_GET
-@permission_required("unisvers.view_cohort", raise_exception=True)
+@object_permission_required("unisvers.view_cohort")
 def cohort_detail(request, public_id):
     user = request.user
     cohort = selectors.cohort_get(public_id=public_id, user=user)
@@ -117,7 +118,7 @@ def cohort_detail(request, public_id):
 
 
 @require_POST
-@permission_required("unisvers.add_meetingday", raise_exception=True)
+@object_permission_required("unisvers.add_meetingday")
 def meeting_day_add(request, public_id):
     cohort = selectors.cohort_get(public_id=public_id, user=request.user)
     form = MeetingDayForm(request.POST)
@@ -136,7 +137,7 @@ def meeting_day_add(request, public_id):
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("unisvers.delete_meetingday", raise_exception=True)
+@object_permission_required("unisvers.delete_meetingday")
 def meeting_day_remove(request, public_id, day):
     cohort = selectors.cohort_get(public_id=public_id, user=request.user)
     day = parse_day(day)
@@ -155,7 +156,7 @@ def meeting_day_remove(request, public_id, day):
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("unisvers.add_attendance", raise_exception=True)
+@object_permission_required("unisvers.add_attendance")
 def register(request, public_id, day):
     """One screen, one save: every participant of the day, "present" by default."""
     cohort = selectors.cohort_get(public_id=public_id, user=request.user)
@@ -207,7 +208,7 @@ def register(request, public_id, day):
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("unisvers.add_collectiveactivity", raise_exception=True)
+@object_permission_required("unisvers.add_collectiveactivity")
 def activity_create(request, public_id):
     cohort = selectors.cohort_get(public_id=public_id, user=request.user)
     form = ActivityForm(
@@ -232,7 +233,7 @@ def activity_create(request, public_id):
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("unisvers.delete_collectiveactivity", raise_exception=True)
+@object_permission_required("unisvers.delete_collectiveactivity")
 def activity_delete(request, public_id, activity_id):
     cohort = selectors.cohort_get(public_id=public_id, user=request.user)
     try:

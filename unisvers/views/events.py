@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ceis.decorators import object_permission_required, refuse_object
 from ceis.pagination import paginate
 
 from .. import perms, selectors, services
@@ -45,14 +46,14 @@ def event_create(request):
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("unisvers.view_event", raise_exception=True)
+@object_permission_required("unisvers.view_event")
 def event_detail(request, public_id):
     user = request.user
     event = selectors.event_get(public_id=public_id, user=user)
     can_manage = perms.can_manage_events(user)
     if request.method == "POST":
         if not can_manage:
-            raise PermissionDenied
+            refuse_object(request)
         candidates = selectors.event_candidates(event=event)
         wanted = set(request.POST.getlist("attendees"))
         persons = [p for p in candidates if str(p.public_id) in wanted]

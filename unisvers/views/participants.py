@@ -3,12 +3,13 @@ individual follow-up and testimonials."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ceis.choices import JournalAction
+from ceis.decorators import object_permission_required, refuse_object
 from ceis.forms import PersonForm
 from ceis.pagination import paginate
 from ceis.selectors import person_duplicates, person_get
@@ -30,7 +31,7 @@ from ._common import apply_errors
 
 
 @require_GET
-@permission_required("unisvers.add_enrollment", raise_exception=True)
+@object_permission_required("unisvers.add_enrollment")
 def enroll_search(request, public_id):
     cohort = selectors.cohort_get(public_id=public_id, user=request.user)
     query = request.GET.get("q", "").strip()
@@ -47,12 +48,12 @@ def enroll_search(request, public_id):
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("unisvers.add_enrollment", raise_exception=True)
+@object_permission_required("unisvers.add_enrollment")
 def enroll_new_person(request, public_id):
     """Create the person (with the foundation's duplicate warning), then go to the intake."""
     cohort = selectors.cohort_get(public_id=public_id, user=request.user)
     if not request.user.has_perm("ceis.add_person"):
-        raise PermissionDenied
+        refuse_object(request)
     duplicates = []
     if request.method == "POST":
         form = PersonForm(request.POST, user=request.user, ask_duplicate=True)
@@ -85,7 +86,7 @@ def enroll_new_person(request, public_id):
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("unisvers.add_enrollment", raise_exception=True)
+@object_permission_required("unisvers.add_enrollment")
 def enroll_intake(request, public_id, person_id):
     user = request.user
     cohort = selectors.cohort_get(public_id=public_id, user=user)
@@ -126,7 +127,7 @@ def enroll_intake(request, public_id, person_id):
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("unisvers.change_enrollment", raise_exception=True)
+@object_permission_required("unisvers.change_enrollment")
 def enrollment_update(request, public_id):
     user = request.user
     enrollment = selectors.enrollment_get(public_id=public_id, user=user)
@@ -156,7 +157,7 @@ def enrollment_update(request, public_id):
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("unisvers.delete_enrollment", raise_exception=True)
+@object_permission_required("unisvers.delete_enrollment")
 def enrollment_delete(request, public_id):
     enrollment = selectors.enrollment_get(public_id=public_id, user=request.user)
     if request.method == "POST":
@@ -175,7 +176,7 @@ def enrollment_delete(request, public_id):
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("unisvers.change_enrollment", raise_exception=True)
+@object_permission_required("unisvers.change_enrollment")
 def enrollment_exit(request, public_id):
     user = request.user
     enrollment = selectors.enrollment_get(public_id=public_id, user=user)
@@ -196,7 +197,7 @@ def enrollment_exit(request, public_id):
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("unisvers.change_enrollment", raise_exception=True)
+@object_permission_required("unisvers.change_enrollment")
 def enrollment_followup_3m(request, public_id):
     user = request.user
     enrollment = selectors.enrollment_get(public_id=public_id, user=user)
@@ -258,7 +259,7 @@ def _participant_context(request, person):
 
 
 @require_GET
-@permission_required("unisvers.view_enrollment", raise_exception=True)
+@object_permission_required("unisvers.view_enrollment")
 def participant(request, public_id):
     person = selectors.participant_get(public_id=public_id, user=request.user)
     journal_record(
@@ -272,14 +273,14 @@ def participant(request, public_id):
 
 
 @require_POST
-@permission_required("unisvers.add_followup", raise_exception=True)
+@object_permission_required("unisvers.add_followup")
 def followup_create(request, public_id):
     user = request.user
     person = selectors.participant_get(public_id=public_id, user=user)
     enrollments = selectors.participant_enrollments(person=person, user=user)
     cohorts = [e.cohort for e in enrollments]
     if not perms.can_view_person_sensitive(user, cohorts):
-        raise PermissionDenied
+        refuse_object(request)
     form = FollowUpForm(request.POST, cohorts=Cohort.objects.filter(pk__in=[c.pk for c in cohorts]))
     if form.is_valid():
         services.followup_create(person=person, user=user, request=request, **form.cleaned_data)
@@ -291,14 +292,14 @@ def followup_create(request, public_id):
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("unisvers.change_followup", raise_exception=True)
+@object_permission_required("unisvers.change_followup")
 def followup_update(request, public_id):
     user = request.user
     followup = selectors.followup_get(public_id=public_id, user=user)
     enrollments = selectors.participant_enrollments(person=followup.person, user=user)
     cohorts = [e.cohort for e in enrollments]
     if not perms.can_view_person_sensitive(user, cohorts):
-        raise PermissionDenied
+        refuse_object(request)
     form = FollowUpForm(
         request.POST or None,
         instance=followup,
@@ -316,7 +317,7 @@ def followup_update(request, public_id):
 
 
 @require_POST
-@permission_required("unisvers.add_testimonial", raise_exception=True)
+@object_permission_required("unisvers.add_testimonial")
 def testimonial_create(request, public_id):
     person = selectors.participant_get(public_id=public_id, user=request.user)
     form = TestimonialForm(request.POST)
@@ -347,7 +348,7 @@ def testimonial_list(request):
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("unisvers.change_testimonial", raise_exception=True)
+@object_permission_required("unisvers.change_testimonial")
 def testimonial_update(request, public_id):
     testimonial = selectors.testimonial_get(public_id=public_id, user=request.user)
     form = TestimonialForm(request.POST or None, instance=testimonial)

@@ -10,11 +10,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
+
+from ceis.decorators import object_permission_required, refuse_object
 
 from .. import selectors
 from ..referrals import ERROR, ReferralFileError, enroll_referrals, is_xlsx, preview
@@ -59,11 +60,11 @@ def _default_entry_date(cohort) -> datetime.date:
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("unisvers.add_enrollment", raise_exception=True)
+@object_permission_required("unisvers.add_enrollment")
 def referral_import(request, public_id):
     cohort = selectors.cohort_get(public_id=public_id, user=request.user)
     if not request.user.has_perm("ceis.add_person"):
-        raise PermissionDenied
+        refuse_object(request)
     key = _session_key(cohort)
     context = {"cohort": cohort, "entry_date": _default_entry_date(cohort)}
     if request.method == "GET":

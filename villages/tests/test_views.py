@@ -348,11 +348,11 @@ def test_help_list_filters_by_procedure(client_for, site):
 def test_a_volunteer_cannot_open_a_help_record(client_for, site):
     client = client_for(Role.VOLONTAIRE)
     individual_help = IndividualHelpFactory(site=site)
-    for url in (
-        individual_help.get_absolute_url(),
-        reverse("villages:help_list"),
-        reverse("villages:help_create"),
-    ):
+    # The record's own page answers 404, as for another site's record (security.md row 2).
+    response = client.get(individual_help.get_absolute_url())
+    assert response.status_code == 404
+    assert str(individual_help.person) not in _page(response)
+    for url in (reverse("villages:help_list"), reverse("villages:help_create")):
         response = client.get(url)
         assert response.status_code == 403
         assert str(individual_help.person) not in _page(response)
@@ -496,7 +496,7 @@ def test_other_roles_see_no_villages_history_on_the_person_file(client_for, site
     IndividualHelpFactory(person=person, site=site)
     page = _page(client.get(person.get_absolute_url()))
     assert "Tout le parcours Vill@ges" not in page
-    assert client.get(reverse("villages:person_file", args=[person.public_id])).status_code == 403
+    assert client.get(reverse("villages:person_file", args=[person.public_id])).status_code == 404
 
 
 @pytest.mark.django_db
@@ -577,12 +577,12 @@ def test_role_matrix_on_villages_pages(client_for, role, url_name, status):
 @pytest.mark.parametrize(
     ("role", "url_name", "status"),
     [
-        (Role.VOLONTAIRE, "villages:session_detail", 403),
+        (Role.VOLONTAIRE, "villages:session_detail", 404),
         (Role.VOLONTAIRE, "villages:session_checkin", 200),
-        (Role.VOLONTAIRE, "villages:session_update", 403),
-        (Role.VOLONTAIRE, "villages:session_delete", 403),
-        (Role.MANAGER, "villages:session_detail", 403),
-        (Role.MANAGER, "villages:session_checkin", 403),
+        (Role.VOLONTAIRE, "villages:session_update", 404),
+        (Role.VOLONTAIRE, "villages:session_delete", 404),
+        (Role.MANAGER, "villages:session_detail", 404),
+        (Role.MANAGER, "villages:session_checkin", 404),
         (Role.MEDIATEUR_NUMERIQUE, "villages:session_detail", 200),
     ],
 )
@@ -592,7 +592,7 @@ def test_role_matrix_on_a_session(client_for, site, role, url_name, status):
     RegistrationFactory(session=session, person__last_name="Nominatif")
     response = client.get(reverse(url_name, args=[session.public_id]))
     assert response.status_code == status
-    if status == 403:
+    if status == 404:
         assert "NOMINATIF" not in _page(response)
 
 
@@ -694,7 +694,7 @@ def test_volunteer_may_not_use_the_registration_search(client_for, site):
     client = client_for(Role.VOLONTAIRE)
     session = SessionFactory(site=site)
     url = reverse("villages:session_person_search", args=[session.public_id])
-    assert client.get(url, {"q": "ab", "mode": "inscription"}).status_code == 403
+    assert client.get(url, {"q": "ab", "mode": "inscription"}).status_code == 404
     assert client.get(url, {"q": "ab", "mode": "sur_place"}).status_code == 200
 
 
@@ -708,9 +708,9 @@ def test_volunteer_cannot_register_or_cancel(client_for, site):
         reverse("villages:session_register", args=[session.public_id]),
         {"person": person.public_id},
     )
-    assert response.status_code == 403
+    assert response.status_code == 404
     response = client.post(reverse("villages:registration_cancel", args=[registration.public_id]))
-    assert response.status_code == 403
+    assert response.status_code == 404
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.INSCRIT
     assert Registration.objects.count() == 1

@@ -1,5 +1,6 @@
-"""Every role, in the browser: the pages its role refuses answer the French 403 page ("Accès
-refusé"), another site's objects answer 404 ("Page introuvable"), and its own pages open."""
+"""Every role, in the browser: the lists and forms its role refuses answer the French 403 page
+("Accès refusé"); the page of an object its role may not see, like another site's object, answers
+404 ("Page introuvable"); its own pages open."""
 
 import pytest
 
@@ -25,7 +26,7 @@ MATRIX = {
         ("/villages/seances/", REFUSED),
         ("/villages/accompagnements/", REFUSED),
         ("/villages/accueil-libre/", REFUSED),
-        ("/villages/personnes/{person}/", REFUSED),
+        ("/villages/personnes/{person}/", NOT_FOUND),
         ("/bilans/", REFUSED),
         ("/journal/", REFUSED),
     ],
@@ -34,8 +35,8 @@ MATRIX = {
         ("/villages/accompagnements/{help}/", OK),
         ("/villages/seances/{other_session}/", NOT_FOUND),
         ("/unisvers/", REFUSED),
-        ("/unisvers/promotions/{cohort}/", REFUSED),
-        ("/unisvers/participants/{person}/", REFUSED),
+        ("/unisvers/promotions/{cohort}/", NOT_FOUND),
+        ("/unisvers/participants/{person}/", NOT_FOUND),
         ("/bilans/", REFUSED),
         ("/journal/", REFUSED),
     ],
@@ -43,11 +44,11 @@ MATRIX = {
         ("/villages/accueil-libre/", OK),
         ("/villages/seances/{session}/pointage/", OK),
         ("/villages/seances/{other_session}/pointage/", NOT_FOUND),
-        ("/villages/seances/{session}/", REFUSED),
+        ("/villages/seances/{session}/", NOT_FOUND),
         ("/villages/seances/nouvelle/", REFUSED),
         ("/villages/accompagnements/", REFUSED),
-        ("/villages/accompagnements/{help}/", REFUSED),
-        ("/villages/personnes/{person}/diagnostic/", REFUSED),
+        ("/villages/accompagnements/{help}/", NOT_FOUND),
+        ("/villages/personnes/{person}/diagnostic/", NOT_FOUND),
         ("/unisvers/", REFUSED),
         ("/bilans/", REFUSED),
     ],
@@ -56,10 +57,10 @@ MATRIX = {
         ("/unisvers/promotions/{cohort}/", OK),
         ("/villages/seances/passees/", OK),
         ("/unisvers/promotions/{other_cohort}/", NOT_FOUND),
-        ("/unisvers/participants/{person}/", REFUSED),
-        ("/personnes/{person}/", REFUSED),
-        ("/villages/seances/{session}/", REFUSED),
-        ("/villages/seances/{session}/pointage/", REFUSED),
+        ("/unisvers/participants/{person}/", NOT_FOUND),
+        ("/personnes/{person}/", NOT_FOUND),
+        ("/villages/seances/{session}/", NOT_FOUND),
+        ("/villages/seances/{session}/pointage/", NOT_FOUND),
         ("/villages/accompagnements/", REFUSED),
         ("/villages/accueil-libre/", REFUSED),
         ("/journal/", REFUSED),
