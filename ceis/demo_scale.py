@@ -19,12 +19,15 @@ persons 56 % aged 60 or more, 4 in 10 from the centre-ville, three quarters in i
 """
 
 import datetime
+import io
+import json
 import math
 import random
 import time
 import uuid
 from dataclasses import dataclass, field
 from importlib import import_module
+from types import SimpleNamespace
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -33,11 +36,13 @@ from django.db import connection, transaction
 from faker.providers.person.fr_FR import Provider as FrenchNames
 
 from .choices import Role, Sex
+from .crypto import encrypt
 from .demo import DEMO_PASSWORD, NEIGHBOURHOODS, SITES, USERS
+from .fields import EncryptedTextField
 from .models import Neighbourhood, Person, Site, User
 
 # Bump when the generated data changes: bench/datasets.py rebuilds datasets of another version.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 APPS = ("unisvers", "villages")
 BATCH_SIZE = 2000
@@ -45,6 +50,8 @@ BATCH_SIZE = 2000
 FIRST_NAMES_F = tuple(FrenchNames.first_names_female)
 FIRST_NAMES_M = tuple(FrenchNames.first_names_male)
 LAST_NAMES = tuple(FrenchNames.last_names)
+SEXES = [Sex.F.value, Sex.M.value, Sex.X.value, ""]
+SEX_WEIGHTS = [50, 44, 2, 4]
 
 
 class ScaleError(Exception):
@@ -65,6 +72,8 @@ class ScaleContext:
     # What one app leaves for the next, e.g. {"unisvers_persons": {site_id: [person ids]}}.
     shared: dict = field(default_factory=dict)
     _next_ids: dict = field(default_factory=dict)
+    # The creation time of every generated row (`created_at`, `updated_at`).
+    now: datetime.datetime = field(default_factory=lambda: datetime.datetime.now(datetime.UTC))
 
     @property
     def first_day(self) -> datetime.date:
@@ -84,6 +93,10 @@ class ScaleContext:
         self._next_ids[model] = start + count
         return range(start, start + count)
 
+    def count(self, model, rows: int) -> None:
+        key = model._meta.db_table
+        self.counts[key] = self.counts.get(key, 0) + rows
+
     def log(self, message: str) -> None:
         if self.stdout is not None:
             self.stdout.write(message)
@@ -97,7 +110,7 @@ def uuid_from(rng: random.Random) -> uuid.UUID:
 
 
 def bulk_insert(ctx: ScaleContext, model, rows, batch_size: int = BATCH_SIZE) -> int:
-    """Insert an iterable of unsaved instances in batches; count them under the table name."""
+    """Insert an iterable of unsaved instances with `bulk_create` in batches (the small tables)."""
     count = 0
     batch = []
     for row in rows:
@@ -109,9 +122,121 @@ def bulk_insert(ctx: ScaleContext, model, rows, batch_size: int = BATCH_SIZE) ->
     if batch:
         model.objects.bulk_create(batch, batch_size=batch_size)
         count += len(batch)
-    key = model._meta.db_table
-    ctx.counts[key] = ctx.counts.get(key, 0) + count
+    ctx.count(model, count)
     return count
+
+
+def _converter(field, vendor: str):
+    """value → what the driver takes, as the field's `get_db_prep_save` would give it."""
+    if isinstance(field, EncryptedTextField):
+        return lambda value: encrypt(value) if value else value
+    kind = field.get_internal_type()
+    if kind == "JSONField":
+        return json.dumps
+    if vendor == "sqlite":
+        if kind == "DateField":
+            return lambda value: None if value is None else value.isoformat()
+        if kind == "DateTimeField":
+            return lambda value: (
+                None if value is None else str(value.astimezone(datetime.UTC).replace(tzinfo=None))
+            )
+        if kind == "UUIDField":
+            return lambda value: None if value is None else value.hex
+    elif kind == "UUIDField":
+        return lambda value: None if value is None else str(value)
+    return None
+
+
+def _copy_text(value) -> str:
+    """A value in PostgreSQL's COPY text format."""
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, str):
+        return (
+            value.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return str(value)
+
+
+def insert_rows(ctx: ScaleContext, model, rows, chunk: int = 10_000) -> int:
+    """The fast path for the big tables: rows are dicts of attnames (`person_id`, `date`…),
+    all with the same keys; the other columns take their field's constant default (or now for
+    `auto_now` fields). Values are prepared per column as Django would (dates, UUIDs, JSON,
+    encrypted text) and written with `COPY` (PostgreSQL) or `executemany` (SQLite), a chunk
+    at a time. Model `save()` is not called: callers give derived values themselves."""
+    iterator = iter(rows)
+    first = next(iterator, None)
+    if first is None:
+        return 0
+    meta = model._meta
+    columns = list(first)
+    fields = [meta.get_field(name) for name in columns]
+    extra_columns, extra_values = [], []
+    for model_field in meta.concrete_fields:
+        if model_field in fields or (model_field.primary_key and "id" not in columns):
+            continue
+        if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
+            value = ctx.now
+        elif model_field.has_default() and not callable(model_field.default):
+            value = model_field.default
+        elif model_field.null:
+            value = None
+        else:
+            raise ScaleError(f"{meta.label}.{model_field.name} manque dans les lignes générées.")
+        extra_columns.append(model_field)
+        extra_values.append(value)
+    all_fields = fields + extra_columns
+    vendor = connection.vendor
+    converters = [_converter(field, vendor) for field in all_fields]
+    constants = [
+        converter(value) if converter else value
+        for converter, value in zip(converters[len(fields) :], extra_values, strict=True)
+    ]
+    converted = [(index, c) for index, c in enumerate(converters[: len(fields)]) if c]
+
+    def prepared(row):
+        values = [row[name] for name in columns]
+        for index, converter in converted:
+            values[index] = converter(values[index])
+        values.extend(constants)
+        return values
+
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(field.column) for field in all_fields)
+    count = 0
+    with connection.cursor() as wrapper:
+        raw = wrapper.cursor
+        batch = [prepared(first)]
+        for row in iterator:
+            batch.append(prepared(row))
+            if len(batch) >= chunk:
+                _write(raw, vendor, meta.db_table, names, len(all_fields), batch)
+                count += len(batch)
+                batch = []
+        if batch:
+            _write(raw, vendor, meta.db_table, names, len(all_fields), batch)
+            count += len(batch)
+    ctx.count(model, count)
+    return count
+
+
+def _write(raw, vendor, table, names, width, batch) -> None:
+    if vendor == "postgresql":
+        buffer = io.StringIO()
+        buffer.writelines("\t".join(map(_copy_text, values)) + "\n" for values in batch)
+        buffer.seek(0)
+        raw.copy_expert(f'COPY "{table}" ({names}) FROM STDIN', buffer)
+    else:
+        placeholders = ", ".join(["?"] * width)
+        sql = f'INSERT INTO "{table}" ({names}) VALUES ({placeholders})'  # noqa: S608
+        raw.executemany(sql, batch)
 
 
 def split_count(total: int, parts: int) -> list[int]:
@@ -151,8 +276,9 @@ def make_person(
     status: str,
     creator_id,
     france_travail: bool = False,
-) -> Person:
-    sex = rng.choices([Sex.F, Sex.M, Sex.X, ""], weights=[50, 44, 2, 4])[0]
+) -> dict:
+    """A person's row for `insert_rows`, search keys included (`Person.refresh_keys`)."""
+    sex = rng.choices(SEXES, weights=SEX_WEIGHTS)[0]
     first = rng.choice(FIRST_NAMES_F if sex == Sex.F else FIRST_NAMES_M)
     last = rng.choice(LAST_NAMES)
     if rng.random() < 0.08:
@@ -163,28 +289,30 @@ def make_person(
             rng.choice("67"), *(rng.randrange(100) for _ in range(4))
         )
     centre = hood_id in ctx.neighbourhoods["centre_ids"]
-    person = Person(
-        pk=pk,
-        public_id=uuid_from(rng),
-        ref=ref,
-        site_id=site_id,
-        last_name=last,
-        first_name=first,
-        birth_date=None if year_only else birth,
-        birth_year=birth.year if year_only else None,
-        sex=sex,
-        postal_code="34000" if centre else rng.choice(["34070", "34080", "34090"]),
-        commune="Montpellier",
-        neighbourhood_id=hood_id,
-        education_level=education,
-        status=status,
-        france_travail_id=f"{rng.randrange(10**6, 10**7)}X" if france_travail else "",
-        phone=phone,
-        email="",
-        created_by_id=creator_id,
-    )
-    person.refresh_keys()
-    return person
+    keys = SimpleNamespace(last_name=last, first_name=first, phone=phone)
+    Person.refresh_keys(keys)  # bulk inserts skip save(), which computes them
+    return {
+        "id": pk,
+        "public_id": uuid_from(rng),
+        "ref": ref,
+        "site_id": site_id,
+        "last_name": last,
+        "first_name": first,
+        "birth_date": None if year_only else birth,
+        "birth_year": birth.year if year_only else None,
+        "sex": sex,
+        "postal_code": "34000" if centre else rng.choice(["34070", "34080", "34090"]),
+        "commune": "Montpellier",
+        "neighbourhood_id": hood_id,
+        "education_level": education,
+        "status": status,
+        "france_travail_id": f"{rng.randrange(10**6, 10**7)}X" if france_travail else "",
+        "phone": phone,
+        "email": "",
+        "name_key": keys.name_key,
+        "phone_key": keys.phone_key,
+        "created_by_id": creator_id,
+    }
 
 
 def ensure_empty() -> None:
@@ -323,10 +451,12 @@ def seed_scale(*, scale: float, year: int, seed: int = 2019, stdout=None) -> dic
         raise ScaleError("--scale doit être compris entre 0 (exclu) et 1000.")
     started = time.perf_counter()
     ensure_empty()
-    if connection.vendor == "sqlite":
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
         with connection.cursor() as cursor:
             # Generated data only: a crash means generating again, not recovering.
             cursor.execute("PRAGMA synchronous = OFF")
+            cursor.execute("PRAGMA cache_size = -262144")  # 256 MiB: indexes of random UUIDs
+            cursor.execute("PRAGMA temp_store = MEMORY")
     with transaction.atomic():
         ctx = _seed_core({"scale": scale, "year": year, "seed": seed, "stdout": stdout})
     ctx.log(

@@ -17,6 +17,7 @@ from django.utils import timezone
 from ceis.choices import EducationLevel, ProfessionalStatus, Role
 from ceis.demo_scale import (
     bulk_insert,
+    insert_rows,
     make_person,
     pick_neighbourhood,
     scaled,
@@ -119,6 +120,19 @@ QUOTES = [
 ]
 
 
+# Plain lists: `TextChoices.values` is rebuilt at each access.
+ATTENDANCE = list(AttendanceStatus.values)
+ATTENDANCE_WEIGHTS = [90, 8, 2]
+SITUATIONS = list(FollowupSituation.values)
+SITUATION_WEIGHTS = [20, 20, 10, 18, 8, 12, 12]
+REFERRALS = list(ReferralSource.values)
+REFERRAL_WEIGHTS = [70, 8, 8, 5, 6, 3]
+INCOMES = list(MinimumIncome.values)
+INCOME_WEIGHTS = [55, 12, 6, 7, 20]
+BARRIERS = list(Barrier.values)
+FOLLOWUP_KINDS = list(FollowupKind.values)
+
+
 def _choice(rng, weights: dict):
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
@@ -196,17 +210,17 @@ def _seed_site(ctx, site, share) -> None:
         Cohort.referents.through,
         (Cohort.referents.through(cohort_id=c.pk, user_id=referent.pk) for c in cohorts),
     )
-    bulk_insert(
+    insert_rows(
         ctx,
         MeetingDay,
         (
-            MeetingDay(
-                cohort_id=pk,
-                date=day,
-                label="Sortie" if position == len(days) // 2 else "",
-                register_taken_at=datetime.datetime.combine(day, datetime.time(17), tzinfo=tz),
-                register_taken_by_id=referent.pk,
-            )
+            {
+                "cohort_id": pk,
+                "date": day,
+                "label": "Sortie" if position == len(days) // 2 else "",
+                "register_taken_at": datetime.datetime.combine(day, datetime.time(17), tzinfo=tz),
+                "register_taken_by_id": referent.pk,
+            }
             for pk, days in days_by_cohort.items()
             for position, day in enumerate(days)
         ),
@@ -224,60 +238,53 @@ def _seed_site(ctx, site, share) -> None:
                 entry += datetime.timedelta(days=rng.choice([1, 2, 3]))
             persons.append(_person(ctx, rng, site, pk, entry, referent))
             enrollments.append(_enrollment(ctx, rng, plan, pk, entry))
-    bulk_insert(ctx, Person, persons)
-    bulk_insert(ctx, Enrollment, enrollments)
+    insert_rows(ctx, Person, persons)
+    insert_rows(ctx, Enrollment, enrollments)
     ctx.shared["unisvers_persons"][site.pk] = list(person_ids)
 
     attendance, activities, links, present_by_day = [], [], [], {}
     for enrollment in enrollments:
-        last = enrollment.exit_date or enrollment.cohort_end
-        for day in days_by_cohort[enrollment.cohort_id]:
-            if not enrollment.entry_date <= day <= last:
+        cohort_id, person_id = enrollment["cohort_id"], enrollment["person_id"]
+        first, last = enrollment["entry_date"], enrollment["exit_date"]
+        for day in days_by_cohort[cohort_id]:
+            if not first <= day <= last:
                 continue
-            status = rng.choices(AttendanceStatus.values, weights=[90, 8, 2])[0]
+            status = rng.choices(ATTENDANCE, weights=ATTENDANCE_WEIGHTS)[0]
             attendance.append(
-                Attendance(
-                    cohort_id=enrollment.cohort_id,
-                    person_id=enrollment.person_id,
-                    date=day,
-                    status=status,
-                )
+                {"cohort_id": cohort_id, "person_id": person_id, "date": day, "status": status}
             )
             if status == AttendanceStatus.PRESENT:
-                present_by_day.setdefault((enrollment.cohort_id, day), []).append(
-                    enrollment.person_id
-                )
-    bulk_insert(ctx, Attendance, attendance)
+                present_by_day.setdefault((cohort_id, day), []).append(person_id)
+    insert_rows(ctx, Attendance, attendance)
     day_keys = [(pk, day) for pk, days in days_by_cohort.items() for day in days]
     for (cohort_id, day), activity_id in zip(
         day_keys, ctx.ids(CollectiveActivity, len(day_keys)), strict=True
     ):
         space, title, minutes = ACTIVITIES[len(activities) % len(ACTIVITIES)]
         activities.append(
-            CollectiveActivity(
-                pk=activity_id,
-                public_id=uuid_from(rng),
-                cohort_id=cohort_id,
-                date=day,
-                space=space,
-                title=title,
-                duration_min=minutes,
-            )
+            {
+                "id": activity_id,
+                "public_id": uuid_from(rng),
+                "cohort_id": cohort_id,
+                "date": day,
+                "space": space,
+                "title": title,
+                "duration_min": minutes,
+            }
         )
-        Through = CollectiveActivity.participants.through
         links.extend(
-            Through(collectiveactivity_id=activity_id, person_id=person_id)
+            {"collectiveactivity_id": activity_id, "person_id": person_id}
             for person_id in present_by_day.get((cohort_id, day), [])
         )
-    bulk_insert(ctx, CollectiveActivity, activities)
-    bulk_insert(ctx, CollectiveActivity.participants.through, links)
+    insert_rows(ctx, CollectiveActivity, activities)
+    insert_rows(ctx, CollectiveActivity.participants.through, links)
 
-    bulk_insert(ctx, FollowUp, _followups(rng, enrollments, referent))
+    insert_rows(ctx, FollowUp, _followups(rng, enrollments, referent))
     _events(ctx, rng, site, plans, enrollments)
     _testimonials(ctx, site, enrollments)
 
 
-def _person(ctx, rng, site, pk, entry, referent) -> Person:
+def _person(ctx, rng, site, pk, entry, referent) -> dict:
     # 8 in 10 are 35 to 50 at entry (the seed).
     if rng.random() < 0.8:
         age = rng.randint(35, 50)
@@ -302,66 +309,66 @@ def _person(ctx, rng, site, pk, entry, referent) -> Person:
     )
 
 
-def _enrollment(ctx, rng, plan, person_id, entry) -> Enrollment:
+def _enrollment(ctx, rng, plan, person_id, entry) -> dict:
     start, end = plan["start"], plan["end"]
     income = rng.choice(LOW_INCOMES) if rng.random() < 0.8 else rng.choice(HIGHER_INCOMES)
-    enrollment = Enrollment(
-        public_id=uuid_from(rng),
-        cohort_id=plan["pk"],
-        person_id=person_id,
-        entry_date=entry,
-        referral_source=rng.choices(ReferralSource.values, weights=[70, 8, 8, 5, 6, 3])[0],
-        referral_date=start - datetime.timedelta(days=rng.randrange(10, 45)),
-        referral_adviser=rng.choice(["Mme Bernard", "M. Lopez", "Mme Nguyen", "M. Faure"]),
-        minimum_income=rng.choices(MinimumIncome.values, weights=[55, 12, 6, 7, 20])[0],
-        monthly_income_eur=income if rng.random() < 0.95 else None,
-        household=_choice(rng, HOUSEHOLD_WEIGHTS) if rng.random() < 0.97 else "",
-        barriers=sorted(rng.sample(Barrier.values, rng.randint(1, 4))),
-        domestic_violence=rng.choices([True, False, None], weights=[9, 79, 12])[0],
-        health_problem=rng.choices([True, False, None], weights=[25, 65, 10])[0],
-        confidence_entry=rng.randint(2, 6) if rng.random() < 0.9 else None,
-    )
+    confidence_entry = rng.randint(2, 6) if rng.random() < 0.9 else None
     outcome = _choice(rng, OUTCOME_WEIGHTS)
-    enrollment.exit_outcome = outcome
+    dropout_reason, confidence_exit = "", None
     if outcome == ExitOutcome.ABANDON:
-        enrollment.dropout_reason = _choice(rng, DROPOUT_WEIGHTS)
-        span = max((end - entry).days - 7, 1)
-        enrollment.exit_date = entry + datetime.timedelta(days=rng.randrange(span))
+        dropout_reason = _choice(rng, DROPOUT_WEIGHTS)
+        exit_date = entry + datetime.timedelta(days=rng.randrange(max((end - entry).days - 7, 1)))
     else:
-        enrollment.exit_date = end
-        if enrollment.confidence_entry and rng.random() < 0.9:
-            enrollment.confidence_exit = min(
-                10, enrollment.confidence_entry + rng.choice([-1, 0, 1, 2, 2, 3, 4])
-            )
-    due = add_months(enrollment.exit_date, 3)
+        exit_date = end
+        if confidence_entry and rng.random() < 0.9:
+            confidence_exit = min(10, confidence_entry + rng.choice([-1, 0, 1, 2, 2, 3, 4]))
+    followup_date, situation = None, ""
+    due = add_months(exit_date, 3)
     if due <= ctx.last_day and rng.random() < 0.85:
-        enrollment.followup_3m_date = min(
-            due + datetime.timedelta(days=rng.randint(0, 10)), ctx.last_day
-        )
-        enrollment.followup_3m_situation = rng.choices(
-            FollowupSituation.values, weights=[20, 20, 10, 18, 8, 12, 12]
-        )[0]
-    enrollment.cohort_end = end  # not a field: the last day for attendance and follow-ups
-    return enrollment
+        followup_date = min(due + datetime.timedelta(days=rng.randint(0, 10)), ctx.last_day)
+        situation = rng.choices(SITUATIONS, weights=SITUATION_WEIGHTS)[0]
+    return {
+        "public_id": uuid_from(rng),
+        "cohort_id": plan["pk"],
+        "person_id": person_id,
+        "entry_date": entry,
+        "referral_source": rng.choices(REFERRALS, weights=REFERRAL_WEIGHTS)[0],
+        "referral_date": start - datetime.timedelta(days=rng.randrange(10, 45)),
+        "referral_adviser": rng.choice(["Mme Bernard", "M. Lopez", "Mme Nguyen", "M. Faure"]),
+        "minimum_income": rng.choices(INCOMES, weights=INCOME_WEIGHTS)[0],
+        "monthly_income_eur": income if rng.random() < 0.95 else None,
+        "household": _choice(rng, HOUSEHOLD_WEIGHTS) if rng.random() < 0.97 else "",
+        "barriers": sorted(rng.sample(BARRIERS, rng.randint(1, 4))),
+        "domestic_violence": rng.choices([True, False, None], weights=[9, 79, 12])[0],
+        "health_problem": rng.choices([True, False, None], weights=[25, 65, 10])[0],
+        "confidence_entry": confidence_entry,
+        "confidence_exit": confidence_exit,
+        "exit_date": exit_date,
+        "exit_outcome": outcome,
+        "dropout_reason": dropout_reason,
+        "followup_3m_date": followup_date,
+        "followup_3m_situation": situation,
+    }
 
 
 def _followups(rng, enrollments, referent):
     for enrollment in enrollments:
         if rng.random() >= 0.7:  # 70 % have an individual follow-up (the seed)
             continue
-        span = (enrollment.exit_date - enrollment.entry_date).days + 1
+        entry = enrollment["entry_date"]
+        span = (enrollment["exit_date"] - entry).days + 1
         for _ in range(rng.randint(1, 4)):
-            kind = rng.choice(FollowupKind.values)
-            yield FollowUp(
-                public_id=uuid_from(rng),
-                person_id=enrollment.person_id,
-                cohort_id=enrollment.cohort_id,
-                date=enrollment.entry_date + datetime.timedelta(days=rng.randrange(span)),
-                kind=kind,
-                orientation=rng.choice(ORIENTATIONS),
-                note=FOLLOWUP_NOTES[kind],
-                author_id=referent.pk,
-            )
+            kind = rng.choice(FOLLOWUP_KINDS)
+            yield {
+                "public_id": uuid_from(rng),
+                "person_id": enrollment["person_id"],
+                "cohort_id": enrollment["cohort_id"],
+                "date": entry + datetime.timedelta(days=rng.randrange(span)),
+                "kind": kind,
+                "orientation": rng.choice(ORIENTATIONS),
+                "note": FOLLOWUP_NOTES[kind],
+                "author_id": referent.pk,
+            }
 
 
 def _events(ctx, rng, site, plans, enrollments) -> None:
@@ -376,7 +383,7 @@ def _events(ctx, rng, site, plans, enrollments) -> None:
     Through = Event.attendees.through
     ids = ctx.ids(Event, len(plans_by_date))
     for (day, kind, title, size), pk in zip(plans_by_date, ids, strict=True):
-        former = [e.person_id for e in enrollments if ends[e.cohort_id] < day]
+        former = [e["person_id"] for e in enrollments if ends[e["cohort_id"]] < day]
         if not former:
             continue
         # "Près de 80 anciens participants" of 137 came to the alumni gathering.
@@ -400,14 +407,14 @@ def _events(ctx, rng, site, plans, enrollments) -> None:
 
 
 def _testimonials(ctx, site, enrollments) -> None:
-    positive = [e for e in enrollments if e.exit_outcome in ExitOutcome.positive()]
+    positive = [e for e in enrollments if e["exit_outcome"] in ExitOutcome.positive()]
     bulk_insert(
         ctx,
         Testimonial,
         (
             Testimonial(
-                person_id=enrollment.person_id,
-                date=enrollment.exit_date,
+                person_id=enrollment["person_id"],
+                date=enrollment["exit_date"],
                 quote=quote,
                 display_name=name,
                 publication_consent=consent,

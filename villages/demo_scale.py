@@ -2,7 +2,7 @@
 
 A shared catalogue of workshops, then per site holding `share` of a centre's year: about
 1,800 × share persons reached only by Vill@ges (56 % aged 60 or more, 4 in 10 from the
-centre-ville), joined by a third of the site's Unis'Vers participants; about 1,030 × share
+centre-ville), joined by a third of the site's Unis'Vers participants; about 956 × share
 sessions on weekdays (fewer in August) of 8–15 seats, one in five over-subscribed with a waiting
 list, 5 % of cancellations and 82 % presence — about 10,000 × share registrations; 5,000 × share
 individual helps (a quarter urgent when a procedure is involved); 3,000 × share free-access visits
@@ -16,7 +16,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from ceis.choices import EducationLevel, ProfessionalStatus, Role
-from ceis.demo_scale import bulk_insert, make_person, pick_neighbourhood, scaled, uuid_from
+from ceis.demo_scale import (
+    bulk_insert,
+    insert_rows,
+    make_person,
+    pick_neighbourhood,
+    scaled,
+    uuid_from,
+)
 from ceis.models import Person
 
 from .assessment import QUESTIONNAIRE_VERSION, QUESTIONS, classify
@@ -34,7 +41,7 @@ from .demo import PROCEDURE_WEIGHTS
 from .models import Assessment, IndividualHelp, Registration, Session, Visit, Workshop
 
 PERSONS_PER_CENTRE = 1800
-SESSIONS_PER_CENTRE = 1030
+SESSIONS_PER_CENTRE = 956  # about 10,000 registrations
 HELPS_PER_CENTRE = 5000
 VISITS_PER_CENTRE = 3000
 UNISVERS_JOINING = 0.33  # share of a site's Unis'Vers participants who also come to Vill@ges
@@ -83,6 +90,8 @@ EDUCATION = [
     EducationLevel.CAP_BEP, EducationLevel.BAC_PRO_TECHNO, EducationLevel.BAC_GENERAL,
     EducationLevel.BAC_PLUS_2, EducationLevel.BAC_PLUS_3_4, EducationLevel.BAC_PLUS_5, "", "",
 ]  # fmt: skip
+AUTONOMY = list(Autonomy.values)
+ORIENTATIONS = ["", "", "", *Orientation.values]
 SLOTS = [datetime.time(9, 30), datetime.time(10), datetime.time(14), datetime.time(16)]
 
 
@@ -145,7 +154,7 @@ def _seed_site(ctx, site, share, workshops, days, weights) -> None:
 
     count = scaled(rng, PERSONS_PER_CENTRE * share)
     ids = ctx.ids(Person, count)
-    bulk_insert(ctx, Person, (_person(ctx, rng, site, pk, mediator) for pk in ids))
+    insert_rows(ctx, Person, (_person(ctx, rng, site, pk, mediator) for pk in ids))
     own = list(ids)
     joining = [
         pk
@@ -169,28 +178,29 @@ def _seed_site(ctx, site, share, workshops, days, weights) -> None:
     session_count = scaled(rng, SESSIONS_PER_CENTRE * share) if workshop_pool else 0
     session_days = sorted(rng.choices(days, weights=weights, k=session_count))
     sessions = []
+    facilitator = mediator.get_full_name()
     for day, pk in zip(session_days, ctx.ids(Session, session_count), strict=True):
         workshop_id, _theme = rng.choice(workshops)
         sessions.append(
-            Session(
-                pk=pk,
-                public_id=uuid_from(rng),
-                workshop_id=workshop_id,
-                site_id=site.pk,
-                start=datetime.datetime.combine(day, rng.choice(SLOTS), tzinfo=tz),
-                duration_min=rng.choice([90, 120, 120, 150]),
-                capacity=rng.choice([8, 10, 10, 12, 12, 15]),
-                facilitator=mediator.get_full_name(),
-            )
+            {
+                "id": pk,
+                "public_id": uuid_from(rng),
+                "workshop_id": workshop_id,
+                "site_id": site.pk,
+                "start": datetime.datetime.combine(day, rng.choice(SLOTS), tzinfo=tz),
+                "duration_min": rng.choice([90, 120, 120, 150]),
+                "capacity": rng.choice([8, 10, 10, 12, 12, 15]),
+                "facilitator": facilitator,
+            }
         )
-    bulk_insert(ctx, Session, sessions)
-    bulk_insert(ctx, Registration, _registrations(rng, sessions, workshop_pool, mediator))
-    bulk_insert(ctx, IndividualHelp, _helps(ctx, rng, site, share, help_pool, days, weights))
-    bulk_insert(ctx, Visit, _visits(ctx, rng, site, share, visit_pool, days, weights, volunteer))
-    bulk_insert(ctx, Assessment, _assessments(ctx, rng, site, own, days, mediator))
+    insert_rows(ctx, Session, sessions)
+    insert_rows(ctx, Registration, _registrations(rng, sessions, workshop_pool, mediator))
+    insert_rows(ctx, IndividualHelp, _helps(ctx, rng, site, share, help_pool, days, weights))
+    insert_rows(ctx, Visit, _visits(ctx, rng, site, share, visit_pool, days, weights, volunteer))
+    insert_rows(ctx, Assessment, _assessments(ctx, rng, site, own, days, mediator))
 
 
-def _person(ctx, rng, site, pk, creator) -> Person:
+def _person(ctx, rng, site, pk, creator) -> dict:
     band = rng.random()
     if band < 0.56:  # "56 % des personnes ont plus de 60 ans, 43 % entre 26 et 59 ans"
         age = rng.randint(60, 88)
@@ -222,29 +232,34 @@ def _person(ctx, rng, site, pk, creator) -> Person:
 
 
 def _registrations(rng, sessions, pool, mediator):
+    inscrit, waiting, cancelled = (
+        RegistrationStatus.INSCRIT.value,
+        RegistrationStatus.LISTE_ATTENTE.value,
+        RegistrationStatus.ANNULE.value,
+    )
+    present, absent = Attendance.PRESENT.value, Attendance.ABSENT.value
     for session in sessions:
+        capacity, start, session_id = session["capacity"], session["start"], session["id"]
         over = rng.random() < 0.2
-        demand = session.capacity + (rng.randint(1, 4) if over else -rng.randint(0, 3))
+        demand = capacity + (rng.randint(1, 4) if over else -rng.randint(0, 3))
         chosen = rng.sample(pool, min(demand, len(pool)))
         for rank, person_id in enumerate(chosen):
-            status = RegistrationStatus.INSCRIT
-            if rank >= session.capacity:
-                status = RegistrationStatus.LISTE_ATTENTE
+            status, attendance = inscrit, ""
+            if rank >= capacity:
+                status = waiting
             elif not over and rng.random() < 0.05:
-                status = RegistrationStatus.ANNULE
-            attendance = ""
-            if status == RegistrationStatus.INSCRIT:
-                attendance = Attendance.PRESENT if rng.random() < 0.82 else Attendance.ABSENT
-            yield Registration(
-                public_id=uuid_from(rng),
-                session_id=session.pk,
-                person_id=person_id,
-                status=status,
-                attendance=attendance,
-                registered_at=session.start
-                - datetime.timedelta(days=rng.randint(1, 20), minutes=rank),
-                created_by_id=mediator.pk,
-            )
+                status = cancelled
+            else:
+                attendance = present if rng.random() < 0.82 else absent
+            yield {
+                "public_id": uuid_from(rng),
+                "session_id": session_id,
+                "person_id": person_id,
+                "status": status,
+                "attendance": attendance,
+                "registered_at": start - datetime.timedelta(days=rng.randint(1, 20), minutes=rank),
+                "created_by_id": mediator.pk,
+            }
 
 
 def _weighted(rng, weights: dict, k: int) -> list:
@@ -256,36 +271,37 @@ def _helps(ctx, rng, site, share, pool, days, weights):
         return
     count = scaled(rng, HELPS_PER_CENTRE * share)
     dates = rng.choices(days, weights=weights, k=count)
+    mediator_id = ctx.staff[site.pk][Role.MEDIATEUR_NUMERIQUE].pk
     for day in dates:
         procedures = _weighted(rng, PROCEDURE_WEIGHTS, rng.choice([0, 1, 1, 1, 2]))
         themes = [T.AIDE_AUX_DEMARCHES_ADMINISTRATIVES] if procedures else []
         themes += rng.sample(HELP_THEMES, rng.choice([0, 1, 1, 2]) if procedures else 1)
-        yield IndividualHelp(
-            public_id=uuid_from(rng),
-            person_id=rng.choice(pool),
-            site_id=site.pk,
-            date=day,
-            duration_min=rng.choice([15, 20, 30, 30, 45, 60]),
-            mediator_id=ctx.staff[site.pk][Role.MEDIATEUR_NUMERIQUE].pk,
-            themes=themes,
-            procedures=procedures,
-            urgent=bool(procedures) and rng.random() < 0.25,
-            autonomy=rng.choices(Autonomy.values, weights=[50, 35, 15])[0],
-            orientation=rng.choice(["", "", "", *Orientation.values]),
-        )
+        yield {
+            "public_id": uuid_from(rng),
+            "person_id": rng.choice(pool),
+            "site_id": site.pk,
+            "date": day,
+            "duration_min": rng.choice([15, 20, 30, 30, 45, 60]),
+            "mediator_id": mediator_id,
+            "themes": themes,
+            "procedures": procedures,
+            "urgent": bool(procedures) and rng.random() < 0.25,
+            "autonomy": rng.choices(AUTONOMY, weights=[50, 35, 15])[0],
+            "orientation": rng.choice(ORIENTATIONS),
+        }
 
 
 def _visits(ctx, rng, site, share, pool, days, weights, volunteer):
     count = scaled(rng, VISITS_PER_CENTRE * share)
     for day in rng.choices(days, weights=weights, k=count):
-        yield Visit(
-            public_id=uuid_from(rng),
-            site_id=site.pk,
-            date=day,
-            person_id=rng.choice(pool) if pool and rng.random() < 0.5 else None,
-            volunteer_help=rng.random() < 0.4,
-            recorded_by_id=volunteer.pk,
-        )
+        yield {
+            "public_id": uuid_from(rng),
+            "site_id": site.pk,
+            "date": day,
+            "person_id": rng.choice(pool) if pool and rng.random() < 0.5 else None,
+            "volunteer_help": rng.random() < 0.4,
+            "recorded_by_id": volunteer.pk,
+        }
 
 
 def _scores(rng, bias: float) -> dict:
@@ -309,30 +325,33 @@ def _assessments(ctx, rng, site, persons, days, mediator):
         if rng.random() >= 0.4:
             continue
         first = rng.choice(days)
-        internet = rng.random() < 0.55
-        scores = _scores(rng, 0.0)
+        if rng.random() < 0.04:  # a few confident users come for a specific need
+            internet, scores = True, _scores(rng, 1.7)
+        else:  # "les trois quarts du public accueilli sont en situation d'illectronisme"
+            internet, scores = rng.random() < 0.4, _scores(rng, -0.5)
         visits = [(first, internet, scores)]
         later = first + datetime.timedelta(days=rng.randint(60, 120))
         if later <= ctx.last_day and rng.random() < 0.35:
             better = {d: min(2, s + rng.choice([0, 1, 1])) for d, s in scores.items()}
             visits.append((later, internet or rng.random() < 0.7, better))
         for day, used, values in visits:
-            yield Assessment(
-                public_id=uuid_from(rng),
-                person_id=person_id,
-                site_id=site.pk,
-                date=day,
-                internet_use_3m=used,
-                classification=classify(internet_use_3m=used, scores=values),
-                answers=_answers(rng, values),
-                questionnaire_version=QUESTIONNAIRE_VERSION,
-                owns_smartphone=rng.random() < 0.85,
-                owns_tablet=rng.random() < 0.25,
-                owns_computer=rng.random() < 0.35,
-                internet_home=rng.random() < 0.6,
-                tiers_aidant=rng.random() < 0.5,
-                aidants_connect_mandate=rng.random() < 0.1,
-                assessor_id=mediator.pk,
-                created_at=datetime.datetime.combine(day, datetime.time(11), tzinfo=tz),
+            yield {
+                "public_id": uuid_from(rng),
+                "person_id": person_id,
+                "site_id": site.pk,
+                "date": day,
+                "internet_use_3m": used,
+                "classification": classify(internet_use_3m=used, scores=values),
+                "answers": _answers(rng, values),
+                "questionnaire_version": QUESTIONNAIRE_VERSION,
+                "owns_smartphone": rng.random() < 0.85,
+                "owns_tablet": rng.random() < 0.25,
+                "owns_computer": rng.random() < 0.35,
+                "internet_home": rng.random() < 0.6,
+                "tiers_aidant": rng.random() < 0.5,
+                "aidants_connect_mandate": rng.random() < 0.1,
+                "assessor_id": mediator.pk,
+                # Recorded on the day: "the one recorded last" follows the dates.
+                "created_at": datetime.datetime.combine(day, datetime.time(11), tzinfo=tz),
                 **values,
-            )
+            }
