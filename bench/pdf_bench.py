@@ -1,0 +1,185 @@
+"""Benchmark of the bilan PDF: time and peak memory of one generation, the Celery task's path.
+
+    .venv/bin/python bench/pdf_bench.py                       # 1× and 100×, PostgreSQL
+    .venv/bin/python bench/pdf_bench.py --scales 1 10 --engine sqlite --runs 2
+
+For each dataset (`bench/datasets.py`, built once if missing) and each scope (all sites, the
+site `CEIS`), a subprocess (settings `bench.list_settings`: DEBUG off) creates a bilan of the
+bench year and a version, then runs `generate_bilan_pdf` eagerly — `bilan_version_generate`:
+compute_bilan, WeasyPrint rendering, the file saved and the version marked ready — inside a
+transaction rolled back at the end (the shared dataset keeps no row; the PDF goes to a
+temporary MEDIA_ROOT).
+
+Printed per case: the median of `--runs` timed generations (after one untimed warm-up that loads
+WeasyPrint and the fonts), the compute and render parts of that time, the peak of Python
+allocations during one generation (tracemalloc) and the process's peak resident memory
+(ru_maxrss), the PDF's size and page count.
+"""
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SETTINGS = "bench.list_settings"
+SITE_CODE = "CEIS"
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _generate_once(site_code: str | None, year: int, *, trace: bool) -> dict:
+    import datetime
+
+    from django.db import transaction
+    from pypdf import PdfReader
+
+    from ceis.models import Site, User
+    from reporting.indicators import compute_bilan
+    from reporting.models import BilanDocument, BilanVersion
+    from reporting.pdf import render_bilan_pdf
+    from reporting.tasks import generate_bilan_pdf
+
+    result = {}
+    try:
+        with transaction.atomic():
+            manager = User.objects.get(username="manager")
+            site = Site.objects.get(code=site_code) if site_code else None
+            document = BilanDocument.objects.create(
+                site=site,
+                date_from=datetime.date(year, 1, 1),
+                date_to=datetime.date(year, 12, 31),
+                publication_date=datetime.date(year + 1, 1, 15),
+                created_by=manager,
+            )
+            version = BilanVersion.objects.create(document=document, number=1, requested_by=manager)
+            if trace:
+                tracemalloc.start()
+            started = time.perf_counter()
+            generate_bilan_pdf.apply(args=[version.pk], throw=True)
+            result["seconds"] = time.perf_counter() - started
+            if trace:
+                result["traced_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
+                tracemalloc.stop()
+            version.refresh_from_db()
+            result["status"] = version.status
+            result["pdf_kb"] = version.pdf_size / 1024
+            with version.pdf.open("rb") as pdf:
+                result["pages"] = len(PdfReader(pdf).pages)
+            # The two parts of the same path, timed apart.
+            started = time.perf_counter()
+            bilan = compute_bilan(date_from=document.date_from, date_to=document.date_to, site=site)
+            result["compute_s"] = time.perf_counter() - started
+            started = time.perf_counter()
+            render_bilan_pdf(bilan, document=document, testimonials=())
+            result["render_s"] = time.perf_counter() - started
+            raise _Rollback
+    except _Rollback:
+        pass
+    return result
+
+
+def worker(site_code: str | None, year: int, runs: int) -> None:
+    import django
+
+    django.setup()
+    _generate_once(site_code, year, trace=False)  # warm-up: WeasyPrint, fonts, caches
+    traced = _generate_once(site_code, year, trace=True)
+    timed = [_generate_once(site_code, year, trace=False) for _ in range(runs)]
+    print(
+        json.dumps(
+            {
+                "status": timed[-1]["status"],
+                "seconds": statistics.median(r["seconds"] for r in timed),
+                "compute_s": statistics.median(r["compute_s"] for r in timed),
+                "render_s": statistics.median(r["render_s"] for r in timed),
+                "traced_peak_mb": traced["traced_peak_mb"],
+                # Linux reports ru_maxrss in KiB.
+                "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "pdf_kb": timed[-1]["pdf_kb"],
+                "pages": timed[-1]["pages"],
+            }
+        ),
+        flush=True,
+    )
+
+
+def run_case(url: str, site_code: str | None, year: int, runs: int) -> dict:
+    from bench.datasets import dataset_env
+
+    env = dataset_env(url)
+    env["DJANGO_SETTINGS_MODULE"] = SETTINGS
+    with tempfile.TemporaryDirectory(prefix="ceis-pdf-bench-") as media:
+        env["CEIS_MEDIA_ROOT"] = media
+        command = [sys.executable, __file__, "--worker", "--year", str(year), "--runs", str(runs)]
+        if site_code:
+            command += ["--site", site_code]
+        result = subprocess.run(  # noqa: S603 (this very script, with fixed arguments)
+            command, env=env, cwd=ROOT, capture_output=True, text=True
+        )
+    if result.returncode:
+        sys.stderr.write(result.stderr)
+        raise SystemExit(f"the worker failed on {url}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scales", type=float, nargs="+", default=[1, 100])
+    parser.add_argument("--engine", default="postgresql", choices=["postgresql", "sqlite"])
+    parser.add_argument("--runs", type=int, default=3, help="timed generations per case")
+    parser.add_argument("--url", help="measure this DATABASE_URL instead of a bench dataset")
+    parser.add_argument("--year", type=int, help="the bilan's year (default: the bench year)")
+    parser.add_argument("--site", help=argparse.SUPPRESS)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    from bench.datasets import BENCH_YEAR, ensure_dataset
+
+    year = args.year or BENCH_YEAR
+    if args.worker:
+        worker(args.site, year, args.runs)
+        return 0
+    if args.url:
+        targets = [(args.url, args.url)]
+    else:
+        targets = [
+            (f"{scale:g}× {args.engine}", ensure_dataset(scale, args.engine))
+            for scale in args.scales
+        ]
+    print(f"# Bilan PDF of {year}: median of {args.runs} generations after a warm-up\n")
+    print(
+        f"| {'dataset':<16} | {'scope':<10} | {'total s':>7} | {'compute s':>9} | "
+        f"{'render s':>8} | {'tracemalloc MB':>14} | {'max RSS MB':>10} | {'PDF KB':>6} | "
+        f"{'pages':>5} |"
+    )
+    print(
+        f"|{'-' * 18}|{'-' * 12}|{'-' * 8}:|{'-' * 10}:|{'-' * 9}:|{'-' * 15}:|{'-' * 11}:|"
+        f"{'-' * 7}:|{'-' * 6}:|"
+    )
+    for title, url in targets:
+        for site_code in (None, SITE_CODE):
+            row = run_case(url, site_code, year, args.runs)
+            scope = site_code or "all sites"
+            print(
+                f"| {title:<16} | {scope:<10} | {row['seconds']:>7.2f} | {row['compute_s']:>9.2f} "
+                f"| {row['render_s']:>8.2f} | {row['traced_peak_mb']:>14.1f} | "
+                f"{row['maxrss_mb']:>10.0f} | {row['pdf_kb']:>6.0f} | {row['pages']:>5} |",
+                flush=True,
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    sys.exit(main())
