@@ -144,9 +144,11 @@ def dataset_env(url: str) -> dict:
 
 @contextmanager
 def _connect(url: str):
-    """A DB-API connection to `url` (psycopg2 for PostgreSQL, sqlite3 for SQLite)."""
+    """A DB-API connection to `url` (psycopg2 for PostgreSQL, sqlite3 for SQLite); a missing
+    SQLite file raises instead of being created empty."""
     if url.startswith("sqlite:///"):
-        connection = sqlite3.connect(url[len("sqlite:///") :])
+        path = url[len("sqlite:///") :]
+        connection = sqlite3.connect(f"file:{path}?mode=rw", uri=True)
     else:
         import psycopg2
 
