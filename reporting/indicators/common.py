@@ -9,15 +9,28 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import ExpressionWrapper, F, IntegerField, Value
+from django.db import connection
+from django.db.models import (
+    Case,
+    DateField,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import (
     Cast,
     Coalesce,
     ExtractDay,
     ExtractMonth,
     ExtractYear,
+    Replace,
     TruncDate,
 )
+from django.db.models.lookups import LessThan
 
 RATE_DECIMALS = 4
 MEAN_DECIMALS = 2
@@ -38,6 +51,18 @@ class Period:
     def bounds(self) -> tuple[datetime.date, datetime.date]:
         """For `__range` lookups, which include both ends like the spec."""
         return (self.start, self.end)
+
+    @property
+    def instants(self) -> tuple[datetime.datetime, datetime.datetime]:
+        """`[local midnight of start, local midnight after end)`: a date-time is in the period
+        exactly when its local date is. Comparing the stored UTC values with these two bounds
+        lets the database use an index, and converts no row."""
+        zone = ZoneInfo(settings.TIME_ZONE)
+        following = self.end + datetime.timedelta(days=1)
+        return (
+            datetime.datetime.combine(self.start, datetime.time(0), zone),
+            datetime.datetime.combine(following, datetime.time(0), zone),
+        )
 
     @property
     def calendar_year(self) -> int | None:
@@ -97,16 +122,68 @@ def breakdown(choices, counts: dict) -> dict:
     return {code: int(counts.get(code) or 0) for code in choices.values}
 
 
-def local_date(field: str) -> TruncDate:
-    """The calendar date of a date-time in the project's time zone: a session held on
-    31 December at 23:30 in Montpellier belongs to that day, not to 1 January in UTC."""
-    return TruncDate(field, tzinfo=ZoneInfo(settings.TIME_ZONE))
+def _utc_offsets(period: Period) -> list[tuple[datetime.datetime, datetime.datetime, int]]:
+    """`(from, to, seconds)`: the project time zone's UTC offset on the intervals covering the
+    period (and a day either side), from zoneinfo's transitions, found by bisection."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    moment = datetime.datetime.combine(
+        period.start - datetime.timedelta(days=1), datetime.time(0), datetime.UTC
+    )
+    last = datetime.datetime.combine(
+        period.end + datetime.timedelta(days=2), datetime.time(0), datetime.UTC
+    )
+
+    def offset(at):
+        return int(at.astimezone(zone).utcoffset().total_seconds())
+
+    intervals, begin, current = [], moment, offset(moment)
+    day = datetime.timedelta(days=1)
+    while moment < last:
+        step = min(moment + day, last)
+        if offset(step) != current:
+            low, high = moment, step  # the change happens in (low, high]
+            while high - low > datetime.timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                low, high = (middle, high) if offset(middle) == current else (low, middle)
+            intervals.append((begin, high, current))
+            begin, current = high, offset(high)
+        moment = step
+    intervals.append((begin, last, current))
+    return intervals
+
+
+def local_date(expression, period: Period):
+    """The calendar date, in the project's time zone, of a date-time (field name or
+    expression), for values in `period` (any other value may get a wrong date: filter them
+    out in the same query).
+
+    PostgreSQL converts natively (`AT TIME ZONE`). SQLite has no time zones, and Django's
+    conversion calls Python once per row; here SQLite's own `date(value, '+N seconds')` adds the
+    offset of the interval the value falls in (winter or summer time), so nothing leaves C."""
+    if connection.vendor != "sqlite":
+        return TruncDate(expression, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    expression = F(expression) if isinstance(expression, str) else expression
+    *changes, (_, _, final) = _utc_offsets(period)
+    # The intervals follow each other: the first one whose end is after the value holds it.
+    shift = Case(
+        *(
+            When(LessThan(expression, end), then=Value(f"{seconds:+d} seconds"))
+            for _, end, seconds in changes
+        ),
+        default=Value(f"{final:+d} seconds"),
+        output_field=TextField(),
+    )
+    return Func(expression, shift, function="date", output_field=DateField())
 
 
 def date_key(expression):
-    """A date as the integer YYYYMMDD, portably. The cast matters: PostgreSQL's EXTRACT returns
-    a numeric, and numeric division would turn whole years into fractions."""
+    """A date as the integer YYYYMMDD, portably. On PostgreSQL the cast matters: EXTRACT
+    returns a numeric, and numeric division would turn whole years into fractions. On SQLite a
+    date is the text YYYY-MM-DD: dropping the hyphens is the key, without Django's per-row
+    Python date functions."""
     expression = F(expression) if isinstance(expression, str) else expression
+    if connection.vendor == "sqlite":
+        return Cast(Replace(expression, Value("-"), Value("")), IntegerField())
     return Cast(
         ExtractYear(expression) * 10000 + ExtractMonth(expression) * 100 + ExtractDay(expression),
         IntegerField(),

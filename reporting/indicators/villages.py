@@ -20,11 +20,14 @@ Readings of the spec where it leaves a choice (also in docs/indicators.md):
 - The classification is the one stored with each assessment (`villages.assessment.classify`).
 """
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
-    Exists,
+    DateField,
+    DateTimeField,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     Subquery,
@@ -64,16 +67,18 @@ def _site_filter(queryset, site, path):
 
 
 def sessions_in(period: Period, site):
-    sessions = Session.objects.annotate(day=local_date("start")).filter(day__range=period.bounds)
-    return _site_filter(sessions, site, "site")
+    """Sessions whose local date is in the period, compared through the UTC instants of the
+    period's local midnights (`Period.instants`): the index on `start` serves, no row is
+    converted."""
+    start, end = period.instants
+    return _site_filter(Session.objects.filter(start__gte=start, start__lt=end), site, "site")
 
 
 def registrations_in(period: Period, site):
     """Registrations not cancelled, to sessions dated in the period."""
-    registrations = (
-        Registration.objects.exclude(status=RegistrationStatus.ANNULE)
-        .annotate(day=local_date("session__start"))
-        .filter(day__range=period.bounds)
+    start, end = period.instants
+    registrations = Registration.objects.exclude(status=RegistrationStatus.ANNULE).filter(
+        session__start__gte=start, session__start__lt=end
     )
     return _site_filter(registrations, site, "session__site")
 
@@ -86,43 +91,62 @@ def visits_in(period: Period, site):
     return _site_filter(Visit.objects.filter(date__range=period.bounds), site, "site")
 
 
-def reached_q(period: Period, site) -> Q:
-    """On `Person`: reached in the period (registration, individual help or visit).
+def reached_ids(period: Period, site):
+    """The ids of the persons reached in the period (with repeats): one `UNION ALL` of the
+    three kinds of contact, so that `pk IN (…)` is a single semi-join (a hash join at any
+    size), where three `IN` lists joined by `OR` are kept in memory and, past PostgreSQL's
+    `work_mem`, scanned again for every person."""
+    # Anonymous visits reach nobody.
+    kinds = [
+        registrations_in(period, site),
+        helps_in(period, site),
+        visits_in(period, site).filter(person__isnull=False),
+    ]
+    first, *others = (kind.order_by().values("person_id") for kind in kinds)
+    return first.union(*others, all=True)
 
-    Uncorrelated `IN (SELECT person_id …)`: each list is built once per query, where a
-    correlated EXISTS would run once per person and per month."""
-    return (
-        Q(pk__in=registrations_in(period, site).values("person_id"))
-        | Q(pk__in=helps_in(period, site).values("person_id"))
-        # Anonymous visits reach nobody; a NULL in an IN list is harmless but useless.
-        | Q(pk__in=visits_in(period, site).filter(person__isnull=False).values("person_id"))
-    )
+
+def reached_q(period: Period, site) -> Q:
+    """On `Person`: reached in the period (registration, individual help or visit)."""
+    return Q(pk__in=reached_ids(period, site))
 
 
 def _first_contact_key(period: Period, site):
-    """The person's earliest contact in the period, as YYYYMMDD (see `common.date_key`)."""
+    """The person's earliest contact in the period, as YYYYMMDD (see `common.date_key`).
+
+    Each kind's earliest date is read by the person's own index (`MIN`), and only that one
+    value is turned into a local date and a key: nothing is converted per registration."""
     own = {"person_id": OuterRef("pk")}
-    firsts = [
-        registrations_in(period, site).filter(**own).annotate(key=date_key("day")),
-        helps_in(period, site).filter(**own).annotate(key=date_key("date")),
-        visits_in(period, site).filter(**own).annotate(key=date_key("date")),
+
+    def earliest(queryset, field, output_field):
+        return Subquery(
+            queryset.filter(**own)
+            .order_by()
+            .values("person_id")
+            .annotate(first=Min(field))
+            .values("first"),
+            output_field=output_field,
+        )
+
+    first_session = earliest(registrations_in(period, site), "session__start", DateTimeField())
+    keys = [
+        date_key(local_date(first_session, period)),
+        date_key(earliest(helps_in(period, site), "date", DateField())),
+        date_key(earliest(visits_in(period, site), "date", DateField())),
     ]
     # LEAST() and SQLite's MIN() disagree on NULLs: a far-future key replaces a missing kind.
     return Least(
-        *(
-            Coalesce(
-                Subquery(first.order_by("key").values("key")[:1], output_field=IntegerField()),
-                Value(NO_CONTACT_KEY),
-            )
-            for first in firsts
-        ),
+        *(Coalesce(key, Value(NO_CONTACT_KEY)) for key in keys),
         output_field=IntegerField(),
     )
 
 
 def _contains_code(field: str, code: str) -> Q:
-    """A JSON list of codes holds `code`. JSON containment is not available on SQLite, so the
-    list's text is searched for the quoted code ("sante" never matches "social_sante")."""
+    """A JSON list of codes holds `code`: JSON containment on PostgreSQL (`@>`, no conversion
+    of the list); SQLite has none, so there the list's text is searched for the quoted code
+    ("sante" never matches "social_sante")."""
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__contains": [code]})
     return Q(**{f"{field}_text__contains": f'"{code}"'})
 
 
@@ -157,7 +181,9 @@ def _age_bands(period: Period, site) -> dict:
                 birth_key(birth_date="birth_date", birth_year="birth_year"),
             )
         )
-        .filter(age__isnull=False)
+        # Filtering on the birth, not on `age`, keeps the first contact out of the WHERE clause:
+        # the age is NULL exactly when the birth is unknown (a reached person has a contact).
+        .filter(Q(birth_date__isnull=False) | Q(birth_year__isnull=False))
         .values("age")
         .annotate(n=Count("pk"))
         .order_by()
@@ -182,8 +208,9 @@ def _registrations(period: Period, site, months) -> dict:
         ),
     }
     for month in months:
+        start, end = month.period.instants
         counts[f"month:{month.label}"] = Count(
-            "id", filter=present & Q(day__range=month.period.bounds)
+            "id", filter=present & Q(session__start__gte=start, session__start__lt=end)
         )
     return registrations_in(period, site).aggregate(**counts)
 
@@ -222,7 +249,6 @@ def _latest_assessments(period: Period, site) -> dict:
         .order_by("-date", "-created_at", "-id")
         .values("id")[:1]
     )
-    reached = Person.objects.filter(reached_q(period, site)).values("pk")
     equipment_known = (
         Q(owns_smartphone__isnull=False)
         | Q(owns_tablet__isnull=False)
@@ -238,7 +264,9 @@ def _latest_assessments(period: Period, site) -> dict:
     }
     for code in SkillLevel.values:
         counts[f"skill:{code}"] = Count("id", filter=Q(classification=code))
-    return dated.filter(person_id__in=reached, id=Subquery(latest)).aggregate(**counts)
+    return dated.filter(person_id__in=reached_ids(period, site), id=Subquery(latest)).aggregate(
+        **counts
+    )
 
 
 def _skill_rank():
@@ -258,9 +286,17 @@ def _progress(period: Period, site) -> dict:
     )
     first = own.order_by("date", "created_at", "id").values("rank")[:1]
     latest = own.order_by("-date", "-created_at", "-id").values("rank")[:1]
-    # The second assessment in date order exists: the person has two or more.
-    second = own.order_by("date", "created_at", "id").values("id")[1:2]
-    persons = Person.objects.filter(reached_q(period, site)).filter(Exists(second))
+    # Persons with two or more assessments dated on or before the end: one grouped list (a
+    # semi-join), not a probe per person.
+    twice = (
+        Assessment.objects.filter(date__lte=period.end)
+        .order_by()
+        .values("person_id")
+        .annotate(n=Count("id"))
+        .filter(n__gte=2)
+        .values("person_id")
+    )
+    persons = Person.objects.filter(reached_q(period, site)).filter(pk__in=twice)
     return persons.aggregate(
         of=Count("pk"),
         n=Count(
