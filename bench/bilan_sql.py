@@ -63,6 +63,10 @@ def _months(start: datetime.date, end: datetime.date) -> list[str]:
     return labels
 
 
+def _month_label(month) -> str:
+    return month if isinstance(month, str) else f"{month.year:04d}-{month.month:02d}"
+
+
 def _quoted_list(values) -> str:
     """Codes of the reference lists are plain ASCII identifiers: safe to inline."""
     return ", ".join(f"'{value}'" for value in values)
@@ -91,8 +95,10 @@ class _Dialect:
         return f"CAST(replace({column}, '-', '') AS INTEGER)"
 
     def month(self, column: str) -> str:
+        """The month of a date: its first day on PostgreSQL (cheaper than formatting every
+        row), "YYYY-MM" on SQLite; `_month_label` turns both into "YYYY-MM"."""
         if self.pg:
-            return f"to_char({column}, 'YYYY-MM')"
+            return f"CAST(date_trunc('month', {column}) AS date)"
         return f"substr({column}, 1, 7)"
 
     def json_has(self, column: str, code: str) -> str:
@@ -386,9 +392,10 @@ assessments AS (
          ROW_NUMBER() OVER (
            PARTITION BY a.person_id ORDER BY a.date DESC, a.created_at DESC, a.id DESC
          ) AS from_last,
-         ROW_NUMBER() OVER (
+         COUNT(*) OVER (PARTITION BY a.person_id) AS dated,
+         FIRST_VALUE(a.classification) OVER (
            PARTITION BY a.person_id ORDER BY a.date, a.created_at, a.id
-         ) AS from_first
+         ) AS first_classification
   FROM villages_assessment a JOIN reached r ON r.person_id = a.person_id
   WHERE a.date <= %(to)s
 ),
@@ -403,29 +410,27 @@ latest AS (
     ) AS equipped,
     COUNT(tiers_aidant) AS tiers_aidant_known,
     COUNT(*) FILTER (WHERE tiers_aidant = TRUE) AS tiers_aidant,
-{skill_cols}
-  FROM assessments WHERE from_last = 1
-),
-progress AS (
-  SELECT
-    COUNT(*) AS progress_of,
+{skill_cols},
+    COUNT(*) FILTER (WHERE dated >= 2) AS progress_of,
     COUNT(*) FILTER (
-      WHERE {_skill_rank("l.classification")} > {_skill_rank("f.classification")}
+      WHERE dated >= 2
+        AND {_skill_rank("classification")} > {_skill_rank("first_classification")}
     ) AS progress_n
-  FROM assessments l
-  JOIN assessments f ON f.person_id = l.person_id AND f.from_first = 1
-  WHERE l.from_last = 1 AND l.from_first >= 2
+  FROM assessments WHERE from_last = 1
 )
-SELECT * FROM people, registration_counts, help_counts, session_counts, visit_counts,
-  latest, progress
+SELECT * FROM people, registration_counts, help_counts, session_counts, visit_counts, latest
 """
 
 
 def _monthly_sql(d: _Dialect, site_id) -> str:
+    """(what, month, n) rows; persons are first made distinct per month (a hash aggregate),
+    then counted."""
     return f"""
-WITH {_activity_ctes(d, site_id)}
-SELECT 'people' AS what, {d.month("day")} AS month, COUNT(DISTINCT person_id) AS n
-FROM contacts GROUP BY {d.month("day")}
+WITH {_activity_ctes(d, site_id)},
+person_months AS (
+  SELECT DISTINCT person_id, {d.month("day")} AS month FROM contacts
+)
+SELECT 'people' AS what, month, COUNT(*) AS n FROM person_months GROUP BY month
 UNION ALL
 SELECT 'attended', {d.month("day")}, COUNT(*) FROM registrations
 WHERE attendance = 'present' GROUP BY {d.month("day")}
@@ -435,7 +440,7 @@ SELECT 'individual_helps', {d.month("date")}, COUNT(*) FROM helps GROUP BY {d.mo
 
 
 def _villages(row: dict, monthly_rows, labels) -> dict:
-    monthly = {(what, month): n for what, month, n in monthly_rows}
+    monthly = {(what, _month_label(month)): n for what, month, n in monthly_rows}
     return {
         "people": row["people"],
         "sessions": row["sessions"],

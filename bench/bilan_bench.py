@@ -1,0 +1,234 @@
+"""Benchmark of the bilan: `compute_bilan` (the ORM, what the application runs) beside the
+hand-written SQL of `bench/bilan_sql.py` computing the same figures, on the same database, in the
+same run, at several scales and on both engines.
+
+    .venv/bin/python bench/bilan_bench.py                      # 1×, 10×, 100× on both engines
+    .venv/bin/python bench/bilan_bench.py --scales 1,10 --engines postgresql --runs 5
+    .venv/bin/python bench/bilan_bench.py --database-url postgres://…/mydb --year 2026
+
+Datasets come from `bench/datasets.py` (`ensure_dataset(scale, engine) -> DATABASE_URL`, the
+generator's year is 2025); `--database-url` measures one existing database instead. Each
+dataset is measured in its own Python process (DATABASE_URL is read when Django starts).
+
+For each dataset and for "all sites" and "one site" (the site with the most persons, or
+`--site`): one warm-up run of each, then `--runs` timed runs of each, alternating ORM and SQL;
+the table prints the median and the p95 (nearest rank: with 5 runs, the slowest) in
+milliseconds, the ratio of the medians ORM / SQL (goal ≤ 1.5), the number of queries of each and
+whether both gave the same figures (`generated_at` aside). `--pgoptions "-c jit=off"` passes
+server options to PostgreSQL (PGOPTIONS) to measure a setting without changing the code.
+"""
+
+import argparse
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GOAL_RATIO = 1.5
+BENCH_YEAR = 2025
+APP_NAME = f"bilan_bench_{os.getpid()}"
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+# ---- child: one dataset, inside Django ------------------------------------------------------
+
+
+def _measure(year: int, runs: int, site_code: str | None) -> dict:
+    import datetime
+
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.db.models import Count
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.bilan_sql import bilan_sql
+    from ceis.models import Site
+    from reporting.indicators import compute_bilan
+
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    if site_code is None:
+        busiest = (
+            Site.objects.annotate(n=Count("persons")).order_by("-n", "code").values("code").first()
+        )
+        site_code = busiest["code"] if busiest else None
+
+    def orm(scope):
+        bilan = compute_bilan(date_from=start, date_to=end, site=scope)
+        return {"unisvers": bilan["unisvers"], "villages": bilan["villages"]}
+
+    def sql(scope):
+        return bilan_sql(connection, start, end, scope)
+
+    results = {"vendor": connection.vendor, "site": site_code, "scopes": {}}
+    for label, scope in (("tous les sites", None), (f"site {site_code}", site_code)):
+        row = {}
+        for name, run in (("orm", orm), ("sql", sql)):
+            with CaptureQueriesContext(connection) as queries:
+                row[f"{name}_result"] = run(scope)  # the warm-up, counted
+            row[f"{name}_queries"] = len(queries)
+            row[f"{name}_times"] = []
+        for _ in range(runs):
+            for name, run in (("orm", orm), ("sql", sql)):
+                began = time.perf_counter()
+                run(scope)
+                row[f"{name}_times"].append(time.perf_counter() - began)
+        row["same"] = row.pop("orm_result") == row.pop("sql_result")
+        results["scopes"][label] = row
+    return results
+
+
+def _child(args) -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ceis.settings.local")
+    print(json.dumps(_measure(args.year, args.runs, args.site)))
+
+
+# ---- parent: datasets, processes, table ---------------------------------------------------
+
+
+def _run_child(url: str, args) -> dict | None:
+    """The child's measures, or None when it ran longer than `--timeout`."""
+    env = dict(os.environ)
+    env.pop("CEIS_FIELD_ENCRYPTION_KEYS", None)  # the datasets' notes use the local key
+    env.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="ceis.settings.local", DJANGO_DEBUG="0")
+    env["PGAPPNAME"] = APP_NAME  # so that a timeout cancels our queries, nobody else's
+    if args.pgoptions:
+        env["PGOPTIONS"] = args.pgoptions
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child",
+        "--year",
+        str(args.year),
+        "--runs",
+        str(args.runs),
+    ]
+    if args.site:
+        command += ["--site", args.site]
+    try:
+        done = subprocess.run(  # noqa: S603 (our own interpreter and script)
+            command,
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=args.timeout,
+        )
+    except subprocess.TimeoutExpired:
+        # PostgreSQL goes on with a query whose client is gone: cancel what is left.
+        _cancel_queries(url)
+        return None
+    if done.returncode != 0:
+        raise SystemExit(f"échec de la mesure sur {url} :\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _cancel_queries(url: str) -> None:
+    if not url.startswith("postgres"):
+        return
+    import psycopg2
+
+    name = url.rsplit("/", 1)[-1]
+    with psycopg2.connect(url) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_cancel_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = %s AND application_name = %s",
+            [name, APP_NAME],
+        )
+
+
+def _datasets(args):
+    """(scale label, engine, DATABASE_URL) for each dataset to measure."""
+    if args.database_url:
+        engine = "postgresql" if args.database_url.startswith("postgres") else "sqlite"
+        return [("-", engine, args.database_url)]
+    sys.path.insert(0, str(ROOT))
+    from bench.datasets import ensure_dataset
+
+    return [
+        (f"{scale}×", engine, ensure_dataset(scale, engine))
+        for scale in args.scales
+        for engine in args.engines
+    ]
+
+
+HEADER = (
+    "| échelle | moteur | périmètre | ORM médiane | ORM p95 | SQL médiane | SQL p95 "
+    "| ORM/SQL | requêtes ORM | requêtes SQL | mêmes chiffres |"
+)
+
+
+def _lines(scale: str, engine: str, measured: dict) -> list[str]:
+    lines = []
+    for label, row in measured["scopes"].items():
+        orm_median = statistics.median(row["orm_times"]) * 1000
+        sql_median = statistics.median(row["sql_times"]) * 1000
+        ratio = orm_median / sql_median if sql_median else float("nan")
+        flag = "" if ratio <= GOAL_RATIO else " ✗"
+        lines.append(
+            f"| {scale} | {engine} | {label} | {orm_median:.0f} ms "
+            f"| {_p95(row['orm_times']) * 1000:.0f} ms | {sql_median:.0f} ms "
+            f"| {_p95(row['sql_times']) * 1000:.0f} ms | {ratio:.2f}{flag} "
+            f"| {row['orm_queries']} | {row['sql_queries']} | {'oui' if row['same'] else 'NON'} |"
+        )
+    return lines
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default="1,10,100", help="échelles, ex. 1,10,100")
+    parser.add_argument("--engines", default="sqlite,postgresql", help="sqlite,postgresql")
+    parser.add_argument("--runs", type=int, default=5, help="mesures après l'échauffement")
+    parser.add_argument("--year", type=int, default=BENCH_YEAR, help="année du bilan")
+    parser.add_argument("--site", help="code du site mesuré seul (défaut : le plus peuplé)")
+    parser.add_argument("--database-url", help="mesurer cette base au lieu des jeux générés")
+    parser.add_argument("--pgoptions", help='options du serveur, ex. "-c jit=off"')
+    parser.add_argument(
+        "--timeout", type=int, help="arrêter la mesure d'un jeu de données après N secondes"
+    )
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        return _child(args)
+    args.scales = [int(scale) for scale in args.scales.split(",") if scale]
+    args.engines = [engine for engine in args.engines.split(",") if engine]
+    for engine in args.engines:
+        if engine not in ("sqlite", "postgresql"):
+            parser.error(f"moteur inconnu : {engine}")
+
+    print(
+        f"Bilan de l'année {args.year} : compute_bilan (ORM) contre bench/bilan_sql.py (SQL), "
+        f"{args.runs} mesures après un échauffement"
+        + (f", PGOPTIONS={args.pgoptions!r}" if args.pgoptions else "")
+    )
+    print(HEADER)
+    print("|---" * (HEADER.count("|") - 1) + "|")
+    failed = False
+    for scale, engine, url in _datasets(args):
+        measured = _run_child(url, args)
+        if measured is None:
+            print(
+                f"| {scale} | {engine} | tous les sites | > {args.timeout} s (arrêté) |" + " |" * 7
+            )
+            continue
+        for line in _lines(scale, engine, measured):
+            print(line, flush=True)
+        failed |= not all(row["same"] for row in measured["scopes"].values())
+    if failed:
+        raise SystemExit("Les deux calculs ne donnent pas les mêmes chiffres (colonne NON).")
+
+
+if __name__ == "__main__":
+    main()
