@@ -139,9 +139,10 @@ def _choice(rng, weights: dict):
 
 def seed(ctx) -> None:
     ctx.shared["unisvers_persons"] = {}
-    for site, share in ctx.sites:
+    for done, (site, share) in enumerate(ctx.sites, start=1):
         with transaction.atomic():
             _seed_site(ctx, site, share)
+        ctx.progress("Unis'Vers", done)
     ctx.log(
         f"  Unis'Vers : {ctx.counts.get('unisvers_enrollment', 0)} inscriptions, "
         f"{ctx.counts.get('unisvers_attendance', 0)} présences, "

@@ -123,9 +123,10 @@ def seed(ctx) -> None:
         ),
     )
     days, weights = _open_days(ctx)
-    for site, share in ctx.sites:
+    for done, (site, share) in enumerate(ctx.sites, start=1):
         with transaction.atomic():
             _seed_site(ctx, site, share, workshops, days, weights)
+        ctx.progress("Vill@ges", done)
     ctx.log(
         f"  Vill@ges connectés : {ctx.counts.get('villages_registration', 0)} inscriptions, "
         f"{ctx.counts.get('villages_individualhelp', 0)} accompagnements, "
