@@ -338,3 +338,38 @@ def test_django_admin(client, world, name, role):
         # Django's admin login page: "authenticated, but not allowed to enter".
         assert response.request["PATH_INFO"] == reverse("admin:login"), response.request
     assert world.own.person.last_name not in response.content.decode(errors="replace")
+
+
+# URLs naming two objects: the first of the user's own site, the second of another site.
+MIXED = {
+    "unisvers:enroll_intake": lambda w: {
+        "public_id": w.own.cohort.public_id,
+        "person_id": w.other.newcomer.public_id,
+    },
+    "unisvers:activity_delete": lambda w: {
+        "public_id": w.own.cohort.public_id,
+        "activity_id": w.other.activity.public_id,
+    },
+    "unisvers:meeting_day_remove": lambda w: {
+        "public_id": w.own.cohort.public_id,
+        "day": "2026-03-04",  # a Wednesday: not a meeting day of the cohort
+    },
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("name", sorted(MIXED))
+def test_an_own_object_does_not_open_another_sites_object(client, world, name, method):
+    """The second object of a URL is looked up inside the first, or through the user's scope:
+    another site's activity under one's own cohort is a 404, and so is another site's person
+    for a social worker (an admin, who works for every site, may enrol them)."""
+    assert set(MIXED[name](world)) == URLS[name]
+    url = reverse(name, kwargs=MIXED[name](world))
+    for role in (Role.TRAVAILLEUR_SOCIAL, Role.ADMIN):
+        client.force_login(world.users[role])
+        before = fingerprint(world.other_site)
+        response = getattr(client, method)(url)
+        admin_may = role == Role.ADMIN and name == "unisvers:enroll_intake"
+        assert response.status_code == (200 if admin_may else 404), role
+        assert fingerprint(world.other_site) == before
