@@ -17,7 +17,8 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
-from ceis.choices import Role
+from ceis.choices import JournalAction, Role
+from ceis.models import JournalEntry
 from ceis.tests.factories import SiteFactory
 from ceis.tests.security_world import (
     OBJECT_KWARGS,
@@ -373,3 +374,17 @@ def test_an_own_object_does_not_open_another_sites_object(client, world, name, m
         admin_may = role == Role.ADMIN and name == "unisvers:enroll_intake"
         assert response.status_code == (200 if admin_may else 404), role
         assert fingerprint(world.other_site) == before
+
+
+@pytest.mark.django_db
+def test_a_refused_objects_page_is_a_journalled_404(client, world):
+    """The manager may not open a person's file: the same 404 page as a missing person, and the
+    refusal is in the access journal (security.md row 4)."""
+    client.force_login(world.users[Role.MANAGER])
+    url = reverse("persons:detail", kwargs={"public_id": world.own.person.public_id})
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Page introuvable" in response.content.decode()
+    assert world.own.person.last_name not in response.content.decode()
+    entry = JournalEntry.objects.get(action=JournalAction.ACCESS_REFUSED)
+    assert (entry.user, entry.object_ref) == (world.users[Role.MANAGER], url)
