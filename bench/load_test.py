@@ -207,18 +207,87 @@ def database_url(args) -> str:
     return ensure_dataset(args.scale, "postgresql")
 
 
+class Database:
+    """The database under test, seen from PostgreSQL's side: gunicorn connects with
+    `application_name=<tag>`, so its backends (and their queries) can be told from others'."""
+
+    def __init__(self, url: str, tag: str):
+        import environ
+
+        self.config = environ.Env.db_url_config(url)
+        self.name = self.config["NAME"]
+        self.tag = tag
+        separator = "&" if "?" in url else "?"
+        self.app_url = f"{url}{separator}application_name={tag}"
+        self._conn = None
+
+    def _cursor(self):
+        if self._conn is None:
+            import psycopg2
+
+            c = self.config
+            self._conn = psycopg2.connect(
+                dbname="postgres",
+                host=c.get("HOST") or None,
+                port=c.get("PORT") or None,
+                user=c.get("USER") or None,
+                password=c.get("PASSWORD") or None,
+            )
+            self._conn.autocommit = True
+        return self._conn.cursor()
+
+    def backend_pids(self) -> list[int]:
+        with self._cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE application_name = %s", [self.tag]
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def others_active(self) -> int:
+        """Queries running on this database that are not the load test's."""
+        with self._cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND state = 'active' "
+                "AND application_name <> %s AND pid <> pg_backend_pid()",
+                [self.name, self.tag],
+            )
+            return cursor.fetchone()[0]
+
+    def end_leftovers(self) -> list[tuple[float, str]]:
+        """Queries of gunicorn's connections still running once gunicorn is stopped (a worker
+        killed by its timeout leaves its query running): ended; returned as (seconds, query)."""
+        with self._cursor() as cursor:
+            cursor.execute(
+                "SELECT extract(epoch FROM now() - query_start), left(query, 120), "
+                "pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE application_name = %s AND state = 'active'",
+                [self.tag],
+            )
+            leftovers = [(float(row[0]), row[1]) for row in cursor.fetchall()]
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE application_name = %s",
+                [self.tag],
+            )
+        return leftovers
+
+    def close(self):
+        if self._conn is not None:
+            self._conn.close()
+
+
 class CpuMeter(threading.Thread):
     """Samples the CPU time of process groups every second (processes that end between two
     samples lose at most one second): gunicorn (master and workers), Locust, the PostgreSQL
-    backends connected to the database under test, and the whole machine."""
+    backends of gunicorn's connections (tagged with an application_name), the whole machine."""
 
-    def __init__(self, gunicorn_pid: int, db_name: str):
+    def __init__(self, gunicorn_pid: int, db: "Database"):
         super().__init__(daemon=True)
         import psutil
 
         self.psutil = psutil
         self.gunicorn_pid = gunicorn_pid
-        self.db_name = db_name
+        self.db = db
         self.locust_pid = None
         self.seen: dict[str, dict[int, float]] = {"gunicorn": {}, "locust": {}, "postgres": {}}
         self.stopped = threading.Event()
@@ -257,10 +326,11 @@ class CpuMeter(threading.Thread):
         if self.locust_pid:
             self._record("locust", self._tree(self.locust_pid))
         backends = []
-        for proc in self.psutil.process_iter(["name", "cmdline"]):
-            cmdline = " ".join(proc.info.get("cmdline") or [])
-            if cmdline.startswith("postgres:") and f" {self.db_name} " in cmdline:
-                backends.append(proc)
+        for pid in self.db.backend_pids():
+            try:
+                backends.append(self.psutil.Process(pid))
+            except self.psutil.Error:
+                continue
         self._record("postgres", backends)
 
     def begin(self, locust_pid):
@@ -349,7 +419,7 @@ HEADER = (
 )
 
 
-def print_report(samples, started, ended, config, cpu, pools) -> bool:
+def print_report(samples, started, ended, config, cpu, pools, leftovers) -> bool:
     """Per-endpoint figures of the steady state (from the end of the last login to the end of
     the run), then the logins and the totals of the whole run; True when the goals are met."""
     logins = [s for s in samples if s[1] == LOGIN_NAMES[1]]
@@ -394,6 +464,16 @@ def print_report(samples, started, ended, config, cpu, pools) -> bool:
                 errors[(sample[1], sample[3])] = errors.get((sample[1], sample[3]), 0) + 1
         for (name, message), count in sorted(errors.items()):
             print(f"  {count} × {name} : {message}")
+    if leftovers:
+        longest = max(seconds for seconds, _ in leftovers)
+        print(
+            f"\n{len(leftovers)} requête(s) SQL de gunicorn tournaient encore après son arrêt "
+            f"(la plus ancienne depuis {longest:.0f} s : un worker tué par le timeout de "
+            "gunicorn laisse sa requête en cours dans PostgreSQL) ; arrêtées "
+            "(pg_terminate_backend) :"
+        )
+        for seconds, query in sorted(leftovers, reverse=True)[:5]:
+            print(f"  {seconds:.0f} s : {query}…")
     print()
     ok = whole_total["errors"] == 0 and steady_total["p95"] <= P95_GOAL_MS
     print(
@@ -436,8 +516,6 @@ def main(argv=None) -> int:
         print(INSTALL_HINT, file=sys.stderr)
         return 2
 
-    import environ
-
     roles = [role.strip() for role in args.roles.split(",") if role.strip()]
     unknown = sorted(set(roles) - set(ROLES))
     if unknown or not roles:
@@ -445,14 +523,15 @@ def main(argv=None) -> int:
         return 2
     classes = [ROLES[role] for role in roles]
     url = database_url(args)
-    db_name = environ.Env.db_url_config(url)["NAME"]
     tmp = Path(tempfile.mkdtemp(prefix="ceis-load-"))
     port = free_port()
+    db = Database(url, f"ceis-load-test-{port}")
+    db_name = db.name
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.load_settings",
         "CEIS_BENCH_STATIC_ROOT": str(tmp / "static"),
-        "DATABASE_URL": url,
+        "DATABASE_URL": db.app_url,
         "SECRET_KEY": secrets.token_urlsafe(50),
         "CEIS_FIELD_ENCRYPTION_KEYS": encryption_keys(),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -513,7 +592,13 @@ def main(argv=None) -> int:
             f"utilisateurs pendant {args.duration}…",
             flush=True,
         )
-        meter = CpuMeter(gunicorn.pid, db_name)
+        busy = db.others_active()
+        if busy:
+            print(
+                f"Attention : {busy} requête(s) SQL d'autres processus en cours sur {db_name}.",
+                flush=True,
+            )
+        meter = CpuMeter(gunicorn.pid, db)
         samples_path = tmp / "samples.json"
         locust_env = {
             **env,
@@ -557,18 +642,29 @@ def main(argv=None) -> int:
             print((tmp / "locust.log").read_text(errors="replace")[-3000:], file=sys.stderr)
             return 1
         samples = json.loads(samples_path.read_text(encoding="utf-8"))
-        ok = print_report(samples, started, ended, config, cpu, pools)
+        stop(gunicorn)
+        leftovers = db.end_leftovers()
+        ok = print_report(samples, started, ended, config, cpu, pools, leftovers)
     finally:
-        os.killpg(gunicorn.pid, signal.SIGTERM)
-        try:
-            gunicorn.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            os.killpg(gunicorn.pid, signal.SIGKILL)
+        stop(gunicorn)
+        db.end_leftovers()
+        db.close()
     if args.keep:
         print(f"Journaux et CSV : {tmp}")
     else:
         _remove(tmp)
     return 0 if ok else 1
+
+
+def stop(gunicorn: subprocess.Popen) -> None:
+    if gunicorn.poll() is not None:
+        return
+    os.killpg(gunicorn.pid, signal.SIGTERM)
+    try:
+        gunicorn.wait(timeout=40)
+    except subprocess.TimeoutExpired:
+        os.killpg(gunicorn.pid, signal.SIGKILL)
+        gunicorn.wait()
 
 
 def gunicorn_config(env) -> dict:
