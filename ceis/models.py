@@ -187,6 +187,8 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["site", "last_name", "first_name"]),
             models.Index(fields=["birth_date"]),
+            # The persons list of every site (admins), in its order.
+            models.Index(fields=["last_name", "first_name"], name="ceis_person_name_idx"),
         ]
 
     def __str__(self):

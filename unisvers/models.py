@@ -420,6 +420,10 @@ class FollowUp(models.Model):
         ordering = ["-date", "-id"]
         verbose_name = "suivi individuel"
         verbose_name_plural = "suivis individuels"
+        indexes = [
+            # The bilan: was a participant followed in the period; a participant's follow-ups.
+            models.Index(fields=["person", "date"], name="uv_followup_person_date_idx"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} du {self.date:%d/%m/%Y}"

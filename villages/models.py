@@ -76,6 +76,10 @@ class Session(models.Model):
         ordering = ["start"]
         verbose_name = "séance"
         verbose_name_plural = "séances"
+        indexes = [
+            # Calendars and past sessions of the user's sites; the bilan of one site.
+            models.Index(fields=["site", "start"], name="vil_session_site_start_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(duration_min__gt=0), name="villages_session_duration_positive"
@@ -211,6 +215,10 @@ class IndividualHelp(models.Model):
         ordering = ["-date", "-created_at"]
         verbose_name = "accompagnement individuel"
         verbose_name_plural = "accompagnements individuels"
+        indexes = [
+            # The bilan of one site; the helps of one site in the list's order.
+            models.Index(fields=["site", "-date", "-created_at"], name="vil_help_site_date_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(duration_min__isnull=True) | Q(duration_min__gt=0),
@@ -268,6 +276,10 @@ class Visit(models.Model):
         ordering = ["-date", "-created_at"]
         verbose_name = "visite en accès libre"
         verbose_name_plural = "visites en accès libre"
+        indexes = [
+            # The bilan of one site; today's visits of a site (the counter).
+            models.Index(fields=["site", "date"], name="vil_visit_site_date_idx"),
+        ]
 
     def __str__(self):
         return f"Visite du {self.date:%d/%m/%Y}"
@@ -329,6 +341,13 @@ class Assessment(models.Model):
         ordering = ["date", "created_at", "id"]
         verbose_name = "diagnostic numérique"
         verbose_name_plural = "diagnostics numériques"
+        indexes = [
+            # Each person's latest assessment (the bilan), in the order that picks it.
+            models.Index(
+                fields=["person", "-date", "-created_at", "-id"],
+                name="vil_assessment_latest_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(**{f"{name}__gte": 0, f"{name}__lte": 2}),
