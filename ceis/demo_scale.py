@@ -459,6 +459,45 @@ def _postgresql_bulk_session() -> None:
         cursor.execute("SET synchronous_commit = off")
 
 
+BIG_TABLES = [
+    "ceis_person",
+    "unisvers_attendance",
+    "unisvers_collectiveactivity_participants",
+    "unisvers_followup",
+    "villages_registration",
+    "villages_individualhelp",
+    "villages_visit",
+    "villages_assessment",
+]
+
+
+def _drop_secondary_indexes() -> list[str]:
+    """PostgreSQL: drop the big tables' plain indexes (not those of primary keys or unique
+    constraints) and return their definitions, to build them once after loading."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT i.indexname, i.indexdef FROM pg_indexes i
+            WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s)
+              AND NOT EXISTS (
+                SELECT 1 FROM pg_constraint c
+                WHERE c.conindid = format('%%I.%%I', i.schemaname, i.indexname)::regclass
+              )
+            """,
+            [BIG_TABLES],
+        )
+        indexes = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+    return [definition for _name, definition in indexes]
+
+
+def _create_indexes(definitions: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for definition in definitions:
+            cursor.execute(definition)
+
+
 def seed_scale(*, scale: float, year: int, seed: int = 2019, stdout=None) -> dict:
     """Generate `scale` × one centre's `year` into an empty database; return counts per table
     and `seconds`. Raises `ScaleError` when the database already holds persons or programmes."""
@@ -480,11 +519,23 @@ def seed_scale(*, scale: float, year: int, seed: int = 2019, stdout=None) -> dic
         f"Échelle {scale:g} × : {len(ctx.sites)} sites, année {year}, graine {seed} "
         f"(générateur v{GENERATOR_VERSION})."
     )
-    for app in APPS:
-        module = import_module(f"{app}.demo_scale")
-        app_started = time.perf_counter()
-        module.seed(ctx)
-        ctx.log(f"  {app} : {time.perf_counter() - app_started:.1f} s")
+    deferred_indexes = []
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        deferred_indexes = _drop_secondary_indexes()
+    try:
+        for app in APPS:
+            module = import_module(f"{app}.demo_scale")
+            app_started = time.perf_counter()
+            module.seed(ctx)
+            ctx.log(f"  {app} : {time.perf_counter() - app_started:.1f} s")
+    finally:
+        if deferred_indexes:
+            index_started = time.perf_counter()
+            _create_indexes(deferred_indexes)
+            ctx.log(
+                f"  {len(deferred_indexes)} index construits après chargement : "
+                f"{time.perf_counter() - index_started:.1f} s"
+            )
     _reset_sequences()
     ctx.counts["seconds"] = round(time.perf_counter() - started, 1)
     return ctx.counts
