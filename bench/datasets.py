@@ -247,12 +247,20 @@ def dataset_counts(url: str) -> dict[str, int]:
     return counts
 
 
-def _manage(url: str, *args: str, quiet: bool) -> None:
+def _manage(url: str, *args: str, quiet: bool) -> str:
+    """Run manage.py on the dataset; echo its output unless `quiet`; return that output."""
     command = [sys.executable, str(ROOT / "manage.py"), *args]
-    output = subprocess.DEVNULL if quiet else None
-    subprocess.run(  # noqa: S603 (our own manage.py)
-        command, cwd=ROOT, env=dataset_env(url), check=True, stdout=output, stderr=None
-    )
+    lines = []
+    with subprocess.Popen(  # noqa: S603 (our own manage.py)
+        command, cwd=ROOT, env=dataset_env(url), stdout=subprocess.PIPE, text=True
+    ) as process:
+        for line in process.stdout:
+            lines.append(line)
+            if not quiet:
+                print(line, end="", flush=True)
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, command, "".join(lines))
+    return "".join(lines)
 
 
 def _drop(engine: str, name: str) -> None:
@@ -279,7 +287,7 @@ def build_dataset(
     started = time.perf_counter()
     _manage(url, "migrate", "--noinput", "-v", "0", quiet=quiet)
     migrated = time.perf_counter()
-    _manage(
+    output = _manage(
         url,
         "seed_demo",
         "--scale",
@@ -291,6 +299,12 @@ def build_dataset(
         quiet=quiet,
     )
     seeded = time.perf_counter()
+    # The generator's own time ("N lignes en X s"), without Django's start-up.
+    found = (
+        re.search(r"([\d.]+) s \(", output.split("lignes en")[-1])
+        if "lignes en" in output
+        else None
+    )
     if engine == "postgresql":
         # Fresh statistics for the planner, as a production database would have.
         with _connect(url) as connection:
@@ -306,6 +320,7 @@ def build_dataset(
         "url": url,
         "migrate_seconds": migrated - started,
         "seed_seconds": seeded - migrated,
+        "generation_seconds": float(found.group(1)) if found else None,
         "analyse_seconds": analysed - seeded,
     }
 

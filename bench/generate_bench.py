@@ -8,8 +8,11 @@ By default each (scale, engine) is the benchmark dataset of bench/datasets.py: b
 or outdated, otherwise its marker gives the seconds its generation took when it was built. With
 `--fresh`, every dataset is generated again now into a scratch database
 (`ceis_genbench_<scale>` / `var/bench/genbench-<scale>.sqlite3`), measured and dropped, so the
-shared datasets are left alone. Seconds are the wall time of `seed_demo --scale` (Django start-up
-included, `migrate` excluded) on this machine, whatever else runs on it.
+shared datasets are left alone.
+
+Seconds: with `--fresh`, the generator's own time as `seed_demo` prints it ("N lignes en X s":
+Django start-up and `migrate` excluded); from a marker, the wall time of the `seed_demo`
+process (start-up included, a few seconds). Both on this machine, whatever else runs on it.
 """
 
 import argparse
@@ -42,7 +45,7 @@ def _measure(scale: float, engine: str, fresh: bool) -> dict:
         result = build_dataset(scale, engine, name, quiet=True)
         counts = dataset_counts(result["url"])
         _drop(engine, name)
-        return {"counts": counts, "seconds": result["seed_seconds"], "note": "now"}
+        return {"counts": counts, "seconds": result["generation_seconds"], "note": "now"}
     url = ensure_dataset(scale, engine, quiet=True)
     marker = dataset_marker(url)
     return {"counts": dataset_counts(url), "seconds": marker["seconds"], "note": "marker"}
