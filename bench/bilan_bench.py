@@ -158,7 +158,7 @@ def _datasets(args):
     from bench.datasets import ensure_dataset
 
     return [
-        (f"{scale}×", engine, ensure_dataset(scale, engine))
+        (f"{scale}×", engine, ensure_dataset(scale, engine, quiet=True))
         for scale in args.scales
         for engine in args.engines
     ]

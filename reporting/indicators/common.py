@@ -21,15 +21,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import (
-    Cast,
-    Coalesce,
-    ExtractDay,
-    ExtractMonth,
-    ExtractYear,
-    Replace,
-    TruncDate,
-)
+from django.db.models.functions import Cast, Coalesce, Replace, TruncDate
 from django.db.models.lookups import LessThan
 
 RATE_DECIMALS = 4
@@ -177,17 +169,15 @@ def local_date(expression, period: Period):
 
 
 def date_key(expression):
-    """A date as the integer YYYYMMDD, portably. On PostgreSQL the cast matters: EXTRACT
-    returns a numeric, and numeric division would turn whole years into fractions. On SQLite a
-    date is the text YYYY-MM-DD: dropping the hyphens is the key, without Django's per-row
+    """A date as the integer YYYYMMDD, portably, naming the date once (an expression such as
+    a subquery is then evaluated once). PostgreSQL formats it with `to_char`; on SQLite a date
+    is the text YYYY-MM-DD, and dropping the hyphens is the key, without Django's per-row
     Python date functions."""
     expression = F(expression) if isinstance(expression, str) else expression
     if connection.vendor == "sqlite":
         return Cast(Replace(expression, Value("-"), Value("")), IntegerField())
-    return Cast(
-        ExtractYear(expression) * 10000 + ExtractMonth(expression) * 100 + ExtractDay(expression),
-        IntegerField(),
-    )
+    digits = Func(expression, Value("YYYYMMDD"), function="to_char", output_field=TextField())
+    return Cast(digits, IntegerField())
 
 
 def birth_key(*, birth_date: str, birth_year: str):

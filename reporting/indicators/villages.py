@@ -25,7 +25,7 @@ from django.db.models import (
     Case,
     Count,
     DateField,
-    DateTimeField,
+    ExpressionWrapper,
     IntegerField,
     Min,
     OuterRef,
@@ -111,32 +111,47 @@ def reached_q(period: Period, site) -> Q:
     return Q(pk__in=reached_ids(period, site))
 
 
-def _first_contact_key(period: Period, site):
-    """The person's earliest contact in the period, as YYYYMMDD (see `common.date_key`).
+class PerGroup(ExpressionWrapper):
+    """An expression of the grouped row (here a subquery on the person's id, the GROUP BY
+    key) left out of GROUP BY: the database evaluates it once per group, where Django would
+    group by it and so evaluate it for every joined row."""
 
-    Each kind's earliest date is read by the person's own index (`MIN`), and only that one
-    value is turned into a local date and a key: nothing is converted per registration."""
+    def get_group_by_cols(self):
+        return []
+
+    def __init__(self, expression):
+        super().__init__(expression, output_field=expression.output_field)
+
+
+def _first_contact_key(period: Period, site):
+    """The person's earliest contact in the period, as YYYYMMDD (see `common.date_key`), in a
+    query on `Person` grouped by person.
+
+    Registrations are joined (each person's rows, one hash join at any size) and their
+    earliest session taken with `MIN … FILTER`, converted to a local date once per person;
+    a correlated subquery per person would join the sessions again for every person. Helps
+    and visits carry their date: their earliest one is read by the person's own index."""
+    start, end = period.instants
+    in_period = Q(
+        village_registrations__session__start__gte=start,
+        village_registrations__session__start__lt=end,
+    ) & ~Q(village_registrations__status=RegistrationStatus.ANNULE)
+    if site is not None:
+        in_period &= Q(village_registrations__session__site=site)
+    first_session = Min("village_registrations__session__start", filter=in_period)
     own = {"person_id": OuterRef("pk")}
 
-    def earliest(queryset, field, output_field):
-        return Subquery(
-            queryset.filter(**own)
-            .order_by()
-            .values("person_id")
-            .annotate(first=Min(field))
-            .values("first"),
-            output_field=output_field,
+    def earliest(queryset):
+        first = Subquery(
+            queryset.filter(**own).order_by("date").values("date")[:1], output_field=DateField()
         )
+        return PerGroup(Coalesce(date_key(first), Value(NO_CONTACT_KEY)))
 
-    first_session = earliest(registrations_in(period, site), "session__start", DateTimeField())
-    keys = [
-        date_key(local_date(first_session, period)),
-        date_key(earliest(helps_in(period, site), "date", DateField())),
-        date_key(earliest(visits_in(period, site), "date", DateField())),
-    ]
     # LEAST() and SQLite's MIN() disagree on NULLs: a far-future key replaces a missing kind.
     return Least(
-        *(Coalesce(key, Value(NO_CONTACT_KEY)) for key in keys),
+        Coalesce(date_key(local_date(first_session, period)), Value(NO_CONTACT_KEY)),
+        earliest(helps_in(period, site)),
+        earliest(visits_in(period, site)),
         output_field=IntegerField(),
     )
 
@@ -168,33 +183,26 @@ def _people(period: Period, site, months) -> dict:
 
 
 def _age_bands(period: Period, site) -> dict:
-    """Persons reached by age at first contact, then summed into the bands.
+    """Persons reached by age at first contact, counted into the bands.
 
-    Grouped by age (at most one row per age in years, whatever the amount of data) so that
-    the database computes each person's first contact once: PostgreSQL copies an expression
-    into every FILTER that uses it, and three bands would mean three times the subqueries."""
-    by_age = (
-        Person.objects.filter(reached_q(period, site))
-        .annotate(
-            age=age_from_keys(
-                _first_contact_key(period, site),
-                birth_key(birth_date="birth_date", birth_year="birth_year"),
-            )
+    The inner query computes each reached person's age once (grouped by person, see
+    `_first_contact_key`); Django wraps it in a subquery, and the bands are counted from its
+    `age` column, so no FILTER repeats the first-contact expression."""
+    per_person = Person.objects.filter(reached_q(period, site)).annotate(
+        age=age_from_keys(
+            _first_contact_key(period, site),
+            birth_key(birth_date="birth_date", birth_year="birth_year"),
         )
-        # Filtering on the birth, not on `age`, keeps the first contact out of the WHERE clause:
-        # the age is NULL exactly when the birth is unknown (a reached person has a contact).
-        .filter(Q(birth_date__isnull=False) | Q(birth_year__isnull=False))
-        .values("age")
-        .annotate(n=Count("pk"))
-        .order_by()
     )
-    totals = dict.fromkeys(["age_known", *AGE_BANDS], 0)
-    for row in by_age:
-        totals["age_known"] += row["n"]
-        for key, (low, high) in AGE_BANDS.items():
-            if (low is None or row["age"] >= low) and (high is None or row["age"] <= high):
-                totals[key] += row["n"]
-    return totals
+    counts = {"age_known": Count("pk", filter=Q(age__isnull=False))}
+    for key, (low, high) in AGE_BANDS.items():
+        band = Q(age__isnull=False)
+        if low is not None:
+            band &= Q(age__gte=low)
+        if high is not None:
+            band &= Q(age__lte=high)
+        counts[key] = Count("pk", filter=band)
+    return per_person.aggregate(**counts)
 
 
 def _registrations(period: Period, site, months) -> dict:
