@@ -178,3 +178,21 @@ def test_scale_refuses_a_database_that_already_holds_data():
 def test_year_alone_is_refused():
     with pytest.raises(CommandError, match="--scale"):
         call_command("seed_demo", year=YEAR)
+
+
+def test_the_set_wise_foreign_key_check_finds_an_orphan_row():
+    """PostgreSQL loads without per-row FK triggers, then checks every key with this."""
+    from ceis.demo_scale import ScaleError, _check_foreign_keys
+
+    seed_scale(scale=0.05, year=YEAR)
+    help_id = IndividualHelp.objects.order_by("id").values_list("id", flat=True).first()
+    missing = Person.objects.order_by("-id").values_list("id", flat=True).first() + 1000
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE villages_individualhelp SET person_id = %s WHERE id = %s", [missing, help_id]
+        )
+        with pytest.raises(ScaleError, match=r"villages_individualhelp\.person_id"):
+            _check_foreign_keys()
+        cursor.execute("DELETE FROM villages_individualhelp WHERE id = %s", [help_id])
+
+    assert _check_foreign_keys() > 40
