@@ -25,7 +25,7 @@ import math
 import random
 import time
 import uuid
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import import_module
 from types import SimpleNamespace
@@ -474,26 +474,42 @@ def _reset_sequences() -> None:
 
 
 @contextmanager
-def _postgresql_loading(ctx: ScaleContext):
-    """PostgreSQL loading mode. Always: no wait for the WAL flush at each site's commit
-    (generated data: a crash means generating again). When the role is a superuser (as on the
-    benchmark server) and no transaction is open: the big tables' plain indexes are dropped and
-    built once at the end, and foreign keys are checked once per key, set-wise, after loading
-    (`session_replication_role = replica` skips the per-row triggers, whose checks at each
-    commit took as long as the COPY itself)."""
+def _loading(ctx: ScaleContext):
+    """Loading mode, when no transaction is open (not in tests):
+
+    - PostgreSQL: no wait for the WAL flush at each site's commit; and if the role is a
+      superuser (the benchmark server), no per-row foreign-key triggers
+      (`session_replication_role = replica`: their checks at each commit took as long as the
+      COPY itself);
+    - SQLite: `synchronous = OFF`, a 256 MiB page cache, foreign keys off during the load;
+    - both: the big tables' indexes other than primary keys and unique constraints are dropped
+      and built once at the end, then every foreign key is checked once, set-wise.
+
+    Generated data only: a crash means generating again, not recovering."""
+    vendor = connection.vendor
+    fast = not connection.in_atomic_block
     with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit = off")
-        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-        fast = cursor.fetchone()[0] and not connection.in_atomic_block
-        if fast:
-            cursor.execute("SET session_replication_role = replica")
+        if vendor == "postgresql":
+            cursor.execute("SET synchronous_commit = off")
+            cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            fast = fast and cursor.fetchone()[0]
+            if fast:
+                cursor.execute("SET session_replication_role = replica")
+        elif fast:
+            cursor.execute("PRAGMA synchronous = OFF")
+            cursor.execute("PRAGMA cache_size = -262144")  # 256 MiB: indexes of random UUIDs
+            cursor.execute("PRAGMA temp_store = MEMORY")
+            cursor.execute("PRAGMA foreign_keys = OFF")
     deferred_indexes = _drop_secondary_indexes() if fast else []
     try:
         yield
     finally:
         if fast:
             with connection.cursor() as cursor:
-                cursor.execute("SET session_replication_role = DEFAULT")
+                if vendor == "postgresql":
+                    cursor.execute("SET session_replication_role = DEFAULT")
+                else:
+                    cursor.execute("PRAGMA foreign_keys = ON")
             started = time.perf_counter()
             _create_indexes(deferred_indexes)
             ctx.log(
@@ -549,20 +565,29 @@ BIG_TABLES = [
 
 
 def _drop_secondary_indexes() -> list[str]:
-    """PostgreSQL: drop the big tables' plain indexes (not those of primary keys or unique
-    constraints) and return their definitions, to build them once after loading."""
+    """Drop the big tables' indexes other than those of primary keys and unique constraints
+    (PostgreSQL; on SQLite, the unique constraints of `Meta.constraints` are plain unique
+    indexes and go too: building them again checks uniqueness) and return their definitions."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT i.indexname, i.indexdef FROM pg_indexes i
-            WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s)
-              AND NOT EXISTS (
-                SELECT 1 FROM pg_constraint c
-                WHERE c.conindid = format('%%I.%%I', i.schemaname, i.indexname)::regclass
-              )
-            """,
-            [BIG_TABLES],
-        )
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                """
+                SELECT i.indexname, i.indexdef FROM pg_indexes i
+                WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s)
+                  AND NOT EXISTS (
+                    SELECT 1 FROM pg_constraint c
+                    WHERE c.conindid = format('%%I.%%I', i.schemaname, i.indexname)::regclass
+                  )
+                """,
+                [BIG_TABLES],
+            )
+        else:
+            placeholders = ", ".join(["%s"] * len(BIG_TABLES))
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' "  # noqa: S608
+                f"AND sql IS NOT NULL AND tbl_name IN ({placeholders})",
+                BIG_TABLES,
+            )
         indexes = cursor.fetchall()
         for name, _definition in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
@@ -582,20 +607,13 @@ def seed_scale(*, scale: float, year: int, seed: int = 2019, stdout=None) -> dic
         raise ScaleError("--scale doit être compris entre 0 (exclu) et 1000.")
     started = time.perf_counter()
     ensure_empty()
-    if connection.vendor == "sqlite" and not connection.in_atomic_block:
-        with connection.cursor() as cursor:
-            # Generated data only: a crash means generating again, not recovering.
-            cursor.execute("PRAGMA synchronous = OFF")
-            cursor.execute("PRAGMA cache_size = -262144")  # 256 MiB: indexes of random UUIDs
-            cursor.execute("PRAGMA temp_store = MEMORY")
     with transaction.atomic():
         ctx = _seed_core({"scale": scale, "year": year, "seed": seed, "stdout": stdout})
     ctx.log(
         f"Échelle {scale:g} × : {len(ctx.sites)} sites, année {year}, graine {seed} "
         f"(générateur v{GENERATOR_VERSION})."
     )
-    loading = _postgresql_loading(ctx) if connection.vendor == "postgresql" else nullcontext()
-    with loading:
+    with _loading(ctx):
         for app in APPS:
             module = import_module(f"{app}.demo_scale")
             app_started = time.perf_counter()
