@@ -12,6 +12,11 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL's JIT compiles the bilan's large aggregates for longer than they run (4× slower
+    # at 10×, bench/bilan_bench.py): off for the application's connections.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL")
 CEIS_FIELD_ENCRYPTION_KEYS = env.list("CEIS_FIELD_ENCRYPTION_KEYS")
 CEIS_REQUIRE_2FA = env.bool("CEIS_REQUIRE_2FA", default=True)
