@@ -14,8 +14,8 @@ For each dataset and for "all sites" and "one site" (the site with the most pers
 `--site`): one warm-up run of each, then `--runs` timed runs of each, alternating ORM and SQL;
 the table prints the median and the p95 (nearest rank: with 5 runs, the slowest) in
 milliseconds, the ratio of the medians ORM / SQL (goal ≤ 1.5), the number of queries of each and
-whether both gave the same figures (`generated_at` aside). `--pgoptions "-c jit=off"` passes
-server options to PostgreSQL (PGOPTIONS) to measure a setting without changing the code.
+whether both gave the same figures (`generated_at` aside). `--pgoptions "-c jit=on"` replaces
+the server options of the settings (which turn the JIT off) to measure another setting.
 """
 
 import argparse
@@ -56,6 +56,10 @@ def _measure(year: int, runs: int, site_code: str | None) -> dict:
     from ceis.models import Site
     from reporting.indicators import compute_bilan
 
+    pgoptions = os.environ.get("BILAN_BENCH_PGOPTIONS")
+    if pgoptions and connection.vendor == "postgresql":
+        # Replaces the settings' server options (jit=off) for this measure only.
+        connection.settings_dict.setdefault("OPTIONS", {})["options"] = pgoptions
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     if site_code is None:
         busiest = (
@@ -104,7 +108,7 @@ def _run_child(url: str, args) -> dict | None:
     env.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="ceis.settings.local", DJANGO_DEBUG="0")
     env["PGAPPNAME"] = APP_NAME  # so that a timeout cancels our queries, nobody else's
     if args.pgoptions:
-        env["PGOPTIONS"] = args.pgoptions
+        env["BILAN_BENCH_PGOPTIONS"] = args.pgoptions
     command = [
         sys.executable,
         str(Path(__file__).resolve()),
@@ -194,7 +198,7 @@ def main(argv=None) -> None:
     parser.add_argument("--year", type=int, default=BENCH_YEAR, help="année du bilan")
     parser.add_argument("--site", help="code du site mesuré seul (défaut : le plus peuplé)")
     parser.add_argument("--database-url", help="mesurer cette base au lieu des jeux générés")
-    parser.add_argument("--pgoptions", help='options du serveur, ex. "-c jit=off"')
+    parser.add_argument("--pgoptions", help='options du serveur, ex. "-c jit=on"')
     parser.add_argument(
         "--timeout", type=int, help="arrêter la mesure d'un jeu de données après N secondes"
     )
@@ -211,7 +215,7 @@ def main(argv=None) -> None:
     print(
         f"Bilan de l'année {args.year} : compute_bilan (ORM) contre bench/bilan_sql.py (SQL), "
         f"{args.runs} mesures après un échauffement"
-        + (f", PGOPTIONS={args.pgoptions!r}" if args.pgoptions else "")
+        + (f", options du serveur {args.pgoptions!r}" if args.pgoptions else "")
     )
     print(HEADER)
     print("|---" * (HEADER.count("|") - 1) + "|")
