@@ -508,6 +508,15 @@ def print_report(samples, started, ended, config, cpu, pools, leftovers) -> bool
         f"{cpu['postgres']:.2f}, autres processus de la machine {cpu['other']:.2f} ; "
         f"total {cpu['machine']:.2f} sur {config['cpus']}."
     )
+    if whole_total["count"]:
+        per_request = {
+            group: cpu[group] * cpu["wall"] * 1000 / whole_total["count"]
+            for group in ("gunicorn", "postgres")
+        }
+        print(
+            f"CPU par requête (moyenne sur toute la durée, connexions comprises) : gunicorn "
+            f"{per_request['gunicorn']:.0f} ms + PostgreSQL {per_request['postgres']:.0f} ms."
+        )
     return ok
 
 
