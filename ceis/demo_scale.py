@@ -6,12 +6,16 @@ cohorts, 2,000 persons, 10,000 workshop registrations, 5,000 individual helps (s
 each holding an equal share: at 100× there are 100 sites of exactly one centre's year each, so a
 site filter selects a realistic 1 %.
 
-Everything is dated inside one calendar year (`--year`), drawn from seeded generators (one per
-app and site, so the result depends only on scale, year and seed) and written with
-`bulk_create` in batches with explicit primary keys (the tables must be empty; sequences are
-reset at the end). `Person.refresh_keys()` is called before insertion (bulk_create skips
-`save()`), and encrypted fields go through their field's `get_prep_value`, so notes are stored
-encrypted as usual.
+Everything is dated inside one calendar year (`--year`) and drawn from seeded generators (one
+per app and site, so the result depends only on scale, year and seed: the same rows on SQLite
+and PostgreSQL). The tables must be empty; primary keys are given explicitly where other rows
+refer to them, and sequences are reset at the end. Small tables go through `bulk_create`; the
+big ones through `insert_rows`, which prepares each column as the field would (dates, UUIDs,
+JSON, and `encrypt()` for `EncryptedTextField`: notes are stored encrypted as usual) and writes
+batches with `COPY` (PostgreSQL) or `executemany` (SQLite). `save()` is never called, so
+`Person.refresh_keys()` is called on each generated person. Outside a transaction (not in
+tests), `_loading` defers the big tables' indexes and the per-row foreign-key checks, then
+builds the indexes and checks every foreign key once, set-wise.
 
 Distributions follow the seed: Unis'Vers participants mostly 35–50 years old, 80 % under 550 €
 a month, dropouts about 14 % of exits and 87 % positive exits among completers; Vill@ges
