@@ -29,6 +29,8 @@ and is renamed at the end, so a reader never sees a half-built dataset; a file l
 - `dataset_counts(url)` returns `{table: rows}` for the generated tables; `dataset_marker(url)`
   returns the marker (`version`, `scale`, `year`, `seed`, `seconds` the generation took, `built_at`)
   or `None`.
+- An up-to-date dataset whose schema misses a project migration added since its build (an index,
+  say) gets `migrate` before its URL is returned.
 - Never drop or rebuild someone else's dataset by hand: `ensure_dataset(..., rebuild=True)`
   forces a rebuild.
 
@@ -325,6 +327,23 @@ def build_dataset(
     }
 
 
+PROJECT_APPS = ("ceis", "unisvers", "villages", "reporting")
+
+
+def _pending_migrations(url: str) -> list[tuple[str, str]]:
+    """The project's migration files not recorded in the dataset's `django_migrations`."""
+    with _connect(url) as connection:
+        cursor = connection.cursor()
+        cursor.execute("SELECT app, name FROM django_migrations")
+        applied = set(cursor.fetchall())
+    files = [
+        (app, path.stem)
+        for app in PROJECT_APPS
+        for path in sorted((ROOT / app / "migrations").glob("[0-9]*.py"))
+    ]
+    return [key for key in files if key not in applied]
+
+
 @contextmanager
 def _lock(engine: str, scale: float):
     VAR.mkdir(parents=True, exist_ok=True)
@@ -349,6 +368,9 @@ def ensure_dataset(
     url = _url(engine, final)
     with _lock(engine, scale):
         if not rebuild and _marker_matches(dataset_marker(url), scale):
+            if _pending_migrations(url):
+                # New migrations (indexes…) since the build: the schema is brought up to date.
+                _manage(url, "migrate", "--noinput", "-v", "0", quiet=quiet)
             return url
         build_dataset(scale, engine, build, quiet=quiet)
         _drop(engine, final)
