@@ -5,6 +5,10 @@ their execution time without and with it, on a PostgreSQL dataset.
     .venv/bin/python bench/index_explain.py --scale 10
     .venv/bin/python bench/index_explain.py --url postgres://postgres@127.0.0.1:5432/ceis_dev
 
+Dropping an index, even in a transaction rolled back, locks its table until the rollback: when
+others use the dataset, explain on a copy (`createdb copy; pg_dump dataset | psql copy;
+VACUUM ANALYZE`) with `--url`.
+
 The queries are the real ones: a subprocess (settings `bench.list_settings`) captures the SQL
 of every list page of `bench/list_bench.py` (first, deep and filtered pages, as each role) and
 of `compute_bilan` for the bench year and for its second quarter (all sites, and the site
@@ -175,7 +179,7 @@ def main(argv=None) -> int:
     env = dataset_env(url)
     env["DJANGO_SETTINGS_MODULE"] = "bench.list_settings"
     result = subprocess.run(  # noqa: S603 (this very script, with fixed arguments)
-        [sys.executable, __file__, "--worker", "--only", *args.only],
+        [sys.executable, __file__, "--worker", *(["--only", *args.only] if args.only else [])],
         env=env,
         cwd=ROOT,
         capture_output=True,

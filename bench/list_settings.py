@@ -6,7 +6,7 @@ no collected manifest is needed to render `{% static %}`."""
 import warnings
 
 from ceis.settings.local import *  # noqa: F403
-from ceis.settings.local import STORAGES
+from ceis.settings.local import DATABASES, STORAGES
 
 # whitenoise warns once that no static files were collected: they are not served here.
 warnings.filterwarnings("ignore", message="No directory at")
@@ -16,3 +16,7 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Another benchmark may be writing to the same dataset file: wait for its lock.
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 60
