@@ -35,6 +35,7 @@ when --keep is given.
 
 import argparse
 import datetime
+import importlib.util
 import json
 import math
 import os
@@ -289,7 +290,10 @@ class Database:
 class CpuMeter(threading.Thread):
     """Samples the CPU time of process groups every second (processes that end between two
     samples lose at most one second): gunicorn (master and workers), Locust, the PostgreSQL
-    backends of gunicorn's connections (tagged with an application_name), the whole machine."""
+    backends of gunicorn's connections (tagged with an application_name), the whole machine.
+    `usage(t0, t1)` gives the cores each group used between two instants (time.time())."""
+
+    GROUPS = ("gunicorn", "locust", "postgres")
 
     def __init__(self, gunicorn_pid: int, db: "Database"):
         super().__init__(daemon=True)
@@ -299,21 +303,18 @@ class CpuMeter(threading.Thread):
         self.gunicorn_pid = gunicorn_pid
         self.db = db
         self.locust_pid = None
-        self.seen: dict[str, dict[int, float]] = {"gunicorn": {}, "locust": {}, "postgres": {}}
+        self.seen: dict[str, dict[int, float]] = {group: {} for group in self.GROUPS}
+        self.baseline: dict[str, dict[int, float]] = {}
+        self.machine_start = 0.0
+        # (time, {group: CPU seconds since begin(), "machine": busy seconds since begin()})
+        self.timeline: list[tuple[float, dict]] = []
         self.stopped = threading.Event()
-        self.machine_start = None
-        self.machine_end = None
-        self.start_time = None
-        self.end_time = None
 
     @staticmethod
     def _busy(times) -> float:
-        return (
-            times.user
-            + times.system
-            + getattr(times, "nice", 0)
-            + getattr(times, "irq", 0)
-            + (getattr(times, "softirq", 0) + getattr(times, "steal", 0))
+        return sum(
+            getattr(times, name, 0.0)
+            for name in ("user", "system", "nice", "irq", "softirq", "steal")
         )
 
     def _tree(self, pid):
@@ -342,34 +343,43 @@ class CpuMeter(threading.Thread):
             except self.psutil.Error:
                 continue
         self._record("postgres", backends)
+        if self.baseline:
+            totals = {
+                group: sum(
+                    total - self.baseline[group].get(pid, 0.0)
+                    for pid, total in self.seen[group].items()
+                )
+                for group in self.GROUPS
+            }
+            totals["machine"] = self._busy(self.psutil.cpu_times()) - self.machine_start
+            self.timeline.append((time.time(), totals))
 
     def begin(self, locust_pid):
         self.locust_pid = locust_pid
         self.sample()
         self.baseline = {group: dict(pids) for group, pids in self.seen.items()}
         self.machine_start = self._busy(self.psutil.cpu_times())
-        self.start_time = time.monotonic()
+        self.sample()
         self.start()
 
     def run(self):
         while not self.stopped.wait(1.0):
             self.sample()
 
-    def finish(self) -> dict:
-        self.sample()
+    def finish(self) -> None:
         self.stopped.set()
-        self.machine_end = self._busy(self.psutil.cpu_times())
-        self.end_time = time.monotonic()
-        wall = self.end_time - self.start_time
-        used = {}
-        for group, pids in self.seen.items():
-            base = self.baseline.get(group, {})
-            used[group] = sum(total - base.get(pid, 0.0) for pid, total in pids.items()) / wall
-        used["machine"] = (self.machine_end - self.machine_start) / wall
-        used["other"] = max(
-            0.0, used["machine"] - used["gunicorn"] - used["locust"] - used["postgres"]
-        )
+        self.join()
+        self.sample()
+
+    def usage(self, t0: float | None = None, t1: float | None = None) -> dict:
+        """Cores used on average by each group between t0 and t1 (default: the whole run)."""
+        first = next((p for p in self.timeline if t0 is None or p[0] >= t0), self.timeline[-1])
+        last = [p for p in self.timeline if t1 is None or p[0] <= t1][-1]
+        wall = max(last[0] - first[0], 1e-9)
+        used = {key: (last[1][key] - first[1][key]) / wall for key in last[1]}
+        used["other"] = max(0.0, used["machine"] - sum(used[g] for g in self.GROUPS))
         used["wall"] = wall
+        used["cpu_seconds"] = {g: last[1][g] - first[1][g] for g in self.GROUPS}
         return used
 
 
@@ -429,7 +439,7 @@ HEADER = (
 )
 
 
-def print_report(samples, started, ended, config, cpu, pools, leftovers) -> bool:
+def print_report(samples, started, ended, config, meter, pools, leftovers) -> bool:
     """Per-endpoint figures of the steady state (from the end of the last login to the end of
     the run), then the logins and the totals of the whole run; True when the goals are met."""
     logins = [s for s in samples if s[1] == LOGIN_NAMES[1]]
@@ -502,20 +512,18 @@ def print_report(samples, started, ended, config, cpu, pools, leftovers) -> bool
         f"sites, {counts['persons']} personnes, {counts['cohorts']} promotions, "
         f"{counts['sessions']} séances), année {pools['year']}."
     )
-    print(
-        f"CPU pendant le test (cœurs occupés en moyenne sur {cpu['wall']:.0f} s) : gunicorn "
-        f"{cpu['gunicorn']:.2f}, Locust {cpu['locust']:.2f}, PostgreSQL (cette base) "
-        f"{cpu['postgres']:.2f}, autres processus de la machine {cpu['other']:.2f} ; "
-        f"total {cpu['machine']:.2f} sur {config['cpus']}."
-    )
-    if whole_total["count"]:
-        per_request = {
-            group: cpu[group] * cpu["wall"] * 1000 / whole_total["count"]
-            for group in ("gunicorn", "postgres")
-        }
+    for label, cpu, count in (
+        ("toute la durée", meter.usage(), whole_total["count"]),
+        ("régime établi", meter.usage(steady_from, ended), steady_total["count"]),
+    ):
+        seconds = cpu["cpu_seconds"]
         print(
-            f"CPU par requête (moyenne sur toute la durée, connexions comprises) : gunicorn "
-            f"{per_request['gunicorn']:.0f} ms + PostgreSQL {per_request['postgres']:.0f} ms."
+            f"CPU, {label} (cœurs occupés en moyenne sur {cpu['wall']:.0f} s) : gunicorn "
+            f"{cpu['gunicorn']:.2f}, Locust {cpu['locust']:.2f}, PostgreSQL (connexions de "
+            f"gunicorn) {cpu['postgres']:.2f}, autres processus de la machine "
+            f"{cpu['other']:.2f} ; total {cpu['machine']:.2f} sur {config['cpus']} ; par requête "
+            f"gunicorn {1000 * seconds['gunicorn'] / max(count, 1):.0f} ms + PostgreSQL "
+            f"{1000 * seconds['postgres'] / max(count, 1):.0f} ms."
         )
     return ok
 
@@ -528,10 +536,8 @@ def main(argv=None) -> int:
     if args.pools:
         write_pools(args.pools, args.year)
         return 0
-    try:
-        import locust  # noqa: F401
-        import psutil  # noqa: F401
-    except ImportError:
+    # Only looked up: importing locust here would monkey-patch this process with gevent.
+    if not (importlib.util.find_spec("locust") and (BIN / "locust").exists()):
         print(INSTALL_HINT, file=sys.stderr)
         return 2
 
@@ -656,14 +662,14 @@ def main(argv=None) -> int:
             meter.begin(runner.pid)
             runner.wait()
             ended = time.time()
-        cpu = meter.finish()
+        meter.finish()
         if not samples_path.exists():
             print((tmp / "locust.log").read_text(errors="replace")[-3000:], file=sys.stderr)
             return 1
         samples = json.loads(samples_path.read_text(encoding="utf-8"))
         stop(gunicorn)
         leftovers = db.end_leftovers()
-        ok = print_report(samples, started, ended, config, cpu, pools, leftovers)
+        ok = print_report(samples, started, ended, config, meter, pools, leftovers)
     finally:
         stop(gunicorn)
         db.end_leftovers()
