@@ -26,6 +26,7 @@ from django.db.models import (
     Count,
     DateField,
     ExpressionWrapper,
+    F,
     IntegerField,
     Min,
     OuterRef,
@@ -141,17 +142,26 @@ def _first_contact_key(period: Period, site):
     first_session = Min("village_registrations__session__start", filter=in_period)
     own = {"person_id": OuterRef("pk")}
 
-    def earliest(queryset):
+    def earliest(model):
+        rows = model.objects.filter(date__range=period.bounds, **own)
+        if site is not None:
+            # The site as an expression (site_id + 0): SQLite, which has no statistics unless
+            # ANALYZE is run, would otherwise walk the (site, date) index, every row of the
+            # site for each person, instead of the person's own few rows.
+            rows = rows.alias(
+                site_number=ExpressionWrapper(F("site_id") + 0, output_field=IntegerField())
+            ).filter(site_number=site.pk)
         first = Subquery(
-            queryset.filter(**own).order_by("date").values("date")[:1], output_field=DateField()
+            rows.order_by().values("person_id").annotate(first=Min("date")).values("first"),
+            output_field=DateField(),
         )
         return PerGroup(Coalesce(date_key(first), Value(NO_CONTACT_KEY)))
 
     # LEAST() and SQLite's MIN() disagree on NULLs: a far-future key replaces a missing kind.
     return Least(
         Coalesce(date_key(local_date(first_session, period)), Value(NO_CONTACT_KEY)),
-        earliest(helps_in(period, site)),
-        earliest(visits_in(period, site)),
+        earliest(IndividualHelp),
+        earliest(Visit),
         output_field=IntegerField(),
     )
 
