@@ -60,11 +60,13 @@ class CeisUser(HttpUser):
 
     def on_start(self):
         self.pool = POOLS["roles"][self.username]
-        login_page = self.client.get("/connexion/", name="/connexion/ (formulaire)")
-        match = CSRF_RE.search(login_page.text)
-        if not match:
-            login_page.failure("pas de jeton CSRF sur la page de connexion")
-            return
+        with self.client.get(
+            "/connexion/", name="/connexion/ (formulaire)", catch_response=True
+        ) as login_page:
+            match = CSRF_RE.search(login_page.text or "")
+            if not match:
+                login_page.failure(f"pas de jeton CSRF ({login_page.status_code})")
+                return
         with self.client.post(
             "/connexion/",
             data={
