@@ -1,8 +1,10 @@
 """Dashboard and bilan documents, for managers and admins (aggregates only)."""
 
 import base64
+import datetime
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import FileResponse, Http404, HttpResponse
@@ -15,7 +17,6 @@ from ceis.pagination import paginate
 from ceis.services import journal_record
 from unisvers.models import Testimonial
 
-from . import charts
 from .choices import JobStatus
 from .forms import BilanTextsForm, PeriodForm
 from .indicators import compute_bilan
@@ -25,6 +26,7 @@ from .selectors import (
     bilan_document_get,
     bilan_document_list,
     bilan_version_get,
+    dashboard_figures,
 )
 from .services import (
     bilan_document_create,
@@ -58,18 +60,25 @@ def dashboard(request):
     form, start, end, site = _period_from(request)
     context = {"form": form}
     if start:
-        bilan = compute_bilan(date_from=start, date_to=end, site=site)
+        figures = dashboard_figures(
+            date_from=start, date_to=end, site=site, refresh="actualiser" in request.GET
+        )
+        bilan = figures["bilan"]
+        query = request.GET.copy()
+        query.pop("actualiser", None)
         context.update(
             {
                 "bilan": bilan,
                 "unisvers": bilan["unisvers"],
                 "villages": bilan["villages"],
-                "charts": {name: _img(svg) for name, svg in charts.bilan_charts(bilan).items()},
+                "computed_at": datetime.datetime.fromisoformat(bilan["generated_at"]),
+                "cached": settings.CEIS_DASHBOARD_CACHE_SECONDS > 0,
+                "charts": {name: _img(svg) for name, svg in figures["charts"].items()},
                 "definitions": definitions_for_annex(),
                 "domestic_violence_n": publish_count(
                     bilan["unisvers"]["domestic_violence_rate"]["n"]
                 ),
-                "query": request.GET.urlencode(),
+                "query": query.urlencode(),
             }
         )
     return render(request, "reporting/dashboard.html", context)

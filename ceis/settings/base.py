@@ -231,6 +231,11 @@ CELERY_TASK_QUEUES = (
 )
 CELERY_TASK_ROUTES = {"reporting.tasks.generate_bilan_pdf": {"queue": "pdf"}}
 
+# The cache holds the dashboard's figures for a few minutes (reporting/selectors.py). In memory
+# per process by default; production sets CACHE_URL=redis://… so that every web process shares it.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+CEIS_DASHBOARD_CACHE_SECONDS = env.int("CEIS_DASHBOARD_CACHE_SECONDS", default=300)
+
 # The access journal keeps 12 months (CNIL 2021-122 recommends 6 to 12).
 CEIS_JOURNAL_RETENTION_DAYS = env.int("CEIS_JOURNAL_RETENTION_DAYS", default=365)
 # Fernet keys encrypting the follow-up notes, newest first (ceis/crypto.py). No default here:

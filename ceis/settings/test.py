@@ -32,3 +32,5 @@ WHITENOISE_USE_FINDERS = True
 CEIS_FIELD_ENCRYPTION_KEYS = env.list(
     "CEIS_FIELD_ENCRYPTION_KEYS", default=["dGVzdC1vbmx5LWtleS1ub3QtYS1zZWNyZXQtMTIzNDU="]
 )
+# Every test sees the figures of its own data: the dashboard cache is off unless a test turns it on.
+CEIS_DASHBOARD_CACHE_SECONDS = 0
