@@ -159,6 +159,7 @@ class Markers:
     adviser: str  # referring adviser at intake: Unis'Vers data
     income: int  # monthly resources: Unis'Vers data, never for managers
     cohort: str  # a cohort's name: Unis'Vers data, never for Vill@ges roles
+    name: str  # the participant's last name: nominative, never for managers (aggregates only)
 
 
 OWN_MARKERS = Markers(
@@ -167,6 +168,7 @@ OWN_MARKERS = Markers(
     adviser="CONSEILLER-REPERE-2b9d",
     income=4871,
     cohort="PROMO-REPERE-3a9c",
+    name="ParticipanteCeis",
 )
 OTHER_MARKERS = Markers(
     note="NOTE-AILLEURS-8d4b",
@@ -174,6 +176,7 @@ OTHER_MARKERS = Markers(
     adviser="CONSEILLER-AILLEURS-1c7a",
     income=4872,
     cohort="PROMO-AILLEURS-9b1d",
+    name="ParticipanteAutre",
 )
 
 
@@ -196,9 +199,7 @@ class World:
 
 def _site_objects(site, *, referent, mediator, manager, markers: Markers, workshop):
     cohort = CohortFactory(site=site, referents=[referent], name=markers.cohort)
-    person = PersonFactory(
-        site=site, last_name=f"Participante{site.code.title()}", first_name="Camille"
-    )
+    person = PersonFactory(site=site, last_name=markers.name, first_name="Camille")
     enrollment = EnrollmentFactory(
         cohort=cohort,
         person=person,

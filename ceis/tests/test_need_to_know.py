@@ -12,6 +12,7 @@ fields need-to-know protects (security_world.Markers), and each marker may appea
 - the rest of the Unis'Vers file (income, referring adviser, orientation): the social workers
   of the site and admins — never the manager (aggregates only), the mediator nor volunteers;
 - a cohort's name (Unis'Vers data): social workers, managers, admins — never Vill@ges roles;
+- the participant's name: every role that works with persons, never the manager;
 - anything of another site: admins only (they work for every site);
 - the bilan (dashboard, documents, JSON, XLSX): aggregates, no nominative marker for anyone.
 
@@ -58,8 +59,10 @@ MAY_SEE = {
     "adviser": {REFERENT, TS, ADMIN},
     "orientation": {REFERENT, TS, ADMIN},
     "cohort": {REFERENT, TS, MANAGER, ADMIN},
+    # The person's name: every role that works with persons, never the manager.
+    "name": {REFERENT, TS, MEDIATOR, VOLUNTEER, ADMIN},
 }
-NOMINATIVE = {"note", "sensitive", "income", "adviser", "orientation"}
+NOMINATIVE = {"note", "sensitive", "income", "adviser", "orientation", "name"}
 
 # Pages whose query string chooses what they show: a search that finds the participant, the
 # bilan of the user's site for this year.
@@ -88,6 +91,7 @@ def _patterns(markers) -> dict[str, list[re.Pattern]]:
         # 4871, 4 871 or 4 871 — never inside a UUID or a token.
         "income": [re.compile(rf"(?<![\w-]){income[0]}[\s\u202f\xa0.]?{income[1:]}(?![\w-])")],
         "cohort": [re.compile(re.escape(markers.cohort))],
+        "name": [re.compile(re.escape(markers.name), re.IGNORECASE)],
         # The sensitive fields, as the participant page and the intake form render them.
         "sensitive": [
             re.compile(r"Violences conjugales</dt>"),
@@ -197,6 +201,9 @@ def test_no_page_shows_a_marker_to_who_may_not_see_it(client, world, name, viewe
         (TS, "unisvers:enrollment_update", ["income", "adviser"], ["sensitive"]),
         (REFERENT, "unisvers:followup_update", ["note", "orientation"], []),
         (MANAGER, "unisvers:cohort_list", ["cohort"], NOMINATIVE),
+        (MANAGER, "unisvers:cohort_detail", ["cohort"], NOMINATIVE),
+        (REFERENT, "unisvers:cohort_detail", ["cohort", "name"], []),
+        (MEDIATOR, "persons:list", ["name"], NOMINATIVE - {"name"}),
         (ADMIN, "persons:export", NOMINATIVE - {"sensitive"}, []),
     ],
 )

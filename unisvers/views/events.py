@@ -67,8 +67,6 @@ def event_detail(request, public_id):
             (person, person.pk in attendee_ids)
             for person in selectors.event_candidates(event=event)
         ]
-    else:
-        context["attendees"] = list(event.attendees.order_by("last_name", "first_name"))
     return render(request, "unisvers/events/detail.html", context)
 
 
