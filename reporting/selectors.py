@@ -20,7 +20,12 @@ def bilan_documents_visible_to(user) -> QuerySet[BilanDocument]:
 def bilan_document_list(user) -> QuerySet[BilanDocument]:
     """The list of bilans with their number of versions, counted by the database (the versions
     themselves, which hold every indicator value, are not read)."""
-    return bilan_documents_visible_to(user).annotate(version_count=Count("versions"))
+    # Explicit order: Django leaves Meta.ordering out of a GROUP BY query.
+    return (
+        bilan_documents_visible_to(user)
+        .annotate(version_count=Count("versions"))
+        .order_by("-created_at", "-pk")
+    )
 
 
 def _misses_a_site(user) -> bool:

@@ -36,3 +36,19 @@ def test_document_list(client_for, site, role, expected):
     # The versions are counted, not read: two per bilan on every row.
     _, page = get_counting(client, url)
     assert page.count("<td>2</td>") == 25
+
+
+@pytest.mark.django_db
+def test_document_list_shows_the_newest_bilan_first(client_for, site):
+    client = client_for(Role.MANAGER)
+    for title in ("Bilan ancien", "Bilan récent"):
+        BilanDocument.objects.create(
+            site=site,
+            title=title,
+            date_from=datetime.date(2025, 1, 1),
+            date_to=datetime.date(2025, 12, 31),
+            publication_date=datetime.date(2026, 1, 15),
+            created_by=client.user,
+        )
+    page = client.get(reverse("reporting:documents")).content.decode()
+    assert page.index("Bilan récent") < page.index("Bilan ancien")
