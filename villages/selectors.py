@@ -67,12 +67,17 @@ def session_get(*, public_id, user) -> Session:
     return _get(sessions_visible_to(user), public_id, "Séance introuvable.")
 
 
-def sessions_between(*, user, start: datetime.date, end: datetime.date) -> QuerySet[Session]:
-    """Sessions whose local date is in [start, end)."""
+def sessions_between(
+    *, user, start: datetime.date, end: datetime.date, site=None
+) -> QuerySet[Session]:
+    """Sessions whose local date is in [start, end), of one of the user's sites if `site`."""
     tz = timezone.get_current_timezone()
     lower = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
     upper = datetime.datetime.combine(end, datetime.time.min, tzinfo=tz)
-    return sessions_visible_to(user).filter(start__gte=lower, start__lt=upper).order_by("start")
+    sessions = sessions_visible_to(user).filter(start__gte=lower, start__lt=upper)
+    if site is not None:
+        sessions = sessions.filter(site=site)
+    return sessions.order_by("start")
 
 
 def past_sessions(*, user) -> QuerySet[Session]:

@@ -109,12 +109,36 @@ def _by_day(sessions):
     ]
 
 
-def _calendar_context(request):
+# A user of more sites than this (an administrator of a metropolis) sees one site's calendar
+# by default: every site's sessions of a month would be a page of megabytes.
+CALENDAR_ALL_SITES_MAX = 5
+ALL_SITES = "tous"
+
+
+def _calendar_site(request):
+    """The site the week or month shows (`?site=<id>` or `?site=tous`), or None for all."""
+    sites = request.user.site_list
+    if len(sites) <= 1:
+        return None
+    wanted = request.GET.get("site", "")
+    if wanted == ALL_SITES:
+        return None
+    for site in sites:
+        if str(site.pk) == wanted:
+            return site
+    return sites[0] if len(sites) > CALENDAR_ALL_SITES_MAX else None
+
+
+def _calendar_context(request, site=None):
+    sites = request.user.site_list
     return {
         "can_manage": perms.can_manage_sessions(request.user),
         "can_view_registrations": perms.can_view_registrations(request.user),
         "can_checkin": perms.can_checkin(request.user),
         "today": timezone.localdate(),
+        "site_choices": sites if len(sites) > 1 else [],
+        "site": site,
+        "site_query": f"&site={site.pk if site else ALL_SITES}" if len(sites) > 1 else "",
     }
 
 
@@ -125,13 +149,14 @@ def session_week(request):
     day = _parse_date(request.GET.get("semaine"), today)
     monday = day - datetime.timedelta(days=day.weekday())
     sunday = monday + datetime.timedelta(days=6)
+    site = _calendar_site(request)
     sessions = list(
         selectors.sessions_between(
-            user=request.user, start=monday, end=monday + datetime.timedelta(days=7)
+            user=request.user, start=monday, end=monday + datetime.timedelta(days=7), site=site
         )
     )
     context = {
-        **_calendar_context(request),
+        **_calendar_context(request, site),
         "days": _by_day(sessions),
         "count": len(sessions),
         "monday": monday,
@@ -153,9 +178,12 @@ def session_month(request):
         first = today.replace(day=1)
     last_day = calendar.monthrange(first.year, first.month)[1]
     after = first + datetime.timedelta(days=last_day)
-    sessions = list(selectors.sessions_between(user=request.user, start=first, end=after))
+    site = _calendar_site(request)
+    sessions = list(
+        selectors.sessions_between(user=request.user, start=first, end=after, site=site)
+    )
     context = {
-        **_calendar_context(request),
+        **_calendar_context(request, site),
         "days": _by_day(sessions),
         "count": len(sessions),
         "first": first,
