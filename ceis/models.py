@@ -349,3 +349,26 @@ class TOTPDevice(ThrottlingMixin, Device):
         buffer = BytesIO()
         image.save(buffer)
         return buffer.getvalue().decode()
+
+
+class FormSubmission(models.Model):
+    """One submission of a create form, keyed by the token the form carried (security.md row 24).
+
+    A second post of the same token (double click, second tab, retried request) finds this row and
+    is sent to the first result instead of creating a second record.
+    """
+
+    token = models.UUIDField("jeton", unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="auteur"
+    )
+    path = models.CharField("adresse", max_length=500)
+    result_url = models.CharField("résultat", max_length=500, blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "envoi de formulaire"
+        verbose_name_plural = "envois de formulaires"
+
+    def __str__(self):
+        return f"{self.path} ({self.created_at:%d/%m/%Y %H:%M})"
