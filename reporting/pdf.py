@@ -5,7 +5,7 @@ WeasyPrint may read only `data:` URLs and files of the project's static folders
 """
 
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -21,18 +21,30 @@ from .texts import prefill_texts
 
 
 class StaticOnlyURLFetcher(URLFetcher):
-    """Serves `data:` URLs and files below the static folders; refuses everything else."""
+    """Serves `data:` URLs and files below the static folders; refuses everything else.
+
+    The scheme is compared case-insensitively (`FILE:` is `file:` to urllib) and the path is
+    resolved (`..`, symbolic links, percent-encoding) before it is checked; the file opened is
+    the resolved one, so what was checked is what is read (security.md rows 16 and 26).
+    """
 
     def __init__(self, **kwargs):
         super().__init__(allowed_protocols={"file", "data"}, **kwargs)
         self.roots = [Path(root).resolve() for root in _static_roots()]
 
     def fetch(self, url, headers=None):
-        if url.startswith("file:"):
-            path = Path(unquote(urlparse(url).path)).resolve()
-            if not any(path.is_relative_to(root) for root in self.roots):
-                raise ValueError(f"Fichier hors des fichiers statiques refusé : {url}")
-        return super().fetch(url, headers)
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme != "file":
+            raise ValueError(f"Adresse refusée (seuls les fichiers statiques sont lus) : {url}")
+        if parts.netloc not in ("", "localhost"):
+            raise ValueError(f"Fichier d'une autre machine refusé : {url}")
+        path = Path(unquote(parts.path)).resolve()
+        if not any(path.is_relative_to(root) for root in self.roots):
+            raise ValueError(f"Fichier hors des fichiers statiques refusé : {url}")
+        return super().fetch(path.as_uri(), headers)
 
 
 def _static_roots() -> list[Path]:
