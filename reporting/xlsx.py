@@ -11,6 +11,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ceis.spreadsheet import neutralise_cell
+
 from .indicators.definitions import (
     BREAKDOWN,
     CONFIDENCE,
@@ -45,9 +47,20 @@ def build_bilan_xlsx(bilan: dict) -> bytes:
     _cover(workbook.active, bilan)
     for programme, title in PROGRAMMES.items():
         _programme_sheet(workbook.create_sheet(title), programme, bilan[programme])
+    _neutralise_formulas(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _neutralise_formulas(workbook):
+    """openpyxl makes a formula of any text starting with `=`: every text cell is written as
+    text (security.md row 22), whatever sheet or row it came from."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.value = neutralise_cell(cell.value)
 
 
 def _cover(sheet, bilan: dict):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from ceis.choices import JournalAction
 from ceis.models import Neighbourhood, Site
 from ceis.services import journal_record
+from ceis.spreadsheet import neutralise_cell
 
 from .importer import _model
 from .spec import FILES, FORMAT, FileSpec
@@ -32,7 +33,7 @@ def _cell(value) -> str:
         return value.isoformat()
     if isinstance(value, list):
         return "|".join(value)
-    return str(value)
+    return neutralise_cell(str(value))  # the reader restores it: the round trip stays exact
 
 
 def _keys(spec_name: str) -> dict[int, str]:
