@@ -28,3 +28,11 @@ def retention_review_task() -> int:
     count = persons_to_anonymise().count()
     logging.getLogger(__name__).info("retention review: %s person(s) past the period", count)
     return count
+
+
+@shared_task(acks_late=True)
+def submissions_purge_task() -> int:
+    """Scheduled daily: forget the create-form tokens past their use (ceis/submissions.py)."""
+    from .submissions import submissions_purge
+
+    return submissions_purge()

@@ -91,6 +91,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # at 10×, bench/bilan_bench.py): off for the application's connections.
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves several users at once (security.md row 24): WAL lets readers
+    # work while one writes; a writer waits up to 20 s for the lock instead of failing with
+    # "database is locked"; IMMEDIATE takes the write lock when a transaction starts, so that
+    # two transactions never deadlock upgrading a read to a write (which no timeout can wait out).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "ceis.User"
@@ -168,6 +180,19 @@ MEDIA_ROOT = Path(env.str("CEIS_MEDIA_ROOT", default=str(BASE_DIR / "var" / "med
 CEIS_UPLOAD_MAX_BYTES = env.int("CEIS_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
 # An upload never confirmed is deleted after this many hours (ceis/uploads.py, beat daily).
 CEIS_UPLOAD_MAX_AGE_HOURS = env.int("CEIS_UPLOAD_MAX_AGE_HOURS", default=24)
+# Bounds checked before an upload is parsed (security.md row 21, docs/data-package.md): a zip's
+# number of files, total size once decompressed, and expansion ratio (decompressed ÷ compressed,
+# checked beyond 1 Mo); the rows (a package's files taken together) and columns of a sheet.
+CEIS_UPLOAD_ZIP_MAX_MEMBERS = env.int("CEIS_UPLOAD_ZIP_MAX_MEMBERS", default=100)
+CEIS_UPLOAD_ZIP_MAX_UNCOMPRESSED_BYTES = env.int(
+    "CEIS_UPLOAD_ZIP_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024
+)
+CEIS_UPLOAD_ZIP_MAX_RATIO = env.int("CEIS_UPLOAD_ZIP_MAX_RATIO", default=100)
+CEIS_UPLOAD_MAX_ROWS = env.int("CEIS_UPLOAD_MAX_ROWS", default=200_000)
+CEIS_UPLOAD_MAX_COLUMNS = env.int("CEIS_UPLOAD_MAX_COLUMNS", default=100)
+# A file of more rows than this is imported by a Celery job with its progress, never inside the
+# request (ceis/imports/).
+CEIS_IMPORT_ASYNC_ROWS = env.int("CEIS_IMPORT_ASYNC_ROWS", default=5000)
 # Uploaded files are never served at a public URL: views stream them after a permission check.
 MEDIA_URL = None
 STORAGES = {
@@ -213,6 +238,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "journal-purge": {"task": "ceis.tasks.journal_purge_task", "schedule": 24 * 60 * 60},
     "uploads-purge": {"task": "ceis.tasks.uploads_purge_task", "schedule": 24 * 60 * 60},
+    "submissions-purge": {"task": "ceis.tasks.submissions_purge_task", "schedule": 24 * 60 * 60},
     "retention-review": {
         "task": "ceis.tasks.retention_review_task",
         "schedule": crontab(hour=6, minute=0, day_of_week="mon"),
