@@ -1,11 +1,13 @@
 """Bilan documents (a manager's editorial texts for a period and site) and their PDF versions."""
 
+import datetime
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from ceis.models import Site
 
@@ -89,6 +91,12 @@ class BilanVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     requested_at = models.DateTimeField("demandé le", auto_now_add=True)
+    # A job's life is traced so that one whose worker died can be told from one still running:
+    # queued_at when it was last put in the queue (request, "Relancer", automatic requeue),
+    # sent_at when the broker last accepted it (empty: the broker did not answer yet).
+    queued_at = models.DateTimeField("mis en file le", default=timezone.now)
+    sent_at = models.DateTimeField("transmis le", null=True, blank=True)
+    requeues = models.PositiveSmallIntegerField("reprises automatiques", default=0)
     started_at = models.DateTimeField("commencé le", null=True, blank=True)
     finished_at = models.DateTimeField("terminé le", null=True, blank=True)
 
@@ -106,6 +114,45 @@ class BilanVersion(models.Model):
     @property
     def is_waiting(self) -> bool:
         return self.status in (JobStatus.PENDING, JobStatus.RUNNING)
+
+    @staticmethod
+    def time_limit() -> datetime.timedelta:
+        """How long a generation may take; the worker kills it past this (see services)."""
+        return datetime.timedelta(seconds=settings.CEIS_REPORT_JOB_TIME_LIMIT)
+
+    @classmethod
+    def overdue_q(cls, now: datetime.datetime) -> models.Q:
+        """Versions whose job is past its time limit: its worker died or lost the message.
+        The same rule as `is_overdue`, for the sweeper's query."""
+        limit = now - cls.time_limit()
+        return models.Q(status=JobStatus.RUNNING, started_at__lt=limit) | models.Q(
+            status=JobStatus.PENDING, sent_at__lt=limit
+        )
+
+    def is_overdue(self, now: datetime.datetime | None = None) -> bool:
+        limit = (now or timezone.now()) - self.time_limit()
+        if self.status == JobStatus.RUNNING:
+            return self.started_at is not None and self.started_at < limit
+        if self.status == JobStatus.PENDING:
+            return self.sent_at is not None and self.sent_at < limit
+        return False
+
+    @property
+    def overdue(self) -> bool:
+        return self.is_overdue()
+
+    @property
+    def awaits_broker(self) -> bool:
+        """Recorded but not yet accepted by the broker (down or hanging when it was sent)."""
+        return self.status == JobStatus.PENDING and self.sent_at is None
+
+    @property
+    def can_retry(self) -> bool:
+        """ "Relancer" is offered on a failure, on a version still waiting, and on one past its
+        time limit; never on a job still running within its limit (it would run twice)."""
+        if self.status in (JobStatus.FAILED, JobStatus.PENDING):
+            return True
+        return self.status == JobStatus.RUNNING and self.is_overdue()
 
     def filename(self) -> str:
         doc = self.document

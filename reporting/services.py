@@ -1,14 +1,18 @@
 """Writes of reporting: bilan documents and the generation of their PDF versions.
 
-Reliability (security.md row 15): the version row is written first and the task is queued on
-commit; if the broker cannot be reached the request still answers and the version waits
-("en attente") until it is queued again; running a version twice produces one PDF.
+Reliability (security.md rows 15 and 25): the version row is written first and the task is
+queued on commit; the broker gets a fraction of a second to take it, so that a broker down or
+hanging never holds the page: the version then waits ("en attente") and the sweeper sends it
+later. A job past its time limit has lost its worker: the sweeper requeues it once, then marks
+it failed so that "Relancer" is offered. Running a version twice produces one PDF.
 """
 
 import datetime
 import logging
 import time
 
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
@@ -95,22 +99,43 @@ def bilan_version_enqueue(*, version: BilanVersion) -> bool:
     """Send the generation task; on a broker failure the version stays "en attente"."""
     from .tasks import generate_bilan_pdf
 
+    timeout = settings.CEIS_BROKER_PUBLISH_TIMEOUT
+    limit = settings.CEIS_REPORT_JOB_TIME_LIMIT
+    # A connection of its own, with short timeouts and no reconnection loop: kombu's defaults
+    # wait 6 s for a broker that refuses and forever for one that accepts and never answers.
+    short = {"socket_timeout": timeout, "socket_connect_timeout": timeout, "max_retries": 0}
     try:
-        generate_bilan_pdf.apply_async(args=[version.pk], retry=False)
+        with generate_bilan_pdf.app.connection_for_write(
+            connect_timeout=timeout, transport_options=short
+        ) as conn:
+            generate_bilan_pdf.apply_async(
+                args=[version.pk],
+                connection=conn,
+                retry=False,
+                # The worker kills the job at the limit the sweeper counts with (row 25).
+                time_limit=limit,
+                soft_time_limit=max(limit - 30, limit * 9 // 10),
+            )
     except (KombuOperationalError, OSError):
         logger.warning("Broker unreachable: bilan version %s waits to be queued", version.pk)
         return False
+    BilanVersion.objects.filter(pk=version.pk).update(sent_at=timezone.now())
     return True
 
 
 def bilan_version_retry(*, version: BilanVersion, user, request=None) -> BilanVersion:
-    """Queue again a version that failed, or that still waits because the broker was down."""
+    """Queue again a version that failed, that still waits because the broker was down, or
+    whose job is past its time limit. A job still running within its limit is left alone."""
     with transaction.atomic():
         version = BilanVersion.objects.select_for_update().get(pk=version.pk)
-        if version.status == JobStatus.READY:
+        if not version.can_retry:
             return version
         version.status = JobStatus.PENDING
-        version.save(update_fields=["status"])
+        version.error = ""
+        version.queued_at = timezone.now()
+        version.sent_at = None
+        version.requeues = 0
+        version.save(update_fields=["status", "error", "queued_at", "sent_at", "requeues"])
         journal_record(
             action=JournalAction.UPDATE,
             user=user,
@@ -120,6 +145,58 @@ def bilan_version_retry(*, version: BilanVersion, user, request=None) -> BilanVe
         )
         transaction.on_commit(lambda: bilan_version_enqueue(version=version))
     return version
+
+
+# A version the broker did not take is sent again by the sweeper once the request that recorded
+# it is surely over (its own attempt takes a fraction of a second).
+UNSENT_GRACE = datetime.timedelta(seconds=30)
+INTERRUPTED = (
+    "Le traitement a été interrompu (le service de préparation des PDF s'est arrêté ou n'a pas "
+    "répondu dans les {minutes} minutes prévues). Vous pouvez relancer cette version."
+)
+
+
+def bilan_versions_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Recover the versions a dead worker or a down broker left behind. Idempotent: a version
+    once requeued is in time again, so a second sweep leaves it.
+
+    - "en attente" and never taken by the broker: sent again;
+    - past its time limit ("en cours", or taken by the broker but never started): requeued once,
+      failed the next time with a French message, so that the page offers "Relancer".
+    """
+    now = now or timezone.now()
+    counts = {"sent": 0, "requeued": 0, "failed": 0}
+    unsent = BilanVersion.objects.filter(
+        status=JobStatus.PENDING, sent_at__isnull=True, queued_at__lt=now - UNSENT_GRACE
+    )
+    for version in unsent.order_by("pk"):
+        counts["sent"] += bilan_version_enqueue(version=version)
+
+    for pk in BilanVersion.objects.filter(BilanVersion.overdue_q(now)).values_list("pk", flat=True):
+        with transaction.atomic():
+            version = BilanVersion.objects.select_for_update().get(pk=pk)
+            if not version.is_overdue(now):  # finished or requeued since the query
+                continue
+            if version.requeues < 1:
+                version.status = JobStatus.PENDING
+                version.requeues += 1
+                version.queued_at = now
+                version.sent_at = None
+                version.save(update_fields=["status", "requeues", "queued_at", "sent_at"])
+                transaction.on_commit(
+                    lambda version=version: bilan_version_enqueue(version=version)
+                )
+                counts["requeued"] += 1
+            else:
+                minutes = max(1, round(BilanVersion.time_limit().total_seconds() / 60))
+                version.status = JobStatus.FAILED
+                version.error = INTERRUPTED.format(minutes=minutes)
+                version.finished_at = now
+                version.save(update_fields=["status", "error", "finished_at"])
+                counts["failed"] += 1
+    if any(counts.values()):
+        logger.warning("Bilan versions swept: %s", counts)
+    return counts
 
 
 def bilan_version_generate(*, version_id: int) -> BilanVersion:
@@ -162,6 +239,8 @@ def bilan_version_generate(*, version_id: int) -> BilanVersion:
         version.pdf_size = len(content)
         version.duration_ms = int((time.monotonic() - started) * 1000)
         version.status = JobStatus.READY
+        # The sweeper may have given this job up while it was still working: its PDF stands.
+        version.error = ""
         version.finished_at = timezone.now()
         version.save()
     return version
@@ -169,7 +248,14 @@ def bilan_version_generate(*, version_id: int) -> BilanVersion:
 
 def bilan_version_fail(*, version_id: int, error: BaseException) -> None:
     """Keep the error on the version so that the manager sees it and can retry."""
-    message = f"{type(error).__name__}: {error}"[:2000]
+    if isinstance(error, SoftTimeLimitExceeded):
+        minutes = max(1, round(BilanVersion.time_limit().total_seconds() / 60))
+        message = (
+            f"Le PDF n'a pas pu être préparé dans les {minutes} minutes prévues. "
+            "Vous pouvez relancer cette version."
+        )
+    else:
+        message = f"{type(error).__name__}: {error}"[:2000]
     BilanVersion.objects.filter(pk=version_id).exclude(status=JobStatus.READY).update(
         status=JobStatus.FAILED, error=message, finished_at=timezone.now()
     )

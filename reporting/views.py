@@ -187,12 +187,21 @@ def document_detail(request, public_id):
 def version_generate(request, public_id):
     document = bilan_document_get(public_id=public_id, user=request.user)
     version = bilan_version_request(document=document, user=request.user, request=request)
-    messages.info(
-        request,
-        f"Version {version.number} demandée : le PDF est préparé en arrière-plan, "
-        "cette page se met à jour toute seule.",
-    )
+    messages.info(request, _queued_message(version, "demandée"))
     return redirect(document)
+
+
+def _queued_message(version, done: str) -> str:
+    version.refresh_from_db(fields=["status", "sent_at"])
+    if version.awaits_broker:
+        return (
+            f"Version {version.number} {done} et gardée : le service de préparation des PDF ne "
+            "répond pas pour l'instant, elle lui sera transmise dès son retour."
+        )
+    return (
+        f"Version {version.number} {done} : le PDF est préparé en arrière-plan, "
+        "cette page se met à jour toute seule."
+    )
 
 
 @require_GET
@@ -206,8 +215,16 @@ def version_status(request, public_id):
 @object_permission_required("reporting.add_bilanversion")
 def version_retry(request, public_id):
     version = bilan_version_get(public_id=public_id, user=request.user)
-    bilan_version_retry(version=version, user=request.user, request=request)
-    messages.info(request, f"Version {version.number} relancée.")
+    if not version.can_retry:
+        state = (
+            "le PDF est déjà prêt"
+            if version.status == JobStatus.READY
+            else "le PDF est en cours de préparation, dans le temps prévu"
+        )
+        messages.info(request, f"Version {version.number} : {state}, rien à relancer.")
+        return redirect(version.document)
+    version = bilan_version_retry(version=version, user=request.user, request=request)
+    messages.info(request, _queued_message(version, "relancée"))
     return redirect(version.document)
 
 

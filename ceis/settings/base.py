@@ -247,6 +247,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "unisvers.tasks.followup_reminders_task",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
     },
+    # Report versions whose worker died, or that the broker did not take: requeued or failed.
+    "bilan-versions-sweep": {"task": "reporting.tasks.sweep_bilan_versions", "schedule": 120},
 }
 CELERY_TASK_ALWAYS_EAGER = False
 # PDFs have their own queue, so that a slow WeasyPrint run never delays the other tasks; a
@@ -256,6 +258,12 @@ CELERY_TASK_QUEUES = (
     Queue("pdf", Exchange("pdf"), routing_key="pdf"),
 )
 CELERY_TASK_ROUTES = {"reporting.tasks.generate_bilan_pdf": {"queue": "pdf"}}
+# A bilan PDF job is killed past this many seconds; a version "en cours" for longer has lost its
+# worker, and is requeued once or offered "Relancer" (security.md row 25).
+CEIS_REPORT_JOB_TIME_LIMIT = env.int("CEIS_REPORT_JOB_TIME_LIMIT", default=300)
+# How long a web request waits for the broker when it sends a job (connect and each reply); past
+# it the job waits "en attente" and the sweeper sends it later, so a page never hangs on the broker.
+CEIS_BROKER_PUBLISH_TIMEOUT = env.float("CEIS_BROKER_PUBLISH_TIMEOUT", default=0.5)
 
 # The cache holds the dashboard's figures for a few minutes (reporting/selectors.py). In memory
 # per process by default; production sets CACHE_URL=redis://… so that every web process shares it.
