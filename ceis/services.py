@@ -2,6 +2,7 @@
 
 import datetime
 
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -11,9 +12,11 @@ from .models import JournalEntry, Person
 
 
 def _client_ip(request) -> str | None:
+    """The client's address as the login lockout sees it: behind the reverse proxy, the one the
+    proxy forwards, not the proxy's own (security.md row 23)."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    return get_client_ip_address(request) or None
 
 
 def object_type_of(obj) -> str:

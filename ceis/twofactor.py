@@ -1,10 +1,11 @@
 """Two-factor authentication for managers and admins (security.md row 7), with django-otp.
 
 A TOTP device of our own keeps its secret encrypted (`EncryptedTextField`); django-otp brings
-the device framework, the TOTP algorithm, throttling (1, 2, 4, 8… seconds after each failure)
-and the single-use backup codes (static device).
+the device framework, the TOTP algorithm, throttling (1, 2, 4, 8… seconds after each failure,
+bounded here) and the single-use backup codes (static device).
 """
 
+import datetime
 import secrets
 
 from django.conf import settings
@@ -18,6 +19,10 @@ from .models import TOTPDevice
 from .services import journal_record
 
 BACKUP_CODES = 10
+# django-otp doubles the wait after each wrong code without bound: 20 wrong codes would keep the
+# owner out for 6 days. The count of failures is held at 10, so the wait is at most 2⁹ = 512
+# seconds (security.md row 23: never more than 15 minutes).
+MAX_COUNTED_FAILURES = 10
 
 
 def second_factor_required(user) -> bool:
@@ -38,9 +43,29 @@ def has_confirmed_device(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
+def second_factor_throttle_bound(*, user) -> None:
+    """Hold the user's counts of wrong codes (application and backup codes) at the bound."""
+    for model in (TOTPDevice, StaticDevice):
+        model.objects.filter(user=user, throttling_failure_count__gt=MAX_COUNTED_FAILURES).update(
+            throttling_failure_count=MAX_COUNTED_FAILURES
+        )
+
+
+def second_factor_wait(user) -> datetime.datetime | None:
+    """Until when the application's codes are refused after wrong ones; None when they are not."""
+    second_factor_throttle_bound(user=user)
+    device = TOTPDevice.objects.filter(user=user).first()
+    if device is None:
+        return None
+    allowed, details = device.verify_is_allowed()
+    return None if allowed else (details or {}).get("locked_until")
+
+
 @transaction.atomic
 def totp_device_confirm(*, request, device: TOTPDevice, token: str) -> list[str] | None:
     """Confirm a device with its first code; returns the new backup codes, or None."""
+    second_factor_throttle_bound(user=device.user)
+    device.refresh_from_db(fields=["throttling_failure_count", "throttling_failure_timestamp"])
     if not device.verify_token(token):
         return None
     device.confirmed = True
@@ -71,6 +96,7 @@ def backup_codes_renew(*, user) -> list[str]:
 
 
 def second_factor_verify(*, request, token: str) -> bool:
+    second_factor_throttle_bound(user=request.user)
     device = match_token(request.user, token.strip().replace(" ", ""))
     if device is None:
         journal_record(

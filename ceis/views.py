@@ -29,6 +29,7 @@ from .selectors import (
     sites_visible_to,
 )
 from .services import journal_record, person_create, person_delete, person_update
+from .submissions import single_submission
 
 
 @require_GET
@@ -95,6 +96,7 @@ def _person_fields(form):
 
 @require_http_methods(["GET", "POST"])
 @permission_required("ceis.add_person", raise_exception=True)
+@single_submission
 def person_create_view(request):
     user = request.user
     duplicates = []

@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .models import TOTPDevice
 from .twofactor import (
     backup_codes_renew,
     has_confirmed_device,
     second_factor_verify,
+    second_factor_wait,
     totp_device_confirm,
     totp_device_pending,
 )
@@ -36,8 +36,7 @@ def _next(request) -> str:
 
 
 def _throttled(user) -> bool:
-    device = TOTPDevice.objects.filter(user=user).first()
-    return bool(device and not device.verify_is_allowed()[0])
+    return second_factor_wait(user) is not None
 
 
 @require_http_methods(["GET", "POST"])
@@ -72,7 +71,7 @@ def setup(request):
 
 def _refusal(throttled: bool) -> str:
     if throttled:
-        return "Trop de codes erronés : attendez quelques secondes avant de réessayer."
+        return "Trop de codes erronés : patientez avant de réessayer (9 minutes au plus)."
     return "Ce code n'est pas le bon, ou il a expiré : saisissez le code affiché en ce moment."
 
 

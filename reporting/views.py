@@ -15,6 +15,7 @@ from ceis.choices import JournalAction
 from ceis.decorators import object_permission_required
 from ceis.pagination import paginate
 from ceis.services import journal_record
+from ceis.submissions import single_submission
 from unisvers.models import Testimonial
 
 from .choices import JobStatus
@@ -127,6 +128,7 @@ def document_create(request):
     form = PeriodForm(request.POST or request.GET or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+@single_submission
         document = bilan_document_create(
             user=request.user,
             date_from=data["date_from"],
@@ -188,6 +190,7 @@ def version_generate(request, public_id):
     document = bilan_document_get(public_id=public_id, user=request.user)
     version = bilan_version_request(document=document, user=request.user, request=request)
     messages.info(request, _queued_message(version, "demandée"))
+@single_submission
     return redirect(document)
 
 

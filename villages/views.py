@@ -24,6 +24,7 @@ from ceis.pagination import paginate
 from ceis.selectors import person_duplicates, person_get
 from ceis.services import journal_record, person_create
 
+from ceis.submissions import single_submission
 from . import perms, selectors, services
 from .assessment import MEANINGS, QUESTIONS
 from .choices import Attendance, RegistrationStatus, SkillDomain, SkillLevel
@@ -75,6 +76,7 @@ def workshop_list(request):
 
 
 @require_http_methods(["GET", "POST"])
+@single_submission
 @permission_required("villages.add_workshop", raise_exception=True)
 def workshop_create_view(request):
     form = WorkshopForm(request.POST or None)
@@ -208,6 +210,7 @@ def session_past(request):
     return render(request, "villages/sessions/past.html", context)
 
 
+@single_submission
 # Sessions: create, edit, delete ------------------------------------------------------------
 
 
@@ -361,6 +364,7 @@ def _new_person(request, session):
 
 def _person_from_post(request):
     public_id = request.POST.get("person")
+@single_submission
     return person_get(public_id=public_id, user=request.user) if public_id else None
 
 
@@ -469,6 +473,7 @@ def registration_attendance(request, public_id):
         )
     label = "présent·e" if value == Attendance.PRESENT else "absent·e"
     messages.success(request, f"{registration.person} : {label}.")
+@single_submission
     return redirect("villages:session_checkin", public_id=registration.session.public_id)
 
 
@@ -536,6 +541,7 @@ def _help_form_context(request, form, *, individual_help=None):
         else None,
         "q": query,
         "help": individual_help,
+@single_submission
     }
 
 
@@ -638,6 +644,7 @@ def help_delete_view(request, public_id):
     return render(request, "villages/helps/confirm_delete.html", {"help": individual_help})
 
 
+@single_submission
 # Free-access visits ------------------------------------------------------------------------
 
 
@@ -687,6 +694,7 @@ def _last_visit_site(user):
     return user.site_list[0].pk if user.site_list else None
 
 
+@single_submission
 # Assessments -------------------------------------------------------------------------------
 
 

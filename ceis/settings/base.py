@@ -147,7 +147,18 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
+# The address that counts is the client's, not the proxy's (security.md row 23). The documented
+# nginx overwrites X-Forwarded-For with the address it sees (deploy/nginx/ceis.conf); each further
+# proxy in front of it appends one address. The variable is the number of those proxies; behind
+# them only X-Forwarded-For is read, so a header the client sends itself (X-Real-IP, Forwarded…)
+# never chooses the address; with no proxy only the connection's address is read.
+CEIS_REVERSE_PROXIES = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
+if CEIS_REVERSE_PROXIES:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR"]
+    AXES_IPWARE_PROXY_COUNT = CEIS_REVERSE_PROXIES - 1  # ipware counts the proxies in the header
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_COUNT = None
 
 # Content Security Policy (security.md row 8): no inline script, nothing from another origin.
 CONTENT_SECURITY_POLICY = {

@@ -119,3 +119,55 @@ def test_a_backup_code_works_once(require_2fa, client_for):
     ):
         again = client.post(reverse("twofactor:verify"), {"token": code})
     assert again.status_code == 200
+
+
+def _burst_of_wrong_codes(client, start: float, count: int = 20) -> float:
+    """`count` wrong codes, each once django-otp's own wait (1, 2, 4… seconds) is over, so that
+    each one counts; returns the time of the last one. Unbounded, the wait after the 20th would
+    be 2¹⁹ seconds: 6 days. Whoever types them has the password: they log in again each time
+    their session has ended."""
+    at = start
+    for failures in range(count):
+        at += 2**failures
+        with time_machine.travel(at, tick=False):
+            client.force_login(client.user)
+            client.post(reverse("twofactor:verify"), {"token": "00000000"})
+    return at
+
+
+@pytest.mark.django_db
+def test_twenty_wrong_codes_keep_the_owner_out_at_most_fifteen_minutes(require_2fa, client_for):
+    client = client_for(Role.MANAGER)
+    device = TOTPDevice.objects.create(user=client.user, name="Application", confirmed=True)
+    last = _burst_of_wrong_codes(client, time.time())
+    device.refresh_from_db()
+    assert device.throttling_failure_count >= 10  # every wrong code counted
+    client.logout()
+    with time_machine.travel(last + 1, tick=False):
+        client.force_login(client.user)
+        refused = client.post(reverse("twofactor:verify"), {"token": _code(device, last + 1)})
+        assert "Trop de codes erronés" in refused.content.decode()
+    owner = last + 15 * 60
+    with time_machine.travel(owner, tick=False):
+        accepted = client.post(reverse("twofactor:verify"), {"token": _code(device, owner)})
+        assert accepted.status_code == 302
+        assert client.get(reverse("home")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_twenty_wrong_backup_codes_leave_a_backup_code_usable_after_fifteen_minutes(
+    require_2fa, client_for
+):
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from ceis.twofactor import backup_codes_renew
+
+    client = client_for(Role.ADMIN)
+    TOTPDevice.objects.create(user=client.user, name="Application", confirmed=True)
+    code = backup_codes_renew(user=client.user)[0]
+    last = _burst_of_wrong_codes(client, time.time())
+    assert StaticDevice.objects.get(user=client.user).throttling_failure_count >= 10
+    with time_machine.travel(last + 15 * 60, tick=False):
+        accepted = client.post(reverse("twofactor:verify"), {"token": code})
+        assert accepted.status_code == 302
+        assert client.get(reverse("home")).status_code == 200

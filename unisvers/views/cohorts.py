@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ceis.decorators import object_permission_required
 from ceis.pagination import paginate
 from ceis.selectors import sites_visible_to
+from ceis.submissions import single_submission
 
 from .. import perms, selectors, services
 from ..choices import AttendanceStatus
@@ -45,6 +46,7 @@ def cohort_list(request):
 
 @require_http_methods(["GET", "POST"])
 @permission_required("unisvers.add_cohort", raise_exception=True)
+@single_submission
 def cohort_create(request):
     form = CohortForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -124,6 +126,7 @@ def meeting_day_add(request, public_id):
     form = MeetingDayForm(request.POST)
     if form.is_valid():
         try:
+@single_submission
             day = services.meeting_day_add(
                 cohort=cohort, user=request.user, request=request, **form.cleaned_data
             )
@@ -162,6 +165,7 @@ def register(request, public_id, day):
     cohort = selectors.cohort_get(public_id=public_id, user=request.user)
     day = parse_day(day)
     meeting_day = selectors.meeting_day_get(cohort=cohort, date=day)
+@single_submission
     rows = selectors.register_rows(cohort=cohort, day=meeting_day)
     if request.method == "POST":
         statuses, missing = {}, False
@@ -214,6 +218,7 @@ def activity_create(request, public_id):
     form = ActivityForm(
         request.POST or None,
         instance=CollectiveActivity(cohort=cohort),
+@single_submission
         cohort=cohort,
         initial={"date": timezone.localdate()},
     )

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ceis.decorators import object_permission_required, refuse_object
 from ceis.pagination import paginate
+from ceis.submissions import single_submission
 
 from .. import perms, selectors, services
 from ..filters import EventFilter
@@ -34,6 +35,7 @@ def event_list(request):
 
 @require_http_methods(["GET", "POST"])
 @permission_required("unisvers.add_event", raise_exception=True)
+@single_submission
 def event_create(request):
     form = EventForm(
         request.POST or None, user=request.user, initial={"date": timezone.localdate()}
@@ -75,6 +77,7 @@ def event_detail(request, public_id):
 
 @require_http_methods(["GET", "POST"])
 @permission_required("unisvers.view_target", raise_exception=True)
+@single_submission
 def target_list(request):
     user = request.user
     can_manage = perms.can_manage_targets(user)

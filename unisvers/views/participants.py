@@ -15,6 +15,7 @@ from ceis.pagination import paginate
 from ceis.selectors import person_duplicates, person_get
 from ceis.services import journal_record, person_create
 
+from ceis.submissions import single_submission
 from .. import perms, selectors, services
 from ..filters import TestimonialFilter
 from ..forms import (
@@ -51,6 +52,7 @@ def enroll_search(request, public_id):
 @object_permission_required("unisvers.add_enrollment")
 def enroll_new_person(request, public_id):
     """Create the person (with the foundation's duplicate warning), then go to the intake."""
+@single_submission
     cohort = selectors.cohort_get(public_id=public_id, user=request.user)
     if not request.user.has_perm("ceis.add_person"):
         refuse_object(request)
@@ -89,6 +91,7 @@ def enroll_new_person(request, public_id):
 @object_permission_required("unisvers.add_enrollment")
 def enroll_intake(request, public_id, person_id):
     user = request.user
+@single_submission
     cohort = selectors.cohort_get(public_id=public_id, user=user)
     person = person_get(public_id=person_id, user=user)
     sensitive = perms.can_view_sensitive(user, cohort)
@@ -183,6 +186,7 @@ def enrollment_exit(request, public_id):
     initial = {} if enrollment.exit_date else {"exit_date": timezone.localdate()}
     form = ExitForm(request.POST or None, instance=enrollment, initial=initial)
     if request.method == "POST" and form.is_valid():
+@single_submission
         fresh = selectors.enrollment_get(public_id=public_id, user=user)
         try:
             services.enrollment_exit(
@@ -204,6 +208,7 @@ def enrollment_followup_3m(request, public_id):
     if not enrollment.exit_date:
         messages.error(request, "Enregistrez d'abord la sortie : le suivi à 3 mois vient après.")
         return redirect(enrollment)
+@single_submission
     initial = {} if enrollment.followup_3m_date else {"followup_3m_date": timezone.localdate()}
     form = Followup3mForm(request.POST or None, instance=enrollment, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -282,6 +287,7 @@ def followup_create(request, public_id):
     if not perms.can_view_person_sensitive(user, cohorts):
         refuse_object(request)
     form = FollowUpForm(request.POST, cohorts=Cohort.objects.filter(pk__in=[c.pk for c in cohorts]))
+@single_submission
     if form.is_valid():
         services.followup_create(person=person, user=user, request=request, **form.cleaned_data)
         messages.success(request, "Le suivi est ajouté.")
@@ -352,6 +358,7 @@ def testimonial_list(request):
 def testimonial_update(request, public_id):
     testimonial = selectors.testimonial_get(public_id=public_id, user=request.user)
     form = TestimonialForm(request.POST or None, instance=testimonial)
+@single_submission
     if request.method == "POST" and form.is_valid():
         fresh = selectors.testimonial_get(public_id=public_id, user=request.user)
         services.testimonial_update(
