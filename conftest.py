@@ -1,10 +1,29 @@
 """Fixtures shared by every app's tests: two sites and a logged-in client per role."""
 
+import os
+from pathlib import Path
+
 import pytest
 from celery.contrib.testing.worker import start_worker
 
 from ceis.choices import Role
 from ceis.tests.factories import SiteFactory, UserFactory
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request):
+    """A run that selects `faults` tests puts SQLite's test database in a file: threads then
+    share it with the application's real options (WAL, busy timeout, IMMEDIATE transactions),
+    where the in-memory database would lock whole tables and hide what `make run` does."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3" and any(
+        item.get_closest_marker("faults") for item in request.session.items
+    ):
+        folder = Path(__file__).resolve().parent / "var"
+        folder.mkdir(exist_ok=True)
+        database.setdefault("TEST", {})["NAME"] = str(folder / f"test-faults-{os.getpid()}.sqlite3")
 
 
 @pytest.fixture

@@ -8,7 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from ceis.choices import JournalAction
+from ceis.models import Site
 from ceis.services import fields_apply, journal_record
+from ceis.submissions import natural_key
 
 from .calendar import meeting_dates
 from .choices import AttendanceStatus
@@ -87,11 +89,13 @@ def _calendar_regenerate(cohort: Cohort) -> None:
 def meeting_day_add(
     *, cohort: Cohort, user, date: datetime.date, label: str = "", request=None
 ) -> MeetingDay:
+    already = {"date": "Ce jour est déjà dans le calendrier."}
     if cohort.meeting_days.filter(date=date).exists():
-        raise ValidationError({"date": "Ce jour est déjà dans le calendrier."})
+        raise ValidationError(already)
     day = MeetingDay(cohort=cohort, date=date, label=label)
     day.full_clean()
-    day.save()
+    with natural_key(already):  # the same day added twice at once
+        day.save()
     _log(
         JournalAction.UPDATE,
         user=user,
@@ -126,11 +130,13 @@ def meeting_day_remove(*, day: MeetingDay, user, request=None) -> None:
 
 @transaction.atomic
 def enrollment_create(*, cohort: Cohort, person, user, request=None, **fields) -> Enrollment:
+    already = "Cette personne est déjà inscrite dans cette promotion."
     enrollment = Enrollment(cohort=cohort, person=person, **fields)
     if Enrollment.objects.filter(cohort=cohort, person=person).exists():
-        raise ValidationError("Cette personne est déjà inscrite dans cette promotion.")
+        raise ValidationError(already)
     enrollment.full_clean()
-    enrollment.save()
+    with natural_key(already):  # two tabs enrolling the same person at once
+        enrollment.save()
     _log(JournalAction.CREATE, user=user, obj=enrollment, request=request, fields=fields)
     return enrollment
 
@@ -221,6 +227,9 @@ def register_save(
         raise ValidationError("Le registre contient une personne qui n'est pas inscrite ce jour.")
     if any(status not in AttendanceStatus.values for status in statuses.values()):
         raise ValidationError("Statut de présence inconnu.")
+    # One register per cohort day: a second save of the same day (double click, two tabs) waits
+    # for the first, then updates its rows instead of creating them again.
+    MeetingDay.objects.select_for_update().filter(pk=day.pk).first()
     existing = {
         row.person_id: row for row in Attendance.objects.filter(cohort=cohort, date=day.date)
     }
@@ -343,6 +352,8 @@ def testimonial_update(*, testimonial: Testimonial, user, request=None, **fields
 @transaction.atomic
 def target_set(*, site, year: int, persons: int, user, request=None) -> Target:
     """Create or change the target of a site for a year (one per site and year)."""
+    # Two concurrent first settings of a year: the second waits, then updates the first.
+    Site.objects.select_for_update().filter(pk=site.pk).first()
     target = Target.objects.filter(site=site, year=year).first()
     action = JournalAction.UPDATE if target else JournalAction.CREATE
     target = target or Target(site=site, year=year)

@@ -1,0 +1,131 @@
+"""A create form sent twice makes one record and shows the first result (security.md row 24)."""
+
+import datetime
+import re
+import uuid
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from ceis.choices import Role
+from ceis.models import FormSubmission, Person
+from ceis.submissions import ALREADY_DONE, FIELD, submissions_purge
+from ceis.tests.create_forms import CREATE_FORMS, World
+from ceis.tests.html_forms import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(site):
+    return World(site)
+
+
+def _fill(client, case):
+    page = client.get(case.page)
+    assert page.status_code == 200
+    return form_data(page.content.decode(), action=case.action, overrides=case.overrides)
+
+
+def _html(response):
+    return response.content.decode()
+
+
+def _errors(response):
+    """The form errors of a refused page, for the failure message."""
+    text = re.sub(r"<[^>]+>", " ", _html(response))
+    invalid = re.findall(r'name="([^"]+)"[^>]*aria-invalid="true"', _html(response))
+    messages = re.findall(r"[^.\n]*(?:obligatoire|invalide|Saisissez|Sélectionnez)[^.\n]*", text)
+    return invalid, [m.strip() for m in messages]
+
+
+@pytest.mark.parametrize("name", CREATE_FORMS)
+def test_a_form_sent_twice_makes_one_record_and_shows_the_first_result(name, client, world):
+    case = CREATE_FORMS[name](world)
+    client.force_login(case.user)
+    before = case.count()
+    data = _fill(client, case)
+    url = case.action or case.page
+
+    first = client.post(url, data)
+    assert first.status_code == 302, _errors(first)
+    made = case.count()
+    assert made > before
+    second = client.post(url, data)
+
+    assert second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert case.count() == made
+    assert ALREADY_DONE.replace("'", "&#x27;") in _html(client.get(second["Location"]))
+
+
+# A wrong value typed in each of these forms, which refuses it.
+REFUSED = {
+    "personne": {"last_name": ""},
+    "promotion": {"name": ""},
+    "atelier": {"title": ""},
+    "accompagnement": {"date": ""},
+    "événement": {"date": ""},
+    "bilan": {"preset": "custom", "date_from": "2026-07-01", "date_to": "2026-01-01"},
+}
+
+
+@pytest.mark.parametrize("name,wrong", REFUSED.items())
+def test_a_refused_form_keeps_its_token_usable(name, wrong, client, world):
+    case = CREATE_FORMS[name](world)
+    client.force_login(case.user)
+    before = case.count()
+    data = _fill(client, case)
+    url = case.action or case.page
+
+    refused = client.post(url, {**data, **wrong})
+    assert refused.status_code == 200
+    assert case.count() == before
+    assert not FormSubmission.objects.exists()
+    corrected = client.post(url, data)
+
+    assert corrected.status_code == 302
+    assert case.count() == before + 1
+
+
+def test_each_drawing_of_a_form_carries_a_new_token(client, world):
+    client.force_login(world.referent)
+    url = reverse("persons:create")
+    first = form_data(_html(client.get(url)), action="")[FIELD]
+    second = form_data(_html(client.get(url)), action="")[FIELD]
+    assert first != second
+
+
+def test_a_post_without_token_is_served_as_before(client, world):
+    client.force_login(world.referent)
+    data = {"last_name": "Sans", "first_name": "Jeton", "site": world.site.pk}
+    assert client.post(reverse("persons:create"), data).status_code == 302
+    assert Person.objects.filter(first_name__iexact="jeton").count() == 1
+    assert not FormSubmission.objects.exists()
+
+
+def test_the_token_of_someone_else_is_refused(client, world, make_user):
+    client.force_login(world.referent)
+    url = reverse("persons:create")
+    data = form_data(
+        _html(client.get(url)), action="", overrides=CREATE_FORMS["personne"](world).overrides
+    )
+    assert client.post(url, data).status_code == 302
+    client.force_login(make_user(Role.TRAVAILLEUR_SOCIAL))
+
+    response = client.post(url, data)
+
+    assert response.status_code == 403
+    assert Person.objects.filter(first_name="Jeanne").count() == 1
+
+
+def test_old_tokens_are_purged(world):
+    now = timezone.now()
+    old = FormSubmission.objects.create(token=uuid.uuid4(), user=world.referent, path="/a/")
+    FormSubmission.objects.filter(pk=old.pk).update(created_at=now - datetime.timedelta(days=3))
+    recent = FormSubmission.objects.create(token=uuid.uuid4(), user=world.referent, path="/b/")
+
+    assert submissions_purge(now=now) == 1
+
+    assert list(FormSubmission.objects.values_list("pk", flat=True)) == [recent.pk]
