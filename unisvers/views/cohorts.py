@@ -121,12 +121,12 @@ def cohort_detail(request, public_id):
 
 @require_POST
 @object_permission_required("unisvers.add_meetingday")
+@single_submission
 def meeting_day_add(request, public_id):
     cohort = selectors.cohort_get(public_id=public_id, user=request.user)
     form = MeetingDayForm(request.POST)
     if form.is_valid():
         try:
-@single_submission
             day = services.meeting_day_add(
                 cohort=cohort, user=request.user, request=request, **form.cleaned_data
             )
@@ -160,12 +160,12 @@ def meeting_day_remove(request, public_id, day):
 
 @require_http_methods(["GET", "POST"])
 @object_permission_required("unisvers.add_attendance")
+@single_submission
 def register(request, public_id, day):
     """One screen, one save: every participant of the day, "present" by default."""
     cohort = selectors.cohort_get(public_id=public_id, user=request.user)
     day = parse_day(day)
     meeting_day = selectors.meeting_day_get(cohort=cohort, date=day)
-@single_submission
     rows = selectors.register_rows(cohort=cohort, day=meeting_day)
     if request.method == "POST":
         statuses, missing = {}, False
@@ -213,12 +213,12 @@ def register(request, public_id, day):
 
 @require_http_methods(["GET", "POST"])
 @object_permission_required("unisvers.add_collectiveactivity")
+@single_submission
 def activity_create(request, public_id):
     cohort = selectors.cohort_get(public_id=public_id, user=request.user)
     form = ActivityForm(
         request.POST or None,
         instance=CollectiveActivity(cohort=cohort),
-@single_submission
         cohort=cohort,
         initial={"date": timezone.localdate()},
     )
