@@ -124,11 +124,11 @@ def document_list(request):
 
 @require_http_methods(["GET", "POST"])
 @permission_required(ADD, raise_exception=True)
+@single_submission
 def document_create(request):
     form = PeriodForm(request.POST or request.GET or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-@single_submission
         document = bilan_document_create(
             user=request.user,
             date_from=data["date_from"],
@@ -186,11 +186,11 @@ def document_detail(request, public_id):
 
 @require_POST
 @object_permission_required("reporting.add_bilanversion")
+@single_submission
 def version_generate(request, public_id):
     document = bilan_document_get(public_id=public_id, user=request.user)
     version = bilan_version_request(document=document, user=request.user, request=request)
     messages.info(request, _queued_message(version, "demandée"))
-@single_submission
     return redirect(document)
 
 

@@ -76,8 +76,8 @@ def workshop_list(request):
 
 
 @require_http_methods(["GET", "POST"])
-@single_submission
 @permission_required("villages.add_workshop", raise_exception=True)
+@single_submission
 def workshop_create_view(request):
     form = WorkshopForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -210,12 +210,12 @@ def session_past(request):
     return render(request, "villages/sessions/past.html", context)
 
 
-@single_submission
 # Sessions: create, edit, delete ------------------------------------------------------------
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required("villages.add_session", raise_exception=True)
+@single_submission
 def session_create_view(request):
     initial = {"time": datetime.time(14, 0), "date": timezone.localdate()}
     workshop_id = request.GET.get("atelier")
@@ -364,12 +364,12 @@ def _new_person(request, session):
 
 def _person_from_post(request):
     public_id = request.POST.get("person")
-@single_submission
     return person_get(public_id=public_id, user=request.user) if public_id else None
 
 
 @require_POST
 @object_permission_required("villages.add_registration")
+@single_submission
 def session_register(request, public_id):
     """Register an existing person (`person` = UUID) or a new one (the minimal form)."""
     session = selectors.session_get(public_id=public_id, user=request.user)
@@ -473,12 +473,12 @@ def registration_attendance(request, public_id):
         )
     label = "présent·e" if value == Attendance.PRESENT else "absent·e"
     messages.success(request, f"{registration.person} : {label}.")
-@single_submission
     return redirect("villages:session_checkin", public_id=registration.session.public_id)
 
 
 @require_POST
 @object_permission_required("villages.checkin_registration")
+@single_submission
 def session_walk_in(request, public_id):
     session = selectors.session_get(public_id=public_id, user=request.user)
     with transaction.atomic():
@@ -541,12 +541,12 @@ def _help_form_context(request, form, *, individual_help=None):
         else None,
         "q": query,
         "help": individual_help,
-@single_submission
     }
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required("villages.add_individualhelp", raise_exception=True)
+@single_submission
 def help_create_view(request):
     if request.method == "POST":
         form = HelpForm(request.POST, user=request.user)
@@ -644,12 +644,12 @@ def help_delete_view(request, public_id):
     return render(request, "villages/helps/confirm_delete.html", {"help": individual_help})
 
 
-@single_submission
 # Free-access visits ------------------------------------------------------------------------
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required("villages.add_visit", raise_exception=True)
+@single_submission
 def visit_counter(request):
     if request.method == "POST":
         form = VisitForm(request.POST, user=request.user)
@@ -694,12 +694,12 @@ def _last_visit_site(user):
     return user.site_list[0].pk if user.site_list else None
 
 
-@single_submission
 # Assessments -------------------------------------------------------------------------------
 
 
 @require_http_methods(["GET", "POST"])
 @object_permission_required("villages.add_assessment")
+@single_submission
 def assessment_create_view(request, person_id):
     person = person_get(public_id=person_id, user=request.user)
     if request.method == "POST":

@@ -50,9 +50,9 @@ def enroll_search(request, public_id):
 
 @require_http_methods(["GET", "POST"])
 @object_permission_required("unisvers.add_enrollment")
+@single_submission
 def enroll_new_person(request, public_id):
     """Create the person (with the foundation's duplicate warning), then go to the intake."""
-@single_submission
     cohort = selectors.cohort_get(public_id=public_id, user=request.user)
     if not request.user.has_perm("ceis.add_person"):
         refuse_object(request)
@@ -89,9 +89,9 @@ def enroll_new_person(request, public_id):
 
 @require_http_methods(["GET", "POST"])
 @object_permission_required("unisvers.add_enrollment")
+@single_submission
 def enroll_intake(request, public_id, person_id):
     user = request.user
-@single_submission
     cohort = selectors.cohort_get(public_id=public_id, user=user)
     person = person_get(public_id=person_id, user=user)
     sensitive = perms.can_view_sensitive(user, cohort)
@@ -180,13 +180,13 @@ def enrollment_delete(request, public_id):
 
 @require_http_methods(["GET", "POST"])
 @object_permission_required("unisvers.change_enrollment")
+@single_submission
 def enrollment_exit(request, public_id):
     user = request.user
     enrollment = selectors.enrollment_get(public_id=public_id, user=user)
     initial = {} if enrollment.exit_date else {"exit_date": timezone.localdate()}
     form = ExitForm(request.POST or None, instance=enrollment, initial=initial)
     if request.method == "POST" and form.is_valid():
-@single_submission
         fresh = selectors.enrollment_get(public_id=public_id, user=user)
         try:
             services.enrollment_exit(
@@ -202,13 +202,13 @@ def enrollment_exit(request, public_id):
 
 @require_http_methods(["GET", "POST"])
 @object_permission_required("unisvers.change_enrollment")
+@single_submission
 def enrollment_followup_3m(request, public_id):
     user = request.user
     enrollment = selectors.enrollment_get(public_id=public_id, user=user)
     if not enrollment.exit_date:
         messages.error(request, "Enregistrez d'abord la sortie : le suivi à 3 mois vient après.")
         return redirect(enrollment)
-@single_submission
     initial = {} if enrollment.followup_3m_date else {"followup_3m_date": timezone.localdate()}
     form = Followup3mForm(request.POST or None, instance=enrollment, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -279,6 +279,7 @@ def participant(request, public_id):
 
 @require_POST
 @object_permission_required("unisvers.add_followup")
+@single_submission
 def followup_create(request, public_id):
     user = request.user
     person = selectors.participant_get(public_id=public_id, user=user)
@@ -287,7 +288,6 @@ def followup_create(request, public_id):
     if not perms.can_view_person_sensitive(user, cohorts):
         refuse_object(request)
     form = FollowUpForm(request.POST, cohorts=Cohort.objects.filter(pk__in=[c.pk for c in cohorts]))
-@single_submission
     if form.is_valid():
         services.followup_create(person=person, user=user, request=request, **form.cleaned_data)
         messages.success(request, "Le suivi est ajouté.")
@@ -324,6 +324,7 @@ def followup_update(request, public_id):
 
 @require_POST
 @object_permission_required("unisvers.add_testimonial")
+@single_submission
 def testimonial_create(request, public_id):
     person = selectors.participant_get(public_id=public_id, user=request.user)
     form = TestimonialForm(request.POST)
@@ -358,7 +359,6 @@ def testimonial_list(request):
 def testimonial_update(request, public_id):
     testimonial = selectors.testimonial_get(public_id=public_id, user=request.user)
     form = TestimonialForm(request.POST or None, instance=testimonial)
-@single_submission
     if request.method == "POST" and form.is_valid():
         fresh = selectors.testimonial_get(public_id=public_id, user=request.user)
         services.testimonial_update(
