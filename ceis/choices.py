@@ -60,3 +60,20 @@ class JournalAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", "Échec de connexion"
     ACCESS_REFUSED = "access_refused", "Accès refusé"
     LOCKOUT = "lockout", "Compte bloqué (trop d'échecs)"
+
+
+class ImportKind(models.TextChoices):
+    PACKAGE = "package", "Paquet de données"
+    REFERRALS = "referrals", "Liste d'orientation France Travail"
+
+
+class ImportStep(models.TextChoices):
+    CHECK = "check", "Vérification"
+    APPLY = "apply", "Import"
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", "En attente"
+    RUNNING = "running", "En cours"
+    DONE = "done", "Terminé"
+    FAILED = "failed", "Échec"

@@ -19,7 +19,16 @@ from django.utils.functional import cached_property
 from django_otp.models import Device, ThrottlingMixin
 from django_otp.oath import TOTP
 
-from .choices import EducationLevel, JournalAction, ProfessionalStatus, Role, Sex
+from .choices import (
+    EducationLevel,
+    ImportKind,
+    ImportStatus,
+    ImportStep,
+    JournalAction,
+    ProfessionalStatus,
+    Role,
+    Sex,
+)
 from .fields import EncryptedTextField
 from .text import normalize_name, normalize_phone
 
@@ -372,3 +381,44 @@ class FormSubmission(models.Model):
 
     def __str__(self):
         return f"{self.path} ({self.created_at:%d/%m/%Y %H:%M})"
+
+
+class ImportJob(models.Model):
+    """One step of a long import run by a Celery task (security.md row 21): a data package or a
+    France Travail list of more than CEIS_IMPORT_ASYNC_ROWS rows is checked, then imported, each
+    step with its progress (rows done out of the total) and its French error. Seen by its author
+    only; the uploaded file sits under MEDIA_ROOT/uploads/ (`upload`), purged with it."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField("type", max_length=20, choices=ImportKind.choices)
+    step = models.CharField("étape", max_length=10, choices=ImportStep.choices)
+    status = models.CharField(
+        "état", max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="auteur"
+    )
+    file_name = models.CharField("fichier", max_length=200)
+    upload = models.CharField("fichier déposé", max_length=200)  # relative to uploads/
+    params = models.JSONField("paramètres", default=dict, blank=True)
+    total = models.PositiveIntegerField("lignes", default=0)
+    done = models.PositiveIntegerField("lignes traitées", default=0)
+    result = models.JSONField("résultat", default=dict, blank=True)
+    error = models.TextField("erreur", blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "import en tâche de fond"
+        verbose_name_plural = "imports en tâche de fond"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} « {self.file_name} » ({self.get_step_display()})"
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.done * 100 // self.total) if self.total else 0
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (ImportStatus.PENDING, ImportStatus.RUNNING)

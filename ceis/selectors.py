@@ -113,6 +113,34 @@ def person_duplicates(
     return list(qs[:10])
 
 
+def person_duplicates_bulk(*, user, candidates: list[tuple], batch: int = 500) -> list:
+    """For each (last name, first name, birth date or None) of `candidates`, the first person
+    that `person_duplicates` would return, or None: the same rule, applied in Python to the
+    persons of the same names, one query per `batch` candidates (lists of thousands of rows)."""
+    found = []
+    for start in range(0, len(candidates), batch):
+        chunk = candidates[start : start + batch]
+        keys = [f"{normalize_name(last)} {normalize_name(first)}" for last, first, _ in chunk]
+        by_key: dict[str, list[Person]] = {}
+        persons = persons_visible_to(user).filter(name_key__in=set(keys))
+        for person in persons.order_by(*Person._meta.ordering, "pk"):
+            by_key.setdefault(person.name_key, []).append(person)
+        for key, (_last, _first, birth_date) in zip(keys, chunk, strict=True):
+            match = None
+            for person in by_key.get(key, ()):
+                unknown = person.birth_date is None and person.birth_year is None
+                if (
+                    birth_date is None
+                    or person.birth_date == birth_date
+                    or (person.birth_date is None and person.birth_year == birth_date.year)
+                    or unknown
+                ):
+                    match = person
+                    break
+            found.append(match)
+    return found
+
+
 def journal_for_object(*, object_type: str, object_ref: str) -> QuerySet[JournalEntry]:
     return JournalEntry.objects.filter(
         object_type=object_type, object_ref=object_ref

@@ -36,3 +36,11 @@ def submissions_purge_task() -> int:
     from .submissions import submissions_purge
 
     return submissions_purge()
+
+
+@shared_task(acks_late=True, soft_time_limit=55 * 60, time_limit=60 * 60)
+def import_job_task(job_id: int) -> None:
+    """One step of a long import (ceis/imports.py): a package or a France Travail list."""
+    from .imports import import_job_run
+
+    import_job_run(job_id=job_id)

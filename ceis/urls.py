@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 
-from . import views, views_twofactor
+from . import views, views_imports, views_twofactor
 from .forms_auth import LoginForm
 
 person_patterns = (
@@ -61,6 +61,15 @@ admin.site.login = login_required(admin.site.login)
 admin.site.site_header = "CEIS — administration"
 admin.site.site_title = "CEIS"
 
+import_patterns = (
+    [
+        path("<uuid:public_id>/", views_imports.job_detail, name="job"),
+        path("<uuid:public_id>/confirmer/", views_imports.job_confirm, name="confirm"),
+        path("<uuid:public_id>/relancer/", views_imports.job_retry, name="retry"),
+    ],
+    "imports",
+)
+
 twofactor_patterns = (
     [
         path("configurer/", views_twofactor.setup, name="setup"),
@@ -77,6 +86,7 @@ urlpatterns = [
     path("journal/", views.journal, name="journal"),
     path("securite/2fa/", include(twofactor_patterns)),
     path("donnees/", include("ceis.package.urls")),
+    path("imports/", include(import_patterns)),
     path("unisvers/", include("unisvers.urls")),
     path("villages/", include("villages.urls")),
     path("bilans/", include("reporting.urls")),

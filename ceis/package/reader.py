@@ -5,18 +5,31 @@ first one. Line numbers are those of the file as a text editor shows them (the h
 a quoted field spanning several lines keeps the line where its record starts).
 """
 
+import contextlib
 import csv
 import datetime
 import functools
-import io
 import re
 import zipfile
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from ceis.spreadsheet import restore_cell
+from ceis.bounds import check_date
+from ceis.uploads import (
+    NUL,
+    DecodeProblem,
+    UploadRefused,
+    check_zip,
+    decoded_lines,
+    raw_lines,
+    size_mo,
+)
 
 from .spec import FILES, MANIFEST, Column, FileSpec
 
@@ -56,33 +69,61 @@ class PackageSourceError(Exception):
     """The path is neither a folder nor a readable zip."""
 
 
-def read_sources(path: Path) -> dict[str, bytes]:
-    """The bytes of each `.csv` of the package, by file name (subfolders of a zip ignored
-    when the files sit at its root; a zip holding one folder is read inside that folder)."""
+def _check_folder(files: list[Path]) -> None:
+    """A folder's CSV files within the same bounds as a zip's members."""
+    if len(files) > settings.CEIS_UPLOAD_ZIP_MAX_MEMBERS:
+        raise PackageSourceError(
+            f"Le dossier contient {len(files)} fichiers CSV (maximum "
+            f"{settings.CEIS_UPLOAD_ZIP_MAX_MEMBERS})."
+        )
+    total = sum(file.stat().st_size for file in files)
+    cap = settings.CEIS_UPLOAD_ZIP_MAX_UNCOMPRESSED_BYTES
+    if total > cap:
+        raise PackageSourceError(
+            f"Le dossier est refusé : ses fichiers CSV font {size_mo(total)} Mo "
+            f"(maximum {size_mo(cap)} Mo)."
+        )
+
+
+@contextlib.contextmanager
+def _zip_member(path: Path, member: str):
+    with zipfile.ZipFile(path) as archive, archive.open(member) as stream:
+        yield stream
+
+
+def read_sources(path: Path) -> dict[str, Callable]:
+    """An opener of each `.csv` of the package (a binary stream, read line by line), by file
+    name, once the folder or the zip is within the bounds of the settings (subfolders of a zip
+    ignored when the files sit at its root; a zip holding one folder is read inside it)."""
     path = Path(path)
     if path.is_dir():
-        return {p.name: p.read_bytes() for p in path.iterdir() if p.suffix == ".csv"}
+        files = [p for p in path.iterdir() if p.suffix == ".csv" and p.is_file()]
+        _check_folder(files)
+        return {p.name: functools.partial(open, p, "rb") for p in files}
     if not path.is_file():
         raise PackageSourceError(f"{path} : ni dossier ni fichier.")
     try:
-        with zipfile.ZipFile(path) as archive:
-            names = [n for n in archive.namelist() if n.endswith(".csv") and "__MACOSX" not in n]
-            by_name: dict[str, bytes] = {}
-            # Files at the root win over files in a folder (a zip of the folder itself).
-            for name in sorted(names, key=lambda n: n.count("/"), reverse=True):
-                by_name[name.rsplit("/", 1)[-1]] = archive.read(name)
-            return by_name
-    except (zipfile.BadZipFile, OSError) as error:
-        raise PackageSourceError(f"{path} : archive zip illisible ({error}).") from None
+        members = check_zip(path, compressed_size=path.stat().st_size)
+    except UploadRefused as error:
+        raise PackageSourceError(f"{path.name} : {error}") from None
+    names = [m.filename for m in members if m.filename.endswith(".csv")]
+    names = [name for name in names if "__MACOSX" not in name]
+    by_name: dict[str, str] = {}
+    # Files at the root win over files in a folder (a zip of the folder itself).
+    for name in sorted(names, key=lambda n: n.count("/"), reverse=True):
+        by_name[name.rsplit("/", 1)[-1]] = name
+    return {short: functools.partial(_zip_member, path, name) for short, name in by_name.items()}
 
 
-def _decode(spec_name: str, data: bytes, errors: list) -> str | None:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        errors.append(PackageError(spec_name, line, "-", "encodage invalide (UTF-8 attendu)"))
-        return None
+def count_rows(path: Path) -> int:
+    """About how many records the package holds (its lines, headers aside), counted without
+    parsing: enough to choose between the request and a background job."""
+    total = 0
+    for opener in read_sources(path).values():
+        with opener() as stream:
+            lines = sum(1 for _ in raw_lines(stream))
+        total += max(lines - 1, 0)
+    return total
 
 
 @functools.cache
@@ -92,7 +133,7 @@ def _codes(choices) -> frozenset[str]:
 
 def parse_cell(column: Column, raw: str):
     """The Python value of a cell, or raise ValueError with the French message."""
-    text = restore_cell(raw.strip())  # the exporter's formula mark (security.md row 22)
+    text = raw.strip()
     if column.kind in ("text", "code", "ref"):
         if column.kind == "code" and text and text not in _codes(column.choices):
             raise ValueError(f"code inconnu « {text} »")
@@ -109,9 +150,14 @@ def parse_cell(column: Column, raw: str):
         try:
             if not _DATE.match(text):
                 raise ValueError
-            return datetime.date.fromisoformat(text)
+            value = datetime.date.fromisoformat(text)
         except ValueError:
             raise ValueError(f"date invalide « {text} » (attendu AAAA-MM-JJ)") from None
+        try:
+            check_date(value)
+        except ValidationError as error:
+            raise ValueError(f"date hors bornes « {text} » : {error.messages[0]}") from None
+        return value
     if column.kind == "datetime":
         try:
             if not _DATE.match(text[:10]) or len(text) < 16:
@@ -143,15 +189,39 @@ def parse_cell(column: Column, raw: str):
     raise AssertionError(column.kind)
 
 
-def parse_file(spec: FileSpec, data: bytes, errors: list) -> ParsedFile | None:
+class RowBudget:
+    """The rows a package may still hold (CEIS_UPLOAD_MAX_ROWS, its files taken together)."""
+
+    def __init__(self, limit: int | None = None):
+        self.limit = settings.CEIS_UPLOAD_MAX_ROWS if limit is None else limit
+        self.used = 0
+        self.exceeded = False
+
+
+def parse_file(spec: FileSpec, source, errors: list, budget: RowBudget | None = None):
+    """The parsed rows of one file (None when it cannot be read); `source()` opens its bytes."""
+    budget = budget or RowBudget()
+    try:
+        with source() as stream:
+            return _parse_lines(spec, decoded_lines(stream, "utf-8-sig"), errors, budget)
+    except DecodeProblem as problem:
+        message = problem.reason
+        if "invalide" in message:
+            message = f"encodage invalide (UTF-8 attendu) : {message.split(' invalide')[0]}"
+        errors.append(PackageError(spec.filename, problem.line, "-", message))
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
+        errors.append(
+            PackageError(spec.filename, 0, "-", f"fichier endommagé dans l'archive ({error})")
+        )
+    return None
+
+
+def _parse_lines(spec: FileSpec, lines, errors: list, budget: RowBudget) -> ParsedFile | None:
     name = spec.filename
-    text = _decode(name, data, errors)
-    if text is None:
-        return None
     parsed = ParsedFile(spec=spec)
     # Long free texts (notes, quotes) exceed the csv module's default of 128 KB per field.
     csv.field_size_limit(max(csv.field_size_limit(), FIELD_SIZE_LIMIT))
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(lines, strict=True)
     try:
         header = next(reader, None)
     except csv.Error as error:
@@ -159,6 +229,16 @@ def parse_file(spec: FileSpec, data: bytes, errors: list) -> ParsedFile | None:
         return None
     if not header or header == []:
         errors.append(PackageError(name, 1, "-", "ligne d'en-tête absente"))
+        return None
+    if len(header) > settings.CEIS_UPLOAD_MAX_COLUMNS:
+        errors.append(
+            PackageError(
+                name,
+                1,
+                "-",
+                f"{len(header)} colonnes (maximum {settings.CEIS_UPLOAD_MAX_COLUMNS})",
+            )
+        )
         return None
     header = [column.strip() for column in header]
     known = {column.name for column in spec.columns}
@@ -193,6 +273,19 @@ def parse_file(spec: FileSpec, data: bytes, errors: list) -> ParsedFile | None:
         start, line = line, reader.line_num + 1
         if not any(cell.strip() for cell in cells):
             continue  # blank lines are not records
+        budget.used += 1
+        if budget.used > budget.limit:
+            budget.exceeded = True
+            errors.append(
+                PackageError(
+                    name,
+                    start,
+                    "-",
+                    f"le paquet dépasse {budget.limit} lignes au total : il est refusé sans "
+                    "être lu plus loin",
+                )
+            )
+            return None
         if len(cells) != len(columns):
             errors.append(
                 PackageError(
@@ -206,6 +299,12 @@ def parse_file(spec: FileSpec, data: bytes, errors: list) -> ParsedFile | None:
         values = {column.name: parse_cell(column, "") for column in absent}
         row_ok = True
         for column, raw in zip(columns, cells, strict=True):
+            if NUL in raw:
+                # Accepted by the csv module, refused by PostgreSQL: caught here, with its place.
+                errors.append(PackageError(name, start, column.name, "caractère nul interdit"))
+                value, row_ok = parse_cell(column, ""), False
+                values[column.name] = value
+                continue
             try:
                 value = parse_cell(column, raw)
             except ValueError as error:
@@ -226,11 +325,12 @@ def read_package(path: Path) -> tuple[dict, dict[str, str], list[PackageError], 
     present but unreadable — references to them are not checked, to avoid a cascade)."""
     errors: list[PackageError] = []
     sources = read_sources(path)
+    budget = RowBudget()
     manifest: dict[str, str] = {}
     if MANIFEST.filename not in sources:
         errors.append(PackageError(MANIFEST.filename, 0, "-", "fichier obligatoire absent"))
     else:
-        parsed = parse_file(MANIFEST, sources[MANIFEST.filename], errors)
+        parsed = parse_file(MANIFEST, sources[MANIFEST.filename], errors, budget)
         for row in parsed.rows if parsed else ():
             manifest[row.values.get("key", "")] = row.values.get("value", "")
         if parsed and manifest.get("format") != "ceis.package/1":
@@ -248,7 +348,9 @@ def read_package(path: Path) -> tuple[dict, dict[str, str], list[PackageError], 
     files, broken = {}, set()
     for spec in FILES:
         if spec.filename in sources:
-            parsed = parse_file(spec, sources[spec.filename], errors)
+            parsed = None
+            if not budget.exceeded:
+                parsed = parse_file(spec, sources[spec.filename], errors, budget)
             if parsed is None:
                 broken.add(spec.name)
             else:

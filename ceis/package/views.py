@@ -3,7 +3,6 @@ an export. The uploaded file is kept under MEDIA_ROOT (never served) between the
 named by a random token held in the session."""
 
 import secrets
-import zipfile
 from functools import wraps
 from pathlib import Path
 
@@ -15,9 +14,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from ceis.choices import ImportKind, ImportStep
+from ceis.imports import import_job_start
+from ceis.uploads import UploadRefused, check_zip, size_mo
+
 from .exporter import export_zip_bytes
 from .importer import PackageImport
-from .reader import PackageSourceError
+from .reader import PackageSourceError, count_rows
 
 SESSION_KEY = "package_upload"
 MAX_ERRORS = 100
@@ -46,30 +49,18 @@ def _stored(token: str | None) -> Path | None:
     return path if path.is_file() else None
 
 
-def _mo(size: int) -> str:
-    """A size in megabytes (2^20 bytes, as the setting is written), French style: "50,5"."""
-    return f"{size / 2**20:.1f}".replace(".", ",").removesuffix(",0")
-
-
 def check_zip_upload(upload) -> str:
-    """The French reason an upload is refused, or "" (size cap, zip by content, not by name)."""
-    cap = settings.CEIS_UPLOAD_MAX_BYTES
-    if upload.size > cap:
-        return f"Fichier trop volumineux : {_mo(upload.size)} Mo (maximum {_mo(cap)} Mo)."
-    upload.seek(0)
-    if upload.read(4) != b"PK\x03\x04":
-        return "Ce fichier n'est pas une archive zip (son contenu a été vérifié, pas son nom)."
-    upload.seek(0)
+    """The French reason an upload is refused, or "": a zip by its content (not its name), within
+    the size, member and expansion bounds read from its directory, before anything is expanded."""
+    if upload.size <= settings.CEIS_UPLOAD_MAX_BYTES:
+        head = upload.read(4)
+        upload.seek(0)
+        if head != b"PK\x03\x04":
+            return "Ce fichier n'est pas une archive zip (son contenu a été vérifié, pas son nom)."
     try:
-        with zipfile.ZipFile(upload) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-            if archive.testzip() is not None:
-                return "Archive zip endommagée."
-    except zipfile.BadZipFile:
-        return "Ce fichier n'est pas une archive zip lisible."
-    if unpacked > 10 * cap:
-        return "Archive refusée : son contenu décompressé est trop volumineux."
-    upload.seek(0)
+        check_zip(upload, compressed_size=upload.size)
+    except UploadRefused as refusal:
+        return str(refusal)
     return ""
 
 
@@ -80,7 +71,7 @@ def index(request):
 
 
 def _context(**extra) -> dict:
-    return {"max_mb": _mo(settings.CEIS_UPLOAD_MAX_BYTES), **extra}
+    return {"max_mb": size_mo(settings.CEIS_UPLOAD_MAX_BYTES), **extra}
 
 
 @require_POST
@@ -102,6 +93,24 @@ def upload(request):
     with open(path, "wb") as out:
         for chunk in file.chunks():
             out.write(chunk)
+    try:
+        count = count_rows(path)
+    except PackageSourceError as error:
+        path.unlink(missing_ok=True)
+        return render(
+            request, "ceis/package/index.html", _context(upload_error=str(error)), status=400
+        )
+    if count > settings.CEIS_IMPORT_ASYNC_ROWS:
+        # A large package is checked by a background job, never inside the request.
+        job = import_job_start(
+            kind=ImportKind.PACKAGE,
+            step=ImportStep.CHECK,
+            user=request.user,
+            upload=f"packages/{token}.zip",
+            file_name=file.name,
+            total=count,
+        )
+        return redirect("imports:job", public_id=job.public_id)
     request.session[SESSION_KEY] = {"token": token, "name": file.name[:200]}
     return _report(request, path, file.name)
 

@@ -18,7 +18,8 @@ from types import SimpleNamespace
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from ceis.choices import Role
+from ceis.choices import ImportKind, ImportStatus, ImportStep, Role
+from ceis.models import ImportJob
 from ceis.tests.factories import PersonFactory, UserFactory
 from reporting.choices import JobStatus
 from reporting.models import BilanDocument, BilanVersion
@@ -133,6 +134,10 @@ OBJECT_KWARGS = {
     "reporting:version_status": lambda o: {"public_id": o.version.public_id},
     "reporting:version_retry": lambda o: {"public_id": o.version.public_id},
     "reporting:version_download": lambda o: {"public_id": o.version.public_id},
+    # A long import's page: its author's only (the site's referent here).
+    "imports:job": lambda o: {"public_id": o.import_job.public_id},
+    "imports:confirm": lambda o: {"public_id": o.import_job.public_id},
+    "imports:retry": lambda o: {"public_id": o.import_job.public_id},
 }
 
 # URLs whose parameters are not objects of a site (a signed token, or Django's admin).
@@ -242,6 +247,16 @@ def _site_objects(site, *, referent, mediator, manager, markers: Markers, worksh
         document=document, number=1, status=JobStatus.READY, indicators={}
     )
     version.pdf.save(f"securite-{uuid.uuid4().hex}.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    import_job = ImportJob.objects.create(
+        kind=ImportKind.REFERRALS,
+        step=ImportStep.CHECK,
+        status=ImportStatus.DONE,
+        user=referent,
+        file_name="liste.csv",
+        upload="referrals/absent",
+        params={"cohort": str(cohort.public_id)},
+        result={"ok": True, "counts": {"new": 1}, "enrollable": 1, "errors": []},
+    )
     return SimpleNamespace(
         site=site,
         markers=markers,
@@ -262,6 +277,7 @@ def _site_objects(site, *, referent, mediator, manager, markers: Markers, worksh
         assessment=assessment,
         document=document,
         version=version,
+        import_job=import_job,
     )
 
 

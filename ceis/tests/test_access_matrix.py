@@ -64,6 +64,10 @@ GET = {
     "package:upload":                  _ALL_405,
     "package:confirm":                 _ALL_405,
     "package:download":                _ALL_405,
+    # A long import's page: its author's only (the referent of the first site's cohort).
+    "imports:job":                     "200 404 404 404 404 | 404 404 404 404 404",
+    "imports:confirm":                 _OBJ_405,
+    "imports:retry":                   _OBJ_405,
     "persons:list":                    "200 200 200 403 200",
     "persons:quick_search":            "200 200 200 403 200",
     "persons:create":                  "200 200 200 403 200",
@@ -160,6 +164,11 @@ POST = {
     "package:upload":                  "403 403 403 403 400",
     "package:confirm":                 "403 403 403 403 302",
     "package:download":                "403 403 403 403 200",
+    # An empty confirmation lacks its entry date (400); a job that did not fail has nothing to
+    # relaunch (302). Another user's job is a 404, whatever the role.
+    "imports:job":                     _OBJ_405,
+    "imports:confirm":                 "400 404 404 404 404 | 404 404 404 404 404",
+    "imports:retry":                   "302 404 404 404 404 | 404 404 404 404 404",
     "persons:list":                    _ALL_405,
     "persons:quick_search":            _ALL_405,
     "persons:create":                  "200 200 200 403 200",

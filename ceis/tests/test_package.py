@@ -643,7 +643,7 @@ def test_unknown_file_bad_encoding_and_wrong_cell_count_are_errors(tmp_path):
     _out, err, ok = run(path)
     assert not ok
     assert err.strip().splitlines() == [
-        "sites.csv:2: -: encodage invalide (UTF-8 attendu)",
+        "sites.csv:2: -: encodage invalide (UTF-8 attendu) : octet 0xE9",
         "targets.csv:3: -: 2 valeurs pour 3 colonnes",
         "person.csv:0: -: fichier inconnu dans le paquet",
     ]

@@ -15,10 +15,20 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from ceis.choices import ImportKind, ImportStep
 from ceis.decorators import object_permission_required, refuse_object
+from ceis.imports import import_job_start
 
 from .. import selectors
-from ..referrals import ERROR, ReferralFileError, enroll_referrals, is_xlsx, preview
+from ..referrals import (
+    ERROR,
+    ReferralFileError,
+    count_rows,
+    enroll_referrals,
+    is_xlsx,
+    preview,
+    reading_notice,
+)
 
 TEMPLATE = "unisvers/referrals/import.html"
 
@@ -50,7 +60,7 @@ def _check_upload(upload) -> str:
         finally:
             upload.seek(0)
         return ""
-    if b"\x00" in head:
+    if b"\x00" in head.split(b"\n", 1)[0]:  # a NUL further on is named by its line
         return "Ce fichier n'est ni un classeur Excel (.xlsx) ni un fichier CSV."
     return ""
 
@@ -80,9 +90,28 @@ def referral_import(request, public_id):
         context["upload_error"] = reason
         return render(request, TEMPLATE, context, status=400)
     token = secrets.token_urlsafe(16)
-    with open(_folder() / token, "wb") as out:
+    path = _folder() / token
+    with open(path, "wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
+    try:
+        count = count_rows(path)
+    except ReferralFileError as problem:
+        path.unlink(missing_ok=True)
+        context["upload_error"] = str(problem)
+        return render(request, TEMPLATE, context, status=400)
+    if count is None or count > settings.CEIS_IMPORT_ASYNC_ROWS:
+        # A long list is checked by a background job, never inside the request.
+        job = import_job_start(
+            kind=ImportKind.REFERRALS,
+            step=ImportStep.CHECK,
+            user=request.user,
+            upload=f"referrals/{token}",
+            file_name=upload.name,
+            total=count or 0,
+            params={"cohort": str(cohort.public_id)},
+        )
+        return redirect("imports:job", public_id=job.public_id)
     request.session[key] = {"token": token, "name": upload.name[:200]}
     return _preview(request, cohort, token, context, chosen=None)
 
@@ -100,7 +129,8 @@ def _preview(request, cohort, token, context, *, chosen, error="", status=200):
         context["upload_error"] = "La liste envoyée n'est plus disponible : envoyez-la à nouveau."
         return render(request, TEMPLATE, context, status=400)
     try:
-        rows = preview(data=path.read_bytes(), cohort=cohort, user=request.user)
+        rows = preview(data=path, cohort=cohort, user=request.user)
+        notice = reading_notice(path)
     except ReferralFileError as problem:
         context["upload_error"] = str(problem)
         return render(request, TEMPLATE, context, status=400)
@@ -111,6 +141,7 @@ def _preview(request, cohort, token, context, *, chosen, error="", status=200):
         chosen=chosen,
         error=error,
         has_rows=any(row.status != ERROR for row in rows),
+        notice=notice,
         name=request.session.get(_session_key(cohort), {}).get("name", ""),
     )
     return render(request, TEMPLATE, context, status=status)
@@ -142,7 +173,7 @@ def _confirm(request, cohort, key, context):
     if path is None:
         return _preview(request, cohort, token, context, chosen=chosen)
     try:
-        rows = preview(data=path.read_bytes(), cohort=cohort, user=request.user)
+        rows = preview(data=path, cohort=cohort, user=request.user)
         count = enroll_referrals(
             cohort=cohort,
             rows=rows,

@@ -1,0 +1,192 @@
+"""Long imports as Celery jobs (security.md row 21).
+
+A data package or a France Travail list of more than `CEIS_IMPORT_ASYNC_ROWS` rows is never read
+inside a request: the upload page stores the file and starts an `ImportJob` (step "check"); its
+page follows the progress and shows the report; the confirmation starts a second job (step
+"apply") that writes everything in one transaction, or nothing.
+
+What each kind of job does lives with the data it imports: `ceis.package.jobs` for packages,
+`<app>.imports.STEPS` for the programmes (gathered here, the core never imports them by name).
+A step is `step(job, progress) -> dict` (the result shown on the page); it raises `ImportFailure`
+with a French message when the file or the data refuse the import. The apply step of a job that
+fails writes nothing: each step is atomic.
+"""
+
+import logging
+import time
+from importlib import import_module
+from pathlib import Path
+
+from django.core.cache import cache
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from .choices import ImportStatus, ImportStep
+from .models import ImportJob
+from .uploads import uploads_root
+
+logger = logging.getLogger(__name__)
+PROGRESS_SECONDS = 1.0  # the progress is written at most once a second
+APPS = ("unisvers", "villages", "reporting")
+
+
+class ImportFailure(Exception):
+    """The import is refused; the message is French, for the page."""
+
+
+def import_steps() -> dict:
+    """Kind → {"check": step, "apply": step, "params": confirmation form → params,
+    "template": the template of its report}."""
+    from .package.jobs import STEPS
+
+    steps = dict(STEPS)
+    for app in APPS:
+        try:
+            module = import_module(f"{app}.imports")
+        except ModuleNotFoundError as error:
+            if error.name != f"{app}.imports":
+                raise
+            continue
+        steps.update(module.STEPS)
+    return steps
+
+
+def job_path(job: ImportJob) -> Path:
+    return uploads_root() / job.upload
+
+
+class Progress:
+    """Rows done out of the total, written to the cache, which the page reads first (shared by
+    the workers in production, CACHE_URL), and, for a check step, to the job's row (an apply
+    step runs inside its transaction: a row written there is invisible until it commits)."""
+
+    def __init__(self, job: ImportJob):
+        self.job = job
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int | None = None, *, force: bool = False) -> None:
+        job = self.job
+        job.done = done
+        if total is not None:
+            job.total = total
+        now = time.monotonic()
+        if not force and now - self.last < PROGRESS_SECONDS:
+            return
+        self.last = now
+        cache.set(_progress_key(job.pk), (job.done, job.total), 3600)
+        if job.step == ImportStep.CHECK:  # the apply step runs inside its transaction
+            ImportJob.objects.filter(pk=job.pk).update(done=job.done, total=job.total)
+
+
+def _progress_key(job_id: int) -> str:
+    return f"import-job:{job_id}:progress"
+
+
+@transaction.atomic
+def import_job_start(
+    *, kind: str, step: str, user, upload: str, file_name: str, total: int = 0, params=None
+) -> ImportJob:
+    """Create the job and enqueue its task once the transaction commits."""
+    job = ImportJob(
+        kind=kind,
+        step=step,
+        user=user,
+        upload=upload,
+        file_name=file_name[:200],
+        total=total,
+        params=params or {},
+    )
+    job.full_clean()
+    job.save()
+    _enqueue(job)
+    return job
+
+
+def _enqueue(job: ImportJob) -> None:
+    from .tasks import import_job_task
+
+    transaction.on_commit(lambda: import_job_task.delay(job.pk))
+
+
+def import_job_run(*, job_id: int) -> None:
+    """Run one step (the task's body). A job already finished is left as it is, so a task
+    delivered twice does nothing the second time."""
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is None or not job.is_active:
+        return
+    job.status, job.done, job.error = ImportStatus.RUNNING, 0, ""
+    job.save(update_fields=["status", "done", "error"])
+    progress = Progress(job)
+    try:
+        if not job_path(job).is_file():
+            raise ImportFailure("Le fichier envoyé n'est plus disponible : envoyez-le à nouveau.")
+        result = import_steps()[job.kind][job.step](job, progress)
+    except ImportFailure as failure:
+        _finish(job, ImportStatus.FAILED, error=str(failure))
+    except Exception:
+        logger.exception("import job %s failed", job.pk)
+        _finish(
+            job,
+            ImportStatus.FAILED,
+            error="Erreur inattendue pendant l'import : rien n'a été écrit. Relancez-le ; si "
+            "l'erreur revient, prévenez l'administrateur.",
+        )
+    else:
+        job.done = job.total
+        _finish(job, ImportStatus.DONE, result=result)
+
+
+def _finish(job: ImportJob, status: str, *, error: str = "", result=None) -> None:
+    job.status, job.error, job.finished_at = status, error, timezone.now()
+    if result is not None:
+        job.result = result
+    job.save(update_fields=["status", "error", "finished_at", "result", "done", "total"])
+    cache.delete(_progress_key(job.pk))
+
+
+def import_job_retry(*, job: ImportJob) -> ImportJob:
+    """Start a failed job again (the same file, the same choices)."""
+    if job.status != ImportStatus.FAILED:
+        return job
+    job.status, job.done, job.error, job.finished_at = ImportStatus.PENDING, 0, "", None
+    job.save(update_fields=["status", "done", "error", "finished_at"])
+    _enqueue(job)
+    return job
+
+
+def import_job_confirm(*, job: ImportJob, params: dict | None = None) -> ImportJob:
+    """After a successful check: the apply step of the same file."""
+    if job.step != ImportStep.CHECK or job.status != ImportStatus.DONE or not job.result.get("ok"):
+        raise ImportFailure("Cet import ne peut pas être confirmé.")
+    return import_job_start(
+        kind=job.kind,
+        step=ImportStep.APPLY,
+        user=job.user,
+        upload=job.upload,
+        file_name=job.file_name,
+        total=job.total,
+        params={**job.params, **(params or {})},
+    )
+
+
+def import_job_get(*, public_id, user) -> ImportJob:
+    """A job of the user (another user's job is a 404), with its live progress."""
+    job = ImportJob.objects.filter(public_id=public_id, user=user).first()
+    if job is None:
+        raise Http404("Import introuvable.")
+    if job.status == ImportStatus.RUNNING:
+        live = cache.get(_progress_key(job.pk))
+        if live:
+            job.done, job.total = live
+    return job
+
+
+def import_jobs_purge(*, older_than) -> int:
+    """Finished jobs older than `older_than` (their reports name people): deleted."""
+    deleted, _ = (
+        ImportJob.objects.filter(created_at__lt=older_than)
+        .exclude(status__in=(ImportStatus.PENDING, ImportStatus.RUNNING))
+        .delete()
+    )
+    return deleted
