@@ -1,0 +1,206 @@
+"""Fault injection on report jobs (security.md row 25), run by CI's `-m faults` step.
+
+- the broker hangs (a socket that accepts and never answers): "Générer" and "Relancer" answer in
+  under one second, the version waits with a French message, and the sweeper sends it once the
+  broker is back;
+- the worker is killed (SIGKILL) in the middle of a job, then restarted: at its time limit the
+  page offers "Relancer", and the sweeper's requeue ends it "Prêt".
+"""
+
+import datetime
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from ceis.celery import app
+from ceis.choices import Role
+from reporting.choices import JobStatus
+from reporting.models import BilanDocument, BilanVersion
+from reporting.services import bilan_versions_sweep
+
+pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def hanging_broker():
+    """A Redis URL whose server accepts connections and never says a word. It hangs up after
+    10 s, so that a client without timeouts fails this test instead of hanging the run."""
+    server = socket.create_server(("127.0.0.1", 0))
+    accepted = []
+    stop = threading.Event()
+
+    def accept():
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn = server.accept()[0]
+            except TimeoutError:
+                continue
+            accepted.append(conn)
+            hang_up = threading.Timer(10, conn.close)
+            hang_up.daemon = True
+            hang_up.start()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"redis://127.0.0.1:{server.getsockname()[1]}/0", accepted
+    stop.set()
+    thread.join()
+    for conn in accepted:
+        conn.close()
+    server.close()
+
+
+def _document(client, site) -> BilanDocument:
+    client.post(reverse("reporting:document_create"), {"preset": "last_year", "site": site.pk})
+    return BilanDocument.objects.get()
+
+
+def _timed_post(client, url) -> tuple[float, object]:
+    started = time.monotonic()
+    response = client.post(url)
+    return time.monotonic() - started, response
+
+
+def _wait_for(version, statuses, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        version.refresh_from_db()
+        if version.status in statuses:
+            return version
+        time.sleep(0.2)
+    return version
+
+
+def test_with_the_broker_hanging_generer_answers_in_under_a_second_and_the_job_waits(
+    live_worker, hanging_broker, client_for, site, monkeypatch
+):
+    client = client_for(Role.MANAGER)
+    document = _document(client, site)
+    url, accepted = hanging_broker
+
+    with monkeypatch.context() as broken:
+        # Where the web process sends its jobs (Celery reads it at each new connection).
+        broken.setenv("CELERY_BROKER_WRITE_URL", url)
+        elapsed, response = _timed_post(
+            client, reverse("reporting:generate", args=[document.public_id])
+        )
+        assert response.status_code == 302
+        assert elapsed < 1.0, f"« Générer » a mis {elapsed:.2f} s"
+        assert accepted, "the request did reach the hanging broker"
+        version = BilanVersion.objects.get()
+        assert (version.status, version.sent_at) == (JobStatus.PENDING, None)
+
+        page = client.get(document.get_absolute_url()).content.decode()
+        assert "ne répond pas pour l&#x27;instant" in page
+        assert "la demande est gardée" in page
+        assert "Relancer" in page
+
+        retry = reverse("reporting:version_retry", args=[version.public_id])
+        elapsed, response = _timed_post(client, retry)
+        assert elapsed < 1.0, f"« Relancer » a mis {elapsed:.2f} s"
+        version.refresh_from_db()
+        assert (version.status, version.sent_at) == (JobStatus.PENDING, None)
+
+    # The broker is back: the sweeper (beat, every two minutes) sends the waiting version.
+    later = timezone.now() + datetime.timedelta(minutes=1)
+    assert bilan_versions_sweep(now=later) == {"sent": 1, "requeued": 0, "failed": 0}
+    version = _wait_for(version, {JobStatus.READY, JobStatus.FAILED}, 60)
+    assert version.status == JobStatus.READY, version.error
+    assert version.pdf.read(4) == b"%PDF"
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _start_worker(log: Path, *, render_delay: float) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "ceis.settings.test",
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "CEIS_CELERY_DATA_DIR": str(settings.CELERY_DATA_DIR),
+        "CEIS_TEST_RENDER_DELAY": str(render_delay),
+    }
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "reporting" / "tests" / "worker_process.py")],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # SIGKILL goes to its whole group
+    )
+
+
+def _kill(worker: subprocess.Popen, sig=signal.SIGKILL) -> None:
+    if worker.poll() is None:
+        os.killpg(worker.pid, sig)
+        worker.wait(timeout=20)
+
+
+@pytest.mark.skipif(
+    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+    reason="a worker process shares the test database only on PostgreSQL",
+)
+def test_a_worker_killed_mid_job_leaves_a_version_that_ends_ready_after_its_limit(
+    client_for, site, settings, tmp_path
+):
+    from ceis.roles import sync_all_role_groups
+
+    sync_all_role_groups()  # a transactional test flushed the role groups of the migrations
+    limit = 8
+    settings.CEIS_REPORT_JOB_TIME_LIMIT = limit
+    app.conf.task_always_eager = False
+    client = client_for(Role.MANAGER)
+    document = _document(client, site)
+    log = tmp_path / "worker.log"
+    first = _start_worker(log, render_delay=60)
+    second = None
+    try:
+        client.post(reverse("reporting:generate", args=[document.public_id]))
+        version = BilanVersion.objects.get()
+        assert version.sent_at is not None
+        version = _wait_for(version, {JobStatus.RUNNING}, 30)
+        assert version.status == JobStatus.RUNNING, log.read_text()
+        _kill(first)
+        second = _start_worker(log, render_delay=0)
+
+        time.sleep(0.5)
+        version.refresh_from_db()
+        assert version.status == JobStatus.RUNNING  # nobody will finish it
+        past_limit = version.started_at + datetime.timedelta(seconds=limit)
+        while timezone.now() <= past_limit:
+            time.sleep(0.2)
+        row = client.get(reverse("reporting:version_status", args=[version.public_id]))
+        row = row.content.decode()
+        assert "Le traitement dépasse sa durée maximale" in row
+        assert "Relancer" in row
+
+        # What beat does every two minutes: the requeue goes to the restarted worker.
+        assert bilan_versions_sweep() == {"sent": 0, "requeued": 1, "failed": 0}
+        version = _wait_for(version, {JobStatus.READY, JobStatus.FAILED}, 40)
+        assert version.status == JobStatus.READY, version.error or log.read_text()
+        assert (version.attempts, version.requeues) == (2, 1)
+        assert version.pdf.read(4) == b"%PDF"
+    finally:
+        app.conf.task_always_eager = True
+        _kill(first)
+        if second is not None:
+            _kill(second, signal.SIGTERM)
