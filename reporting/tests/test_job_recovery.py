@@ -192,3 +192,23 @@ def test_the_sweeper_runs_every_few_minutes_on_the_default_queue(settings):
     assert entry["task"] == "reporting.tasks.sweep_bilan_versions"
     assert entry["schedule"] <= 5 * 60
     assert "reporting.tasks.sweep_bilan_versions" not in settings.CELERY_TASK_ROUTES
+
+
+@pytest.mark.django_db
+def test_a_job_past_its_soft_limit_fails_with_a_french_message(document):
+    """What the worker raises inside a job at its soft time limit."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    version = BilanVersion.objects.create(document=document, number=1)
+    with (
+        mock.patch("reporting.pdf.render_bilan_pdf", side_effect=SoftTimeLimitExceeded()),
+        pytest.raises(SoftTimeLimitExceeded),
+    ):
+        bilan_version_generate(version_id=version.pk)
+    version.refresh_from_db()
+    assert version.status == JobStatus.FAILED
+    assert version.error == (
+        "Le PDF n'a pas pu être préparé dans les 5 minutes prévues. "
+        "Vous pouvez relancer cette version."
+    )
+    assert version.can_retry
