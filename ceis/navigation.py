@@ -40,6 +40,8 @@ def nav_items(user) -> list[NavItem]:
         items.append(NavItem("Personnes", "persons:list", order=10))
     if perms.can_view_journal(user):
         items.append(NavItem("Journal des accès", "journal", order=90))
+    if perms.can_manage_staff(user):
+        items.append(NavItem("Équipe", "staff:list", order=92))
     if user.is_authenticated and user.is_ceis_admin:
         items.append(NavItem("Paquet de données", "package:index", order=95))
     for app in APPS[1:]:

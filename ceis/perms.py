@@ -50,3 +50,8 @@ def can_export_person(user) -> bool:
 
 def can_view_journal(user) -> bool:
     return user.has_perm("ceis.view_journalentry")
+
+
+def can_manage_staff(user) -> bool:
+    """Staff accounts (`/equipe/`) are managed by admins, not managers (security.md row 19)."""
+    return user.has_perm("ceis.change_user")

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 
-from . import views, views_imports, views_twofactor
+from . import views, views_imports, views_staff, views_twofactor
 from .forms_auth import LoginForm
 
 person_patterns = (
@@ -61,6 +61,29 @@ admin.site.login = login_required(admin.site.login)
 admin.site.site_header = "CEIS — administration"
 admin.site.site_title = "CEIS"
 
+staff_patterns = (
+    [
+        path("", views_staff.staff_list, name="list"),
+        path("nouveau/", views_staff.staff_create_view, name="create"),
+        path("compte/<str:username>/", views_staff.staff_update_view, name="update"),
+        path("compte/<str:username>/invitation/", views_staff.staff_invite_view, name="invite"),
+        path(
+            "compte/<str:username>/desactiver/",
+            views_staff.staff_deactivate_view,
+            name="deactivate",
+        ),
+        path(
+            "compte/<str:username>/reactiver/", views_staff.staff_reactivate_view, name="reactivate"
+        ),
+        path(
+            "compte/<str:username>/double-authentification/",
+            views_staff.staff_second_factor_reset_view,
+            name="second_factor_reset",
+        ),
+    ],
+    "staff",
+)
+
 import_patterns = (
     [
         path("<uuid:public_id>/", views_imports.job_detail, name="job"),
@@ -84,6 +107,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("personnes/", include(person_patterns)),
     path("journal/", views.journal, name="journal"),
+    path("equipe/", include(staff_patterns)),
     path("securite/2fa/", include(twofactor_patterns)),
     path("donnees/", include("ceis.package.urls")),
     path("imports/", include(import_patterns)),

@@ -138,6 +138,12 @@ OBJECT_KWARGS = {
     "imports:job": lambda o: {"public_id": o.import_job.public_id},
     "imports:confirm": lambda o: {"public_id": o.import_job.public_id},
     "imports:retry": lambda o: {"public_id": o.import_job.public_id},
+    # Staff accounts: a social worker of the site (admins manage every site's staff).
+    "staff:update": lambda o: {"username": o.staff.username},
+    "staff:invite": lambda o: {"username": o.staff.username},
+    "staff:deactivate": lambda o: {"username": o.staff.username},
+    "staff:reactivate": lambda o: {"username": o.staff.username},
+    "staff:second_factor_reset": lambda o: {"username": o.staff.username},
 }
 
 # URLs whose parameters are not objects of a site (a signed token, or Django's admin).
@@ -260,6 +266,7 @@ def _site_objects(site, *, referent, mediator, manager, markers: Markers, worksh
     return SimpleNamespace(
         site=site,
         markers=markers,
+        staff=referent,
         cohort=cohort,
         day=cohort.meeting_days.order_by("date").first(),
         person=person,
