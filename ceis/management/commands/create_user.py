@@ -1,6 +1,6 @@
 """`manage.py create_user USERNAME --role manager --site CEIS [--site MPT] [--create-site]`.
 
-The first accounts of a new installation (an admin, then the others from the admin site), and
+The first accounts of a new installation (an admin, then the others from `/equipe/`), and
 the manager of the production smoke test. The password is read from the environment variable
 CEIS_NEW_USER_PASSWORD when set (scripts), otherwise asked twice on the terminal; it is never
 an argument, so that it does not appear in the process list or the shell history.
