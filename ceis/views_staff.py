@@ -26,6 +26,7 @@ from .staff import (
     staff_update,
     staff_visible_to,
 )
+from .submissions import single_submission
 
 INVITATION_FAILED = (
     "L'invitation n'a pas pu être envoyée (serveur de messagerie indisponible) : "
@@ -69,6 +70,7 @@ def _form_fields(form) -> dict:
 
 @require_http_methods(["GET", "POST"])
 @permission_required("ceis.add_user", raise_exception=True)
+@single_submission
 def staff_create_view(request):
     form = StaffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

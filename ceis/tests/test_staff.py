@@ -10,6 +10,7 @@ import time_machine
 from django.contrib.admin.models import LogEntry
 from django.contrib.sessions.models import Session
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.forms.models import model_to_dict
 from django.test import Client
 from django.urls import reverse
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from ceis.choices import JournalAction, Role
+from ceis.demo import DEMO_PASSWORD, seed_core
 from ceis.models import JournalEntry, Person, TOTPDevice, User
 from ceis.tests.factories import PersonFactory, SiteFactory
 from ceis.twofactor import backup_codes_renew
@@ -123,6 +125,57 @@ def test_the_invitation_can_be_sent_again_until_the_password_is_chosen(admin_cli
     refused = admin_client.post(url, follow=True).content.decode()
     assert "a déjà choisi son mot de passe" in refused
     assert len(mail.outbox) == 2
+
+
+class RefusingMailServer(BaseEmailBackend):
+    """A mail server that is down."""
+
+    def send_messages(self, email_messages):
+        raise ConnectionRefusedError("SMTP indisponible")
+
+
+@pytest.mark.django_db
+def test_the_account_is_kept_when_the_mail_server_is_down_and_the_invitation_sent_later(
+    admin_client, site, settings
+):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingMailServer"
+    response = admin_client.post(reverse("staff:create"), _create_data(site), follow=True)
+    page = _text(response)
+    assert "Le compte de Aïcha Haddad est créé" in page
+    assert "L'invitation n'a pas pu être envoyée" in page
+    member = User.objects.get(username="aicha.haddad")
+    assert not JournalEntry.objects.filter(payload={"invitation": "sent"}).exists()
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    admin_client.post(reverse("staff:invite", kwargs={"username": member.username}))
+    assert [message.to for message in mail.outbox] == [["aicha.haddad@ceis.invalid"]]
+    assert JournalEntry.objects.filter(payload={"invitation": "sent"}).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_create_form_sent_twice_makes_one_account_and_one_invitation(admin_client, site):
+    form_page = admin_client.get(reverse("staff:create")).content.decode()
+    token = re.search(r'name="submission_token" value="([^"]+)"', form_page).group(1)
+    data = {**_create_data(site), "submission_token": token}
+    first = admin_client.post(reverse("staff:create"), data)
+    second = admin_client.post(reverse("staff:create"), data)
+    assert second.status_code == 302 and second["Location"] == first["Location"]
+    assert User.objects.filter(email="aicha.haddad@ceis.invalid").count() == 1
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_the_demo_admin_manages_the_team(client):
+    seed_core(persons=3)
+    assert (
+        client.post(reverse("login"), {"username": "admin", "password": DEMO_PASSWORD}).status_code
+        == 302
+    )
+    home = client.get(reverse("home")).content.decode()
+    assert reverse("staff:list") in home
+    listing = client.get(reverse("staff:list")).content.decode()
+    assert "MARTIN Sophie" in listing and "Travailleur social" in listing
+    assert "Médiateur numérique" in listing and "Administrateur" in listing
 
 
 @pytest.mark.django_db
