@@ -1,0 +1,112 @@
+"""Concurrency under real threads (security.md row 24), on the engine of the run.
+
+`make test` leaves them out (marker `faults`); CI runs them on SQLite — in a file with the
+application's options, see `django_db_modify_db_settings` in conftest.py — and on PostgreSQL.
+Each thread is a browser: its own logged-in client, its own database connection, released at
+the start line together with the others.
+"""
+
+import threading
+import uuid
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from ceis.choices import Role
+from ceis.roles import sync_all_role_groups
+from ceis.submissions import FIELD
+from ceis.tests.create_forms import CREATE_FORMS, World
+from ceis.tests.factories import PersonFactory, UserFactory
+from ceis.tests.html_forms import form_data
+from villages.choices import RegistrationStatus
+from villages.models import Registration
+from villages.tests.factories import RegistrationFactory, SessionFactory
+
+pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _role_groups(transactional_db):
+    """A transactional test before this one flushed the role groups of the data migrations."""
+    sync_all_role_groups()
+
+
+def _together(posts):
+    """Run each `post()` in its own thread, all released at once; their responses, in order."""
+    start = threading.Barrier(len(posts))
+    responses = [None] * len(posts)
+    errors = []
+
+    def run(index, post):
+        try:
+            start.wait()
+            responses[index] = post()
+        except BaseException as error:  # reported below, with the thread's own traceback
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, post)) for i, post in enumerate(posts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    return responses
+
+
+def _client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("token", [True, False], ids=["form", "without-token"])
+def test_twenty_people_registering_for_the_last_seat_at_once(site, token):
+    """One gets the seat, the 19 others are on the waiting list: no error, nobody lost —
+    also for posts without a form token, whose transactions read before they write."""
+    session = SessionFactory(site=site, capacity=2)
+    RegistrationFactory(session=session)  # one seat left
+    url = reverse("villages:session_register", args=[session.public_id])
+    posts = []
+    for n in range(20):
+        client = _client(UserFactory(role=Role.MEDIATEUR_NUMERIQUE, sites=[site]))
+        if n % 2:  # half register someone already known, half a new person
+            data = {"person": str(PersonFactory(site=site).public_id)}
+        else:
+            data = {
+                "nouvelle-last_name": f"Nouveau{n}",
+                "nouvelle-first_name": "Camille",
+                "nouvelle-site": str(site.pk),
+            }
+        if token:
+            data[FIELD] = str(uuid.uuid4())
+        posts.append(lambda client=client, data=data: client.post(url, data))
+
+    # SQLite in memory would lock whole tables: the point is the file `make run` uses.
+    assert connection.vendor != "sqlite" or not connection.is_in_memory_db()
+    responses = _together(posts)
+
+    assert [r.status_code for r in responses] == [302] * 20
+    statuses = list(Registration.objects.filter(session=session).values_list("status", flat=True))
+    assert len(statuses) == 21
+    assert statuses.count(RegistrationStatus.INSCRIT) == 2
+    assert statuses.count(RegistrationStatus.LISTE_ATTENTE) == 19
+
+
+@pytest.mark.parametrize("name", CREATE_FORMS)
+def test_two_parallel_posts_of_a_create_form_make_one_record(name, site):
+    case = CREATE_FORMS[name](World(site))
+    first, second = _client(case.user), _client(case.user)
+    page = first.get(case.page)
+    data = form_data(page.content.decode(), action=case.action, overrides=case.overrides)
+    url = case.action or case.page
+    before = case.count()
+
+    responses = _together([lambda: first.post(url, data), lambda: second.post(url, data)])
+
+    assert [r.status_code for r in responses] == [302, 302]
+    assert responses[0]["Location"] == responses[1]["Location"]
+    assert case.count() == before + 1
