@@ -221,7 +221,7 @@ def generate(folder: Path, rows: int) -> int:
             [
                 f"A{i}",
                 f"P{i % people}",
-                datetime.date(2024, 1, 1) + datetime.timedelta(days=i),
+                datetime.date(2024, 1, 1) + datetime.timedelta(days=i % 900),
                 1,
                 i % 3,
                 (i + 1) % 3,

@@ -3,7 +3,8 @@
 Both upload pages keep the file under `MEDIA_ROOT/uploads/<kind>/` between the upload and the
 confirmation, and delete it once confirmed. A file whose confirmation never comes would keep
 personal data on disk forever: `stale_uploads_purge` removes those older than
-`CEIS_UPLOAD_MAX_AGE_HOURS` (24 by default), every day from Celery beat (docs/security.md § 4).
+`CEIS_UPLOAD_MAX_AGE_HOURS` (24 by default), every day from Celery beat (docs/security.md § 4),
+with the finished background imports (`ImportJob`) of that age.
 """
 
 import datetime
@@ -21,17 +22,26 @@ def uploads_root() -> Path:
 
 def stale_uploads_purge(*, now: datetime.datetime | None = None) -> int:
     """Delete uploaded files older than the allowed age; returns how many were deleted."""
+    now = now or timezone.now()
     root = uploads_root()
     if not root.is_dir():
+        _finished_jobs_purge(now=now)
         return 0
-    now = now or timezone.now()
     limit = (now - datetime.timedelta(hours=settings.CEIS_UPLOAD_MAX_AGE_HOURS)).timestamp()
     deleted = 0
     for path in root.rglob("*"):
         if path.is_file() and not path.is_symlink() and path.stat().st_mtime < limit:
             path.unlink(missing_ok=True)
             deleted += 1
+    _finished_jobs_purge(now=now)
     return deleted
+
+
+def _finished_jobs_purge(*, now: datetime.datetime) -> None:
+    """The reports of long imports name people: they go with their files."""
+    from .imports import import_jobs_purge
+
+    import_jobs_purge(older_than=now - datetime.timedelta(hours=settings.CEIS_UPLOAD_MAX_AGE_HOURS))
 
 
 # Bounds checked before a file is parsed (security.md row 21) --------------------------------

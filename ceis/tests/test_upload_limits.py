@@ -4,6 +4,7 @@ package is read line by line within a row and column budget; a NUL byte is refus
 place, never reported "valide" then refused by PostgreSQL; a background job imports a large
 package, with its page, its confirmation and "Relancer"."""
 
+import datetime
 import io
 import tracemalloc
 import zipfile
@@ -256,3 +257,27 @@ def test_the_job_page_refreshes_itself_while_it_runs(client_for, tmp_path, setti
     assert f'<a href="{url}">Actualiser</a>' in html  # without JavaScript
     fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert fragment.lstrip().startswith('<div id="import-job"')
+
+
+def test_finished_jobs_are_purged_with_the_stale_uploads(make_user, settings):
+    from django.utils import timezone
+
+    from ceis.uploads import stale_uploads_purge
+
+    settings.CEIS_UPLOAD_MAX_AGE_HOURS = 24
+    user = make_user(Role.ADMIN)
+
+    def job(status, hours):
+        created = ImportJob.objects.create(
+            kind=ImportKind.PACKAGE, step=ImportStep.CHECK, status=status, user=user
+        )
+        stamp = timezone.now() - datetime.timedelta(hours=hours)
+        ImportJob.objects.filter(pk=created.pk).update(created_at=stamp)
+        return created.pk
+
+    old_done, old_failed = job(ImportStatus.DONE, 25), job(ImportStatus.FAILED, 25)
+    young, running = job(ImportStatus.DONE, 23), job(ImportStatus.RUNNING, 25)
+    stale_uploads_purge()
+    left = set(ImportJob.objects.values_list("pk", flat=True))
+    assert left == {young, running}
+    assert old_done not in left and old_failed not in left
