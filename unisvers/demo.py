@@ -377,7 +377,7 @@ def _followups(cohort, enrollments, referent, rng):
             followups.append(
                 FollowUp(
                     person=enrollment.person,
-                    cohort=cohort,
+                    enrollment=enrollment,
                     date=enrollment.entry_date + datetime.timedelta(days=rng.randrange(span)),
                     kind=kind,
                     orientation=rng.choice(ORIENTATIONS),

@@ -280,7 +280,14 @@ def _seed_site(ctx, site, share) -> None:
     insert_rows(ctx, CollectiveActivity, activities)
     insert_rows(ctx, CollectiveActivity.participants.through, links)
 
-    insert_rows(ctx, FollowUp, _followups(rng, enrollments, referent))
+    # Each entry belongs to its enrollment (security.md row 17): the ids the insert gave.
+    enrollment_ids = {
+        (cohort_id, person_id): pk
+        for pk, cohort_id, person_id in Enrollment.objects.filter(
+            cohort_id__in=days_by_cohort
+        ).values_list("pk", "cohort_id", "person_id")
+    }
+    insert_rows(ctx, FollowUp, _followups(rng, enrollments, referent, enrollment_ids))
     _events(ctx, rng, site, plans, enrollments)
     _testimonials(ctx, site, enrollments)
 
@@ -352,7 +359,7 @@ def _enrollment(ctx, rng, plan, person_id, entry) -> dict:
     }
 
 
-def _followups(rng, enrollments, referent):
+def _followups(rng, enrollments, referent, enrollment_ids):
     for enrollment in enrollments:
         if rng.random() >= 0.7:  # 70 % have an individual follow-up (the seed)
             continue
@@ -363,7 +370,7 @@ def _followups(rng, enrollments, referent):
             yield {
                 "public_id": uuid_from(rng),
                 "person_id": enrollment["person_id"],
-                "cohort_id": enrollment["cohort_id"],
+                "enrollment_id": enrollment_ids[enrollment["cohort_id"], enrollment["person_id"]],
                 "date": entry + datetime.timedelta(days=rng.randrange(span)),
                 "kind": kind,
                 "orientation": rng.choice(ORIENTATIONS),

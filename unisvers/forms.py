@@ -17,6 +17,7 @@ from .models import (
     FollowUp,
     Testimonial,
 )
+from .perms import can_assign_referents
 from .selectors import referent_candidates
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -68,13 +69,18 @@ class CohortForm(forms.ModelForm):
         sites = list(self.fields["site"].queryset)
         if len(sites) == 1 and not self.instance.pk:
             self.fields["site"].initial = sites[0]
-        self.fields["referents"].queryset = referent_candidates(user)
-        if not self.instance.pk:
-            self.fields["referents"].initial = [user.pk]
+        # Referents open the participants' notes: only managers and admins name them, never a
+        # social worker (themself included) — the field is removed, so a posted value is ignored.
+        if can_assign_referents(user):
+            self.fields["referents"].queryset = referent_candidates(user)
+            referents_layout = [Column("referents")]
+        else:
+            del self.fields["referents"]
+            referents_layout = []
         self.helper = _helper(
             Row(Column("name"), Column("site")),
             Row(Column("start_date"), Column("end_date"), Column("capacity")),
-            Row(Column("weekdays"), Column("referents")),
+            Row(Column("weekdays"), *referents_layout),
         )
 
 
@@ -208,21 +214,54 @@ class ActivityForm(forms.ModelForm):
         )
 
 
+class EnrollmentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, enrollment):
+        return f"{enrollment.cohort} (entrée le {enrollment.entry_date:%d/%m/%Y})"
+
+
 class FollowUpForm(forms.ModelForm):
+    """A new entry is written in one of the enrollments the user is in charge of
+    (`enrollments`); an existing entry stays in its enrollment (`enrollments=None`)."""
+
     class Meta:
         model = FollowUp
-        fields = ["date", "kind", "cohort", "orientation", "note"]
+        fields = ["date", "kind", "enrollment", "orientation", "note"]
+        field_classes = {"enrollment": EnrollmentChoiceField}
+        labels = {"enrollment": "Promotion"}
         widgets = {"date": DATE, "note": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, cohorts, **kwargs):
+    def __init__(self, *args, enrollments=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cohort"].queryset = cohorts
-        self.fields["cohort"].required = False
-        self.helper = _helper(
-            Row(Column("date"), Column("kind"), Column("cohort")),
-            "orientation",
-            "note",
-        )
+        if enrollments is None:
+            del self.fields["enrollment"]
+            first_row = Row(Column("date"), Column("kind"))
+        else:
+            self.fields["enrollment"].queryset = enrollments
+            self.fields["enrollment"].required = True
+            self.fields["enrollment"].empty_label = None
+            first_row = Row(Column("date"), Column("kind"), Column("enrollment"))
+        self.helper = _helper(first_row, "orientation", "note")
+
+
+class HandoverForm(forms.Form):
+    """ "Transmettre le suivi" of one enrollment to a named colleague (`candidates`)."""
+
+    to_user = forms.ModelChoiceField(
+        label="Transmettre le suivi à",
+        queryset=None,
+        empty_label="Choisissez une collègue ou un collègue",
+    )
+    confirm = forms.BooleanField(
+        label="Je confirme : cette personne lira et écrira les suivis de cette inscription.",
+        required=True,
+        error_messages={"required": "Cochez la case pour confirmer la transmission."},
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].queryset = candidates
+        self.fields["to_user"].label_from_instance = lambda user: user.get_full_name() or str(user)
+        self.helper = _helper("to_user", "confirm")
 
 
 class EventForm(forms.ModelForm):

@@ -386,18 +386,23 @@ class CollectiveActivity(models.Model):
 
 
 class FollowUp(models.Model):
-    """An entry of the individual social follow-up. The note is for the referents only."""
+    """An entry of the individual social follow-up, written in one enrollment (security.md row
+    17): its referents, the colleagues it was handed over to and admins read it, nobody else.
+
+    `enrollment` is empty only for an entry about a person never enrolled (an old import): it is
+    then for admins only. The cohort is the enrollment's; it is not stored twice.
+    """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     ref = ref_field()
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="unisvers_followups")
-    cohort = models.ForeignKey(
-        Cohort,
-        on_delete=models.SET_NULL,
+    enrollment = models.ForeignKey(
+        Enrollment,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="followups",
-        verbose_name="promotion",
+        verbose_name="inscription",
     )
     date = models.DateField("date")
     kind = models.CharField("type", max_length=30, choices=FollowupKind.choices)
@@ -427,6 +432,53 @@ class FollowUp(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} du {self.date:%d/%m/%Y}"
+
+    def clean(self):
+        super().clean()
+        if self.enrollment_id and self.person_id and self.enrollment.person_id != self.person_id:
+            raise ValidationError(
+                {"enrollment": "Cette inscription est celle d'une autre personne."}
+            )
+
+    @property
+    def cohort(self):
+        return self.enrollment.cohort if self.enrollment_id else None
+
+
+class Handover(models.Model):
+    """ "Transmettre le suivi": a referent hands one enrollment's follow-up over to a named social
+    worker of the same site, who then reads and writes its entries (security.md row 17)."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="handovers", verbose_name="inscription"
+    )
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="transmis par",
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="unisvers_handovers",
+        verbose_name="transmis à",
+    )
+    created_at = models.DateTimeField("transmis le", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "transmission de suivi"
+        verbose_name_plural = "transmissions de suivi"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "to_user"], name="unisvers_handover_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enrollment} → {self.to_user}"
 
 
 class Event(models.Model):

@@ -1,8 +1,9 @@
 """Who may do what in Unis'Vers (domain.md, security.md rows 2–3).
 
 Model permissions decide which pages a role opens; `can_view_sensitive` decides, per cohort, who
-receives the sensitive fields (domestic violence, health) and the follow-up notes: the cohort's
-referents and admins, nobody else — not the manager, not another social worker.
+receives the sensitive fields (domestic violence, health); `is_in_charge`, per enrollment, who
+reads and writes its follow-up entries: the cohort's referents, the colleagues the enrollment was
+handed over to, and admins — not the manager, not another social worker.
 """
 
 from ceis.choices import Role
@@ -91,12 +92,29 @@ def is_referent(user, cohort) -> bool:
 
 
 def can_view_sensitive(user, cohort) -> bool:
-    """Sensitive fields and follow-up notes of this cohort's participants."""
+    """Sensitive fields of this cohort's participants."""
     if user.is_ceis_admin:
         return True
     return user.has_role(Role.TRAVAILLEUR_SOCIAL) and is_referent(user, cohort)
 
 
-def can_view_person_sensitive(user, cohorts) -> bool:
-    """A person's follow-up notes: for the referents of any of the person's cohorts."""
-    return any(can_view_sensitive(user, cohort) for cohort in cohorts)
+def is_handed_over(user, enrollment) -> bool:
+    """Uses the prefetched hand-overs when present (`selectors.participant_enrollments`)."""
+    return any(handover.to_user_id == user.pk for handover in enrollment.handovers.all())
+
+
+def is_in_charge(user, enrollment) -> bool:
+    """The follow-up entries and sensitive fields of one enrollment (security.md row 17): its
+    cohort's referents, the colleagues it was handed over to, admins. The same rule as
+    `selectors.followups_visible_to`, for an enrollment already read."""
+    if user.is_ceis_admin:
+        return True
+    return user.has_role(Role.TRAVAILLEUR_SOCIAL) and (
+        is_referent(user, enrollment.cohort) or is_handed_over(user, enrollment)
+    )
+
+
+def can_assign_referents(user) -> bool:
+    """Referents open the notes of a cohort: managers and admins name them, never a social
+    worker (security.md row 17)."""
+    return user.is_ceis_admin or user.has_role(Role.MANAGER)

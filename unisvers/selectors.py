@@ -5,7 +5,8 @@ A forbidden object is a 404, never a 403 or data.
 
 import datetime
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -24,6 +25,7 @@ from .models import (
     Enrollment,
     Event,
     FollowUp,
+    Handover,
     MeetingDay,
     Target,
     Testimonial,
@@ -39,7 +41,7 @@ def _site_ids(user) -> list[int]:
 def _get(qs, public_id, message):
     try:
         return qs.get(public_id=public_id)
-    except (qs.model.DoesNotExist, ValueError):
+    except (qs.model.DoesNotExist, ValueError, ValidationError):
         raise Http404(message) from None
 
 
@@ -185,6 +187,17 @@ def enrollments_visible_to(user) -> QuerySet[Enrollment]:
     )
 
 
+def enrollments_prefetch(user) -> Prefetch:
+    """A person's enrollments as the user sees them (cohorts of their sites): a person who moved
+    from another site does not show the cohorts they followed there."""
+    return Prefetch(
+        "unisvers_enrollments",
+        queryset=Enrollment.objects.filter(cohort__site_id__in=_site_ids(user)).select_related(
+            "cohort"
+        ),
+    )
+
+
 def enrollment_get(*, public_id, user) -> Enrollment:
     return _get(
         enrollments_visible_to(user).prefetch_related("cohort__referents"),
@@ -194,12 +207,19 @@ def enrollment_get(*, public_id, user) -> Enrollment:
 
 
 def participant_get(*, public_id, user) -> Person:
-    """A person seen from Unis'Vers: visible to the user (site) — else 404."""
+    """A person seen from Unis'Vers: a person of the user's sites, or enrolled in a cohort of
+    the user's sites (a person who moved to another site stays on the page of the referents who
+    followed them there) — else 404."""
     if not perms.can_view_participants(user):
         raise Http404("Personne introuvable.")
+    enrolled_here = Enrollment.objects.filter(cohort__site_id__in=_site_ids(user))
+    persons = Person.objects.select_related("site", "neighbourhood").filter(
+        Q(pk__in=persons_visible_to(user).values("pk"))
+        | Q(pk__in=enrolled_here.values("person_id"))
+    )
     try:
-        return persons_visible_to(user).get(public_id=public_id)
-    except (Person.DoesNotExist, ValueError):
+        return persons.get(public_id=public_id)
+    except (Person.DoesNotExist, ValueError, ValidationError):
         raise Http404("Personne introuvable.") from None
 
 
@@ -207,8 +227,78 @@ def participant_enrollments(*, person: Person, user) -> list[Enrollment]:
     return list(
         enrollments_visible_to(user)
         .filter(person=person)
-        .prefetch_related("cohort__referents")
+        .prefetch_related("cohort__referents", "handovers")
         .order_by("-entry_date")
+    )
+
+
+# Follow-up entries (security.md row 17) ---------------------------------------------------------
+
+
+def _in_charge(user, *, enrollment: str, cohort: str) -> Q:
+    """The enrollment (the outer query's `enrollment` and `cohort` columns) is one the social
+    worker follows: they are a referent of its cohort, or it was handed over to them."""
+    referent = Cohort.referents.through.objects.filter(cohort_id=OuterRef(cohort), user_id=user.pk)
+    handed = Handover.objects.filter(enrollment_id=OuterRef(enrollment), to_user_id=user.pk)
+    return Q(Exists(referent)) | Q(Exists(handed))
+
+
+def enrollments_in_charge(*, person: Person, user) -> QuerySet[Enrollment]:
+    """The person's enrollments whose follow-up the user reads and writes (the choices of a new
+    entry): none for a social worker who is neither referent nor handed over."""
+    enrollments = enrollments_visible_to(user).filter(person=person).order_by("-entry_date")
+    if user.is_ceis_admin:
+        return enrollments
+    if not user.has_role(Role.TRAVAILLEUR_SOCIAL):
+        return enrollments.none()
+    return enrollments.filter(_in_charge(user, enrollment="pk", cohort="cohort_id"))
+
+
+def pick_enrollment(enrollments, *, date, cohort_id=None):
+    """The enrollment an entry dated `date` was written in, among one person's
+    `(pk, cohort_id, entry_date, period_end)`: the one of `cohort_id`, else the one whose period
+    holds the date, else the last one begun before it (an entry after the exit), else the first
+    (an entry before the entry date); None for a person never enrolled. The same rule as the
+    migration that tied the existing entries."""
+    if cohort_id is not None:
+        for pk, enrolled_cohort, _entry, _end in enrollments:
+            if enrolled_cohort == cohort_id:
+                return pk
+    by_entry = sorted(enrollments, key=lambda e: (e[2], e[0]))
+    during = [e for e in by_entry if e[2] <= date <= e[3]]
+    if during:
+        return during[-1][0]
+    before = [e for e in by_entry if e[2] <= date]
+    if before:
+        return before[-1][0]
+    return by_entry[0][0] if by_entry else None
+
+
+def enrollment_periods(person_ids) -> dict[int, list[tuple]]:
+    """Person id → `(pk, cohort_id, entry_date, period_end)` of their enrollments."""
+    periods: dict[int, list[tuple]] = {}
+    rows = Enrollment.objects.filter(person_id__in=person_ids).values_list(
+        "pk", "person_id", "cohort_id", "entry_date", "exit_date", "cohort__end_date"
+    )
+    for pk, person_id, cohort_id, entry, exit_date, cohort_end in rows:
+        periods.setdefault(person_id, []).append((pk, cohort_id, entry, exit_date or cohort_end))
+    return periods
+
+
+def followups_visible_to(user) -> QuerySet[FollowUp]:
+    """The one read rule of follow-up entries (note, orientation, kind): an entry belongs to the
+    enrollment it was written in, and is read by that enrollment's cohort referents and the
+    colleagues it was handed over to, on that cohort's site — and by admins. Being a referent of
+    another cohort, enrolling the person elsewhere or the person's site give nothing."""
+    if not user.is_authenticated or not perms.can_view_participants(user):
+        return FollowUp.objects.none()
+    followups = FollowUp.objects.select_related("person", "enrollment__cohort", "author")
+    if user.is_ceis_admin:
+        return followups
+    if not user.has_role(Role.TRAVAILLEUR_SOCIAL):
+        return FollowUp.objects.none()
+    return followups.filter(enrollment__cohort__site_id__in=_site_ids(user)).filter(
+        _in_charge(user, enrollment="enrollment_id", cohort="enrollment__cohort_id")
     )
 
 
@@ -229,8 +319,8 @@ def participant_attendance(*, person: Person, user) -> dict:
     }
 
 
-def participant_followups(*, person: Person) -> list[FollowUp]:
-    return list(person.unisvers_followups.select_related("cohort", "author"))
+def participant_followups(*, person: Person, user) -> list[FollowUp]:
+    return list(followups_visible_to(user).filter(person=person))
 
 
 def participant_events(*, person: Person, user) -> list[Event]:
@@ -242,12 +332,22 @@ def participant_testimonials(*, person: Person) -> list[Testimonial]:
 
 
 def followup_get(*, public_id, user) -> FollowUp:
-    if not perms.can_view_participants(user):
-        raise Http404("Suivi introuvable.")
-    qs = FollowUp.objects.filter(person__in=persons_visible_to(user).values("pk")).select_related(
-        "person", "cohort"
+    return _get(followups_visible_to(user), public_id, "Suivi introuvable.")
+
+
+def handover_candidates(*, enrollment: Enrollment, user) -> QuerySet[User]:
+    """Whom a follow-up may be handed over to: the active social workers of the enrollment's
+    site, except the user, the cohort's referents and those who already have it."""
+    return (
+        User.objects.filter(
+            groups__name=Role.TRAVAILLEUR_SOCIAL, sites=enrollment.cohort.site_id, is_active=True
+        )
+        .exclude(pk=user.pk)
+        .exclude(unisvers_cohorts=enrollment.cohort_id)
+        .exclude(unisvers_handovers__enrollment=enrollment)
+        .distinct()
+        .order_by("last_name", "first_name")
     )
-    return _get(qs, public_id, "Suivi introuvable.")
 
 
 def testimonials_visible_to(user) -> QuerySet[Testimonial]:

@@ -21,6 +21,7 @@ from .models import (
     Enrollment,
     Event,
     FollowUp,
+    Handover,
     MeetingDay,
     Target,
     Testimonial,
@@ -155,6 +156,12 @@ def enrollment_update(*, enrollment: Enrollment, user, request=None, **fields) -
 def enrollment_delete(*, enrollment: Enrollment, user, request=None) -> None:
     """Undo an enrollment made by mistake, with the person's registers and activities in it."""
     cohort, person = enrollment.cohort, enrollment.person
+    if enrollment.followups.exists():
+        # The entries belong to this enrollment (security.md row 17): they are not moved.
+        raise ValidationError(
+            "Des suivis individuels ont été écrits dans cette inscription : elle ne peut pas être "
+            "annulée. Enregistrez plutôt la sortie de la personne."
+        )
     attendance, _ = Attendance.objects.filter(cohort=cohort, person=person).delete()
     for activity in cohort.activities.filter(participants=person):
         activity.participants.remove(person)
@@ -293,8 +300,9 @@ def activity_delete(*, activity: CollectiveActivity, user, request=None) -> None
 
 
 @transaction.atomic
-def followup_create(*, person, user, request=None, **fields) -> FollowUp:
-    followup = FollowUp(person=person, author=user, **fields)
+def followup_create(*, enrollment: Enrollment, user, request=None, **fields) -> FollowUp:
+    """An entry belongs to the enrollment it is written in (security.md row 17)."""
+    followup = FollowUp(person=enrollment.person, enrollment=enrollment, author=user, **fields)
     followup.full_clean()
     followup.save()
     _log(JournalAction.CREATE, user=user, obj=followup, request=request, fields=fields)
@@ -309,6 +317,34 @@ def followup_update(*, followup: FollowUp, user, request=None, **fields) -> Foll
     if changed:
         _log(JournalAction.UPDATE, user=user, obj=followup, request=request, fields=changed)
     return followup
+
+
+@transaction.atomic
+def handover_create(*, enrollment: Enrollment, to_user, user, request=None) -> Handover:
+    """ "Transmettre le suivi": `to_user`, a social worker of the enrollment's site, then reads
+    and writes its follow-up entries. Journalled (security.md row 17)."""
+    from .selectors import handover_candidates
+
+    if not handover_candidates(enrollment=enrollment, user=user).filter(pk=to_user.pk).exists():
+        raise ValidationError(
+            {
+                "to_user": "Le suivi ne peut être transmis qu'à une travailleuse ou un travailleur "
+                "social du site de la promotion, qui n'en est pas déjà chargé."
+            }
+        )
+    handover = Handover(enrollment=enrollment, from_user=user, to_user=to_user)
+    handover.full_clean()
+    handover.save()
+    # Journalled on the enrollment, so that the person's right-of-access export lists it.
+    _log(
+        JournalAction.UPDATE,
+        user=user,
+        obj=enrollment,
+        request=request,
+        fields=["handovers"],
+        to_user=to_user.pk,
+    )
+    return handover
 
 
 # Events, testimonials, targets ---------------------------------------------------------------

@@ -64,6 +64,11 @@ urlpatterns = [
         views.enrollment_followup_3m,
         name="enrollment_followup_3m",
     ),
+    path(
+        "inscriptions/<uuid:public_id>/transmettre/",
+        views.enrollment_handover,
+        name="enrollment_handover",
+    ),
     path("participants/<uuid:public_id>/", views.participant, name="participant"),
     path(
         "participants/<uuid:public_id>/suivis/nouveau/",

@@ -53,6 +53,16 @@ class New:
     key: str
 
 
+@dataclass(frozen=True)
+class EntryEnrollment:
+    """The enrollment a follow-up entry belongs to, found once people and enrollments are
+    written: the person's enrollment in `cohort`, else the one the date falls in."""
+
+    person: object
+    date: object
+    cohort: object = None
+
+
 @dataclass
 class FilePlan:
     creates: list[dict] = field(default_factory=list)
@@ -268,6 +278,20 @@ class PackageImport:
             )
         if spec.name == "cohorts" and not record.get("weekdays") and "weekdays" in record:
             record.pop("weekdays")  # an empty list keeps the recorded days (or derives them)
+        if spec.name == "followups":
+            self._derive_followup(spec, record, values)
+
+    def _derive_followup(self, spec, record: dict, values: dict) -> None:
+        """An entry belongs to an enrollment: the `cohort` column names it with the person; an
+        empty cell ties a new entry by its date and keeps an existing entry's enrollment."""
+        cohort = record.pop("enrollment__cohort_id", None)
+        person = record["person_id"]
+        if cohort is None:
+            if self._existing(spec, (values["ref"],)) is None:
+                record["enrollment_id"] = EntryEnrollment(person, values["date"])
+            return
+        known = self.db_enrollments.get((cohort, person))
+        record["enrollment_id"] = known or EntryEnrollment(person, values["date"], cohort)
 
     def _stored_ref(self, spec, ref: str) -> str:
         """A record found by its `public_id` keeps its own `ref` (None for records made here)."""
@@ -336,6 +360,38 @@ class PackageImport:
         for column, message in errors:
             self._error(spec, row.line, column, message)
         return not errors
+
+    def _check_followups(self, spec, row, resolved) -> bool:
+        """An entry's cohort is one the person is enrolled in (database or package)."""
+        if not hasattr(self, "db_enrollments"):
+            from unisvers.models import Enrollment
+
+            self.db_enrollments = {
+                (cohort, person): pk
+                for pk, cohort, person in Enrollment.objects.values_list(
+                    "pk", "cohort_id", "person_id"
+                )
+            }
+            parsed = self.files.get("enrollments")
+            self.package_enrollments = {
+                (
+                    self._resolve("cohorts", r.values["cohort"]),
+                    self._resolve("people", r.values["person"]),
+                )
+                for r in (parsed.rows if parsed else ())
+                if r.ok
+            }
+        pair = (resolved["cohort"], resolved["person"])
+        if pair[0] is None or pair in self.db_enrollments or pair in self.package_enrollments:
+            return True
+        self._error(
+            spec,
+            row.line,
+            "cohort",
+            f"la personne « {row.values['person']} » n'est pas inscrite dans la promotion "
+            f"« {row.values['cohort']} »",
+        )
+        return False
 
     def _check_attendance(self, spec, row, resolved) -> bool:
         values = row.values
@@ -517,6 +573,24 @@ class PackageImport:
         self._write(spec, plan)
         for record in plan.creates:
             touched.setdefault(self._value(record["cohort_id"]), False)
+
+    def _write_followups(self, spec, plan, touched):
+        """Enrollments are written before follow-ups: each entry's enrollment is found now."""
+        from unisvers.selectors import enrollment_periods, pick_enrollment
+
+        pending = [
+            record
+            for record in [*plan.creates, *(changed for _obj, changed in plan.updates)]
+            if isinstance(record.get("enrollment_id"), EntryEnrollment)
+        ]
+        periods = enrollment_periods({self._value(r["enrollment_id"].person) for r in pending})
+        for record in pending:
+            entry = record["enrollment_id"]
+            cohort = self._value(entry.cohort) if entry.cohort is not None else None
+            record["enrollment_id"] = pick_enrollment(
+                periods.get(self._value(entry.person), []), date=entry.date, cohort_id=cohort
+            )
+        self._write(spec, plan)
 
     def _write_assessments(self, spec, plan, touched):
         def prepare(obj):

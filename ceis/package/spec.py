@@ -185,7 +185,8 @@ FILES: tuple[FileSpec, ...] = (
             _ref("person", "people"),
             _req("date", "date"),
             _req("kind", "code", choices=FollowupKind),
-            _ref("cohort", "cohorts", required=False),
+            # The cohort of the enrollment the entry belongs to (security.md row 17).
+            _ref("cohort", "cohorts", required=False, field="enrollment__cohort"),
             _c("orientation"),
             _c("note"),
         ),

@@ -24,6 +24,7 @@ from ceis.tests.factories import PersonFactory, UserFactory
 from reporting.choices import JobStatus
 from reporting.models import BilanDocument, BilanVersion
 from unisvers.choices import ExitOutcome, Household, MinimumIncome
+from unisvers.models import Handover
 from unisvers.tests.factories import (
     ActivityFactory,
     CohortFactory,
@@ -107,6 +108,7 @@ OBJECT_KWARGS = {
     "unisvers:enrollment_delete": lambda o: {"public_id": o.enrollment.public_id},
     "unisvers:enrollment_exit": lambda o: {"public_id": o.enrollment.public_id},
     "unisvers:enrollment_followup_3m": lambda o: {"public_id": o.enrollment.public_id},
+    "unisvers:enrollment_handover": lambda o: {"public_id": o.enrollment.public_id},
     "unisvers:participant": lambda o: {"public_id": o.person.public_id},
     "unisvers:followup_create": lambda o: {"public_id": o.person.public_id},
     "unisvers:testimonial_create": lambda o: {"public_id": o.person.public_id},
@@ -191,6 +193,18 @@ OTHER_MARKERS = Markers(
 )
 
 
+# A participant of the other site, followed there, who moved to the first site and was enrolled
+# there (security.md row 17): the entries and intake of the other site stay there.
+MOVED_MARKERS = Markers(
+    note="NOTE-DEMENAGEE-4e8a",
+    orientation="ORIENTATION-DEMENAGEE-3f6b",
+    adviser="CONSEILLER-DEMENAGEE-0a5c",
+    income=4873,
+    cohort=OTHER_MARKERS.cohort,
+    name="ParticipanteDemenagee",
+)
+
+
 # The world ----------------------------------------------------------------------------------
 
 
@@ -202,6 +216,14 @@ class World:
     own: SimpleNamespace = None
     other: SimpleNamespace = None
     ts_not_referent: object = None  # a social worker of the first site, referent of nothing
+    # Security.md row 17: a social worker of the first site, referent of a cohort of their own
+    # (as one made before referents were reserved to managers) where they enrolled the first
+    # site's participant; a colleague the participant's enrollment was handed over to; the other
+    # site's referent; a participant who moved from the other site to the first.
+    ts_self_referent: object = None
+    ts_handed_over: object = None
+    elsewhere: dict = field(default_factory=dict)
+    moved: SimpleNamespace = None
     files: list = field(default_factory=list)
 
     def objects(self, scope: str) -> SimpleNamespace:
@@ -318,7 +340,55 @@ def build_world(own_site, other_site) -> World:
         workshop=workshop,
     )
     world.files = [world.own.version.pdf, world.other.version.pdf]
+    world.elsewhere = elsewhere
+    _row_17_scenarios(world)
     return world
+
+
+def _row_17_scenarios(world: World) -> None:
+    own_referent = world.users[Role.TRAVAILLEUR_SOCIAL]
+    autumn = {"start_date": datetime.date(2026, 9, 7), "end_date": datetime.date(2026, 10, 16)}
+    # A self-made referent enrolls the participant of a colleague in their own cohort.
+    world.ts_self_referent = UserFactory(
+        role=Role.TRAVAILLEUR_SOCIAL, sites=[world.own_site], username="sec-ts-auto-referent"
+    )
+    own_cohort = CohortFactory(
+        site=world.own_site, referents=[world.ts_self_referent], name="Promotion auto", **autumn
+    )
+    EnrollmentFactory(cohort=own_cohort, person=world.own.person, entry_date=autumn["start_date"])
+    # The participant's referent hands their enrollment over to a colleague.
+    world.ts_handed_over = UserFactory(
+        role=Role.TRAVAILLEUR_SOCIAL, sites=[world.own_site], username="sec-ts-transmis"
+    )
+    Handover.objects.create(
+        enrollment=world.own.enrollment, from_user=own_referent, to_user=world.ts_handed_over
+    )
+    # A participant followed on the other site moves to the first one and is enrolled there.
+    markers = MOVED_MARKERS
+    person = PersonFactory(site=world.other_site, last_name=markers.name, first_name="Alex")
+    before = EnrollmentFactory(
+        cohort=world.other.cohort,
+        person=person,
+        exited=True,
+        referral_adviser=markers.adviser,
+        monthly_income_eur=markers.income,
+    )
+    followup = FollowUpFactory(
+        person=person,
+        enrollment=before,
+        author=world.elsewhere[Role.TRAVAILLEUR_SOCIAL],
+        note=markers.note,
+        orientation=markers.orientation,
+    )
+    person.site = world.own_site
+    person.save()
+    later = CohortFactory(
+        site=world.own_site, referents=[own_referent], name="Promotion d'automne", **autumn
+    )
+    after = EnrollmentFactory(cohort=later, person=person, entry_date=autumn["start_date"])
+    world.moved = SimpleNamespace(
+        person=person, before=before, after=after, followup=followup, markers=markers
+    )
 
 
 def remove_world_files(world: World):
@@ -349,6 +419,7 @@ def fingerprint(site) -> list:
         Attendance.objects.filter(cohort__site=site),
         CollectiveActivity.objects.filter(cohort__site=site),
         FollowUp.objects.filter(person__site=site),
+        Handover.objects.filter(enrollment__cohort__site=site),
         Testimonial.objects.filter(person__site=site),
         Event.objects.filter(site=site),
         Event.attendees.through.objects.filter(event__site=site),

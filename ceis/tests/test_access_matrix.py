@@ -100,6 +100,7 @@ GET = {
     "unisvers:enrollment_delete":      "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
     "unisvers:enrollment_exit":        "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
     "unisvers:enrollment_followup_3m": "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "unisvers:enrollment_handover":    "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
     "unisvers:participant":            "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
     "unisvers:followup_create":        _OBJ_405,
     "unisvers:followup_update":        "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
@@ -210,6 +211,7 @@ POST = {
     "unisvers:enrollment_delete":      "302 DENY DENY DENY 302 | 404 DENY DENY DENY 302",
     "unisvers:enrollment_exit":        "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
     "unisvers:enrollment_followup_3m": "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "unisvers:enrollment_handover":    "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
     "unisvers:participant":            _OBJ_405,
     "unisvers:followup_create":        "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
     "unisvers:followup_update":        "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
@@ -406,3 +408,107 @@ def test_a_refused_objects_page_is_a_journalled_404(client, world):
     assert world.own.person.last_name not in response.content.decode()
     entry = JournalEntry.objects.get(action=JournalAction.ACCESS_REFUSED)
     assert (entry.user, entry.object_ref) == (world.users[Role.MANAGER], url)
+
+
+# Security.md row 17: a follow-up entry belongs to the enrollment it was written in -------------
+
+ROW_17_USERS = {
+    "referent": lambda w: w.users[Role.TRAVAILLEUR_SOCIAL],
+    "self_referent": lambda w: w.ts_self_referent,
+    "handed_over": lambda w: w.ts_handed_over,
+    "other_referent": lambda w: w.elsewhere[Role.TRAVAILLEUR_SOCIAL],
+    "admin": lambda w: w.users[Role.ADMIN],
+}
+ROW_17_ENTRIES = {
+    "own": lambda w: w.own.followup,  # written in the first site's cohort by its referent
+    "moved": lambda w: w.moved.followup,  # written on the other site before the person moved
+}
+# (who, entry) → the answer of the entry's edit page, GET and POST alike.
+ROW_17 = {
+    ("referent", "own"): 200,
+    ("handed_over", "own"): 200,
+    ("admin", "own"): 200,
+    # Referent of their own cohort, where they enrolled the participant: nothing earlier.
+    ("self_referent", "own"): 404,
+    # The person moved to the referent's site and was enrolled in the referent's cohort.
+    ("referent", "moved"): 404,
+    ("self_referent", "moved"): 404,
+    ("handed_over", "moved"): 404,
+    # The referent of the cohort the entry was written in keeps it after the move.
+    ("other_referent", "moved"): 200,
+    ("admin", "moved"): 200,
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("who", "entry"), sorted(ROW_17))
+def test_a_followup_entry_opens_only_to_its_enrollments_referents(client, world, who, entry):
+    followup = type(ROW_17_ENTRIES[entry](world)).objects.get(pk=ROW_17_ENTRIES[entry](world).pk)
+    client.force_login(ROW_17_USERS[who](world))
+    url = reverse("unisvers:followup_update", kwargs={"public_id": followup.public_id})
+    expected = ROW_17[who, entry]
+    response = client.get(url)
+    assert response.status_code == expected
+    body = response.content.decode()
+    assert (followup.note in body) is (expected == 200)
+    sid = transaction.savepoint()
+    data = {"date": "2026-03-10", "kind": "entretien", "note": "Réécrite", "orientation": ""}
+    response = client.post(url, data)
+    assert response.status_code == (302 if expected == 200 else 404)
+    followup.refresh_from_db()
+    assert (followup.note == "Réécrite") is (expected == 200)
+    # The entry stays in its enrollment whoever edits it.
+    assert followup.enrollment_id == ROW_17_ENTRIES[entry](world).enrollment_id
+    transaction.savepoint_rollback(sid)
+
+
+# (who, whose page) → the entries of that page they read.
+ROW_17_PAGES = {
+    ("referent", "own"): ["own"],
+    ("handed_over", "own"): ["own"],
+    ("self_referent", "own"): [],
+    ("referent", "moved"): [],
+    ("other_referent", "moved"): ["moved"],
+    ("admin", "moved"): ["moved"],
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("who", "page"), sorted(ROW_17_PAGES))
+def test_the_participant_page_shows_only_the_entries_of_enrollments_in_charge(
+    client, world, who, page
+):
+    """Note, orientation text and kind of an entry reach the page of who reads it, no one
+    else; the referents of a person who moved away still open the person's page."""
+    person = world.own.person if page == "own" else world.moved.person
+    client.force_login(ROW_17_USERS[who](world))
+    response = client.get(reverse("unisvers:participant", kwargs={"public_id": person.public_id}))
+    assert response.status_code == 200
+    body = response.content.decode()
+    for entry, getter in ROW_17_ENTRIES.items():
+        followup = getter(world)
+        shown = entry in ROW_17_PAGES[who, page]
+        assert (followup.note in body) is shown, entry
+        assert (followup.orientation in body) is shown, entry
+    if page == "moved" and who != "admin" and who != "other_referent":
+        # Neither the cohort the entries were written in nor its intake.
+        assert world.other.markers.cohort not in body
+        assert world.moved.markers.adviser not in body
+    if not ROW_17_PAGES[who, page]:
+        assert "Suivi individuel (0)" in body
+
+
+@pytest.mark.django_db
+def test_a_self_made_referent_cannot_write_in_a_colleagues_enrollment(client, world):
+    """The form only offers the enrollments one is in charge of; posting another one's id is
+    refused with the form, and nothing is written."""
+    client.force_login(world.ts_self_referent)
+    url = reverse("unisvers:followup_create", kwargs={"public_id": world.own.person.public_id})
+    before = world.own.enrollment.followups.count()
+    sid = transaction.savepoint()
+    data = {"date": "2026-03-12", "kind": "entretien", "note": "Intrusion"}
+    response = client.post(url, {**data, "enrollment": world.own.enrollment.pk})
+    assert response.status_code == 200
+    assert "Sélectionnez un choix valide" in response.content.decode()
+    assert world.own.enrollment.followups.count() == before
+    transaction.savepoint_rollback(sid)

@@ -24,6 +24,7 @@ import io
 import json
 import re
 import zipfile
+from types import SimpleNamespace
 
 import openpyxl
 import pytest
@@ -33,6 +34,7 @@ from django.urls import reverse
 from ceis.choices import Role
 from ceis.tests.factories import SiteFactory
 from ceis.tests.security_world import (
+    MOVED_MARKERS,
     OWN_MARKERS,
     build_world,
     is_admin_url,
@@ -43,24 +45,32 @@ from ceis.tests.security_world import (
 
 REFERENT = "referent"
 TS = "ts_non_referent"
+# Security.md row 17: referent of a cohort of their own where they enrolled the participant; a
+# colleague the participant's enrollment was handed over to.
+SELF_REFERENT = "ts_self_referent"
+HANDED_OVER = "ts_handed_over"
 MEDIATOR, VOLUNTEER, MANAGER, ADMIN = (
     Role.MEDIATEUR_NUMERIQUE.value,
     Role.VOLONTAIRE.value,
     Role.MANAGER.value,
     Role.ADMIN.value,
 )
-VIEWERS = (REFERENT, TS, MEDIATOR, VOLUNTEER, MANAGER, ADMIN)
+VIEWERS = (REFERENT, TS, SELF_REFERENT, HANDED_OVER, MEDIATOR, VOLUNTEER, MANAGER, ADMIN)
+SOCIAL_WORKERS = {REFERENT, TS, SELF_REFERENT, HANDED_OVER}
 
 # Who may see each kind of marker of the own site's participant.
 MAY_SEE = {
-    "note": {REFERENT, ADMIN},
-    "sensitive": {REFERENT, ADMIN},
-    "income": {REFERENT, TS, ADMIN},
-    "adviser": {REFERENT, TS, ADMIN},
-    "orientation": {REFERENT, TS, ADMIN},
-    "cohort": {REFERENT, TS, MANAGER, ADMIN},
+    # A follow-up entry: the referents of the enrollment it was written in, the colleagues it
+    # was handed over to, admins (row 17).
+    "note": {REFERENT, HANDED_OVER, ADMIN},
+    "orientation": {REFERENT, HANDED_OVER, ADMIN},
+    # The self-made referent sees the labels of these fields for their own enrollment.
+    "sensitive": {REFERENT, HANDED_OVER, SELF_REFERENT, ADMIN},
+    "income": SOCIAL_WORKERS | {ADMIN},
+    "adviser": SOCIAL_WORKERS | {ADMIN},
+    "cohort": SOCIAL_WORKERS | {MANAGER, ADMIN},
     # The person's name: every role that works with persons, never the manager.
-    "name": {REFERENT, TS, MEDIATOR, VOLUNTEER, ADMIN},
+    "name": SOCIAL_WORKERS | {MEDIATOR, VOLUNTEER, ADMIN},
 }
 NOMINATIVE = {"note", "sensitive", "income", "adviser", "orientation", "name"}
 
@@ -117,6 +127,8 @@ def _user(world, viewer):
         return world.users[Role.TRAVAILLEUR_SOCIAL]
     if viewer == TS:
         return world.ts_not_referent
+    if viewer in (SELF_REFERENT, HANDED_OVER):
+        return getattr(world, viewer)
     return world.users[viewer]
 
 
@@ -165,11 +177,15 @@ def leaks(text: str, viewer: str, name: str) -> list[str]:
         if not allowed and any(p.search(text) for p in patterns):
             found.append(f"own {kind}")
     if viewer != ADMIN:
-        from ceis.tests.security_world import OTHER_MARKERS
+        from ceis.tests.security_world import MOVED_MARKERS, OTHER_MARKERS
 
         for kind, patterns in _patterns(OTHER_MARKERS).items():
             if kind != "sensitive" and any(p.search(text) for p in patterns):
                 found.append(f"other site's {kind}")
+        # A participant who moved here: what the other site wrote stays there (row 17).
+        for kind in ("note", "orientation", "adviser", "income"):
+            if any(p.search(text) for p in _patterns(MOVED_MARKERS)[kind]):
+                found.append(f"moved participant's earlier {kind}")
     return found
 
 
@@ -191,12 +207,49 @@ def test_no_page_shows_a_marker_to_who_may_not_see_it(client, world, name, viewe
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("viewer", VIEWERS)
+@pytest.mark.parametrize(
+    "name",
+    [
+        "unisvers:participant",
+        "unisvers:followup_update",
+        "unisvers:enrollment_update",
+        "persons:detail",
+        "persons:list",
+        "unisvers:enroll_search",
+    ],
+)
+def test_a_participant_who_moved_leaves_the_other_sites_entries_there(client, world, name, viewer):
+    """The participant followed on the other site moved to the first one and was enrolled there
+    (row 17): on their pages, the other site's notes, orientation texts and intake reach no one
+    of the first site; only admins read them."""
+    moved = world.moved
+    objects = SimpleNamespace(
+        person=moved.person,
+        followup=moved.followup,
+        enrollment=moved.before,
+        cohort=world.own.cohort,
+    )
+    client.force_login(_user(world, viewer))
+    url = reverse(name, kwargs=url_kwargs(name, URLS[name], objects))
+    response = client.get(url, {"q": MOVED_MARKERS.name} if name in QUERY else {})
+    assert response.status_code < 500
+    text = response_text(response)
+    assert not leaks(text, viewer, name), leaks(text, viewer, name)
+    if name == "unisvers:participant" and response.status_code == 200:
+        assert moved.person.last_name.upper() in text.upper()  # the page was read
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("viewer", "name", "shown", "hidden"),
     [
         (REFERENT, "unisvers:participant", MAY_SEE.keys(), []),
         (ADMIN, "unisvers:participant", MAY_SEE.keys(), []),
-        (TS, "unisvers:participant", ["income", "adviser", "orientation"], ["note", "sensitive"]),
+        (TS, "unisvers:participant", ["income", "adviser"], ["note", "orientation", "sensitive"]),
+        (SELF_REFERENT, "unisvers:participant", ["income", "adviser"], ["note", "orientation"]),
+        (HANDED_OVER, "unisvers:participant", MAY_SEE.keys(), []),
+        (HANDED_OVER, "unisvers:followup_update", ["note", "orientation"], []),
         (REFERENT, "unisvers:enrollment_update", ["income", "adviser", "sensitive"], []),
         (TS, "unisvers:enrollment_update", ["income", "adviser"], ["sensitive"]),
         (REFERENT, "unisvers:followup_update", ["note", "orientation"], []),

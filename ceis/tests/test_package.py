@@ -88,8 +88,8 @@ def wipe() -> None:
     """Empty every table the package fills (children first)."""
     for model in (
         Attendance,
+        FollowUp,  # before the enrollments they belong to
         Enrollment,
-        FollowUp,
         UnisversTestimonial,
         CollectiveActivity,
         MeetingDay,

@@ -130,9 +130,7 @@ def populate(rnd, sites):
                 defaults={"status": rnd.choice(AttendanceStatus.values)},
             )
     for _ in range(40):
-        FollowUp.objects.create(
-            person=rnd.choice(people), date=some_day(rnd), kind="entretien", cohort=None
-        )
+        FollowUp.objects.create(person=rnd.choice(people), date=some_day(rnd), kind="entretien")
     for _ in range(8):
         event = Event.objects.create(
             site=rnd.choice(sites), date=some_day(rnd), kind=rnd.choice(EventKind.values)

@@ -28,6 +28,7 @@ from unisvers.models import (
     Target,
     Testimonial,
 )
+from unisvers.selectors import enrollment_periods, pick_enrollment
 
 
 class CohortFactory(factory.django.DjangoModelFactory):
@@ -98,11 +99,31 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     duration_min = 120
 
 
+def _entry_enrollment(followup):
+    """`cohort=c`: the person's enrollment in c (enrolled there if needed); otherwise the
+    enrollment the entry's date falls in, as the data migration ties it (None if never
+    enrolled: an entry admins only read)."""
+    person = followup.person
+    if followup.cohort is not None:
+        return Enrollment.objects.filter(
+            cohort=followup.cohort, person=person
+        ).first() or EnrollmentFactory(cohort=followup.cohort, person=person)
+    periods = enrollment_periods([person.pk]).get(person.pk, [])
+    pk = pick_enrollment(periods, date=followup.date)
+    return Enrollment.objects.get(pk=pk) if pk else None
+
+
 class FollowUpFactory(factory.django.DjangoModelFactory):
+    """An entry of `person`, in their enrollment in `cohort` when given (`enrollment=` too)."""
+
     class Meta:
         model = FollowUp
 
+    class Params:
+        cohort = None
+
     person = factory.SubFactory(PersonFactory)
+    enrollment = factory.LazyAttribute(_entry_enrollment)
     date = datetime.date(2026, 3, 10)
     kind = FollowupKind.ENTRETIEN
     orientation = "CMP Chaptal"

@@ -158,8 +158,9 @@ def test_a_social_worker_who_is_not_the_referent_sees_no_sensitive_field_nor_not
     assert "Parcours Unis'Vers complet" in html
     _assert_no_sensitive(html, "person file")
     participant = client.get(urls["participant"]).content.decode()
-    assert "Entretien" in participant  # the timeline is there, without the note
-    assert "Les notes ne sont visibles que des référents" in participant
+    # Another referent's entries do not reach the page at all: no note, no orientation, no kind.
+    assert "Suivi individuel (0)" in participant and "Entretien" not in participant
+    assert "CMP Chaptal" not in participant
     assert client.get(urls["followup_update"]).status_code == 404
 
 

@@ -2,7 +2,8 @@
 
 Model permissions open the pages (lists and forms: 403; pages of one object: 404, see
 `ceis.decorators`); selectors scope to the user's sites (404);
-`perms.can_view_sensitive` decides whether sensitive fields and notes reach the template at all.
+`perms.is_in_charge` and `selectors.followups_visible_to` decide whether sensitive fields and
+follow-up entries reach the template at all.
 """
 
 from .cohorts import (
@@ -24,6 +25,7 @@ from .participants import (
     enrollment_delete,
     enrollment_exit,
     enrollment_followup_3m,
+    enrollment_handover,
     enrollment_update,
     followup_create,
     followup_update,
@@ -46,6 +48,7 @@ __all__ = [
     "enrollment_delete",
     "enrollment_exit",
     "enrollment_followup_3m",
+    "enrollment_handover",
     "enrollment_update",
     "event_create",
     "event_detail",

@@ -54,7 +54,7 @@ def cohort_create(request):
             cohort = services.cohort_create(
                 user=request.user,
                 request=request,
-                referents=form.cleaned_data["referents"],
+                referents=form.cleaned_data.get("referents", ()),
                 **cohort_fields(form),
             )
         except ValidationError as error:
@@ -81,7 +81,12 @@ def cohort_update(request, public_id):
                 cohort=fresh,
                 user=request.user,
                 request=request,
-                referents=list(form.cleaned_data["referents"]),
+                # None keeps the referents: the field is only in the form of who may set them.
+                referents=(
+                    list(form.cleaned_data["referents"])
+                    if "referents" in form.cleaned_data
+                    else None
+                ),
                 **cohort_fields(form),
             )
         except ValidationError as error:

@@ -14,8 +14,8 @@ from ceis.forms import PersonForm
 from ceis.pagination import paginate
 from ceis.selectors import person_duplicates, person_get
 from ceis.services import journal_record, person_create
-
 from ceis.submissions import single_submission
+
 from .. import perms, selectors, services
 from ..filters import TestimonialFilter
 from ..forms import (
@@ -23,9 +23,10 @@ from ..forms import (
     ExitForm,
     Followup3mForm,
     FollowUpForm,
+    HandoverForm,
     TestimonialForm,
 )
-from ..models import Attendance, Cohort, Enrollment
+from ..models import Attendance, Enrollment
 from ._common import apply_errors
 
 # Enrollment ---------------------------------------------------------------------------------
@@ -40,7 +41,7 @@ def enroll_search(request, public_id):
     if len(query) >= 2:
         results = list(
             selectors.enrollable_persons(user=request.user, query=query).prefetch_related(
-                "unisvers_enrollments__cohort"
+                selectors.enrollments_prefetch(request.user)
             )[:20]
         )
     context = {"cohort": cohort, "q": query, "results": results}
@@ -134,7 +135,7 @@ def enroll_intake(request, public_id, person_id):
 def enrollment_update(request, public_id):
     user = request.user
     enrollment = selectors.enrollment_get(public_id=public_id, user=user)
-    sensitive = perms.can_view_sensitive(user, enrollment.cohort)
+    sensitive = perms.is_in_charge(user, enrollment)
     form = EnrollmentForm(request.POST or None, instance=enrollment, sensitive=sensitive)
     if request.method == "POST" and form.is_valid():
         fresh = selectors.enrollment_get(public_id=public_id, user=user)
@@ -165,7 +166,11 @@ def enrollment_delete(request, public_id):
     enrollment = selectors.enrollment_get(public_id=public_id, user=request.user)
     if request.method == "POST":
         cohort, person = enrollment.cohort, enrollment.person
-        services.enrollment_delete(enrollment=enrollment, user=request.user, request=request)
+        try:
+            services.enrollment_delete(enrollment=enrollment, user=request.user, request=request)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(enrollment)
         messages.success(request, f"L'inscription de {person} dans « {cohort} » est annulée.")
         return redirect(cohort.get_absolute_url() + "#participants")
     attendance = Attendance.objects.filter(
@@ -233,28 +238,30 @@ def enrollment_followup_3m(request, public_id):
 def _participant_context(request, person):
     user = request.user
     enrollments = selectors.participant_enrollments(person=person, user=user)
-    cohorts = [e.cohort for e in enrollments]
     for enrollment in enrollments:
-        enrollment.show_sensitive = perms.can_view_sensitive(user, enrollment.cohort)
-    show_notes = perms.can_view_person_sensitive(user, cohorts)
+        enrollment.show_sensitive = perms.is_in_charge(user, enrollment)
+        enrollment.can_hand_over = enrollment.show_sensitive and user.has_perm(
+            "unisvers.change_followup"
+        )
+    in_charge = selectors.enrollments_in_charge(person=person, user=user)
     context = {
         "person": person,
         "enrollments": enrollments,
         "attendance": selectors.participant_attendance(person=person, user=user),
-        "followups": selectors.participant_followups(person=person),
+        # Only the entries of the enrollments the user is in charge of: note, orientation and
+        # kind of the others do not reach the template (security.md row 17).
+        "followups": selectors.participant_followups(person=person, user=user),
         "events": selectors.participant_events(person=person, user=user),
         "testimonials": selectors.participant_testimonials(person=person),
-        "show_notes": show_notes,
         "can_change": user.has_perm("unisvers.change_enrollment"),
         "can_delete": user.has_perm("unisvers.delete_enrollment"),
-        "can_add_followup": show_notes and user.has_perm("unisvers.add_followup"),
+        "can_change_followup": user.has_perm("unisvers.change_followup"),
+        "can_add_followup": user.has_perm("unisvers.add_followup") and in_charge.exists(),
         "can_add_testimonial": user.has_perm("unisvers.add_testimonial") and bool(enrollments),
     }
     if context["can_add_followup"]:
-        cohort_ids = [c.pk for c in cohorts]
         context["followup_form"] = FollowUpForm(
-            cohorts=Cohort.objects.filter(pk__in=cohort_ids),
-            initial={"date": timezone.localdate(), "cohort": cohort_ids[0] if cohort_ids else None},
+            enrollments=in_charge, initial={"date": timezone.localdate()}
         )
     if context["can_add_testimonial"]:
         context["testimonial_form"] = TestimonialForm(
@@ -283,13 +290,12 @@ def participant(request, public_id):
 def followup_create(request, public_id):
     user = request.user
     person = selectors.participant_get(public_id=public_id, user=user)
-    enrollments = selectors.participant_enrollments(person=person, user=user)
-    cohorts = [e.cohort for e in enrollments]
-    if not perms.can_view_person_sensitive(user, cohorts):
+    in_charge = selectors.enrollments_in_charge(person=person, user=user)
+    if not in_charge.exists():
         refuse_object(request)
-    form = FollowUpForm(request.POST, cohorts=Cohort.objects.filter(pk__in=[c.pk for c in cohorts]))
+    form = FollowUpForm(request.POST, enrollments=in_charge)
     if form.is_valid():
-        services.followup_create(person=person, user=user, request=request, **form.cleaned_data)
+        services.followup_create(user=user, request=request, **form.cleaned_data)
         messages.success(request, "Le suivi est ajouté.")
         return redirect("unisvers:participant", person.public_id)
     context = _participant_context(request, person)
@@ -300,23 +306,50 @@ def followup_create(request, public_id):
 @require_http_methods(["GET", "POST"])
 @object_permission_required("unisvers.change_followup")
 def followup_update(request, public_id):
+    """An entry stays in the enrollment it was written in: the form does not move it."""
     user = request.user
     followup = selectors.followup_get(public_id=public_id, user=user)
-    enrollments = selectors.participant_enrollments(person=followup.person, user=user)
-    cohorts = [e.cohort for e in enrollments]
-    if not perms.can_view_person_sensitive(user, cohorts):
-        refuse_object(request)
-    form = FollowUpForm(
-        request.POST or None,
-        instance=followup,
-        cohorts=Cohort.objects.filter(pk__in=[c.pk for c in cohorts]),
-    )
+    form = FollowUpForm(request.POST or None, instance=followup)
     if request.method == "POST" and form.is_valid():
         fresh = selectors.followup_get(public_id=public_id, user=user)
         services.followup_update(followup=fresh, user=user, request=request, **form.cleaned_data)
         messages.success(request, "Le suivi est modifié.")
         return redirect("unisvers:participant", followup.person.public_id)
     return render(request, "unisvers/followup_form.html", {"form": form, "followup": followup})
+
+
+@require_http_methods(["GET", "POST"])
+@object_permission_required("unisvers.change_followup")
+def enrollment_handover(request, public_id):
+    """ "Transmettre le suivi" of one enrollment to a named colleague of the same site: a form,
+    then the hand-over, journalled. Only for who is in charge of the enrollment (else 404)."""
+    user = request.user
+    enrollment = selectors.enrollment_get(public_id=public_id, user=user)
+    if not perms.is_in_charge(user, enrollment):
+        refuse_object(request)
+    candidates = selectors.handover_candidates(enrollment=enrollment, user=user)
+    form = HandoverForm(request.POST or None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        to_user = form.cleaned_data["to_user"]
+        try:
+            services.handover_create(
+                enrollment=enrollment, to_user=to_user, user=user, request=request
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Le suivi de {enrollment.person} dans « {enrollment.cohort} » est transmis à "
+                f"{to_user.get_full_name() or to_user}.",
+            )
+            return redirect(enrollment)
+    context = {
+        "form": form,
+        "enrollment": enrollment,
+        "handovers": enrollment.handovers.select_related("from_user", "to_user"),
+    }
+    return render(request, "unisvers/enroll/handover.html", context)
 
 
 # Testimonials -------------------------------------------------------------------------------
