@@ -110,3 +110,30 @@ def test_two_parallel_posts_of_a_create_form_make_one_record(name, site):
     assert [r.status_code for r in responses] == [302, 302]
     assert responses[0]["Location"] == responses[1]["Location"]
     assert case.count() == before + 1
+
+
+# Forms whose record has a natural key: two tabs (two different tokens) sending it at once.
+NATURAL_KEYS = {
+    "inscription Unis'Vers": [200, 302],  # the second form says the person is already enrolled
+    "jour de rencontre": [302, 302],  # the second is sent back with "déjà dans le calendrier"
+    "registre": [302, 302],  # the second updates the first's rows
+    "objectif": [302, 302],  # the second updates the first's target
+    "inscription à une séance": [302, 302],  # the second is sent back with "déjà inscrit·e"
+}
+
+
+@pytest.mark.parametrize("name", NATURAL_KEYS)
+def test_two_tabs_sending_the_same_natural_key_at_once_make_one_record(name, site):
+    case = CREATE_FORMS[name](World(site))
+    first, second = _client(case.user), _client(case.user)
+    posts = []
+    for client in (first, second):
+        page = client.get(case.page).content.decode()
+        data = form_data(page, action=case.action, overrides=case.overrides)
+        posts.append(lambda client=client, data=data: client.post(case.action or case.page, data))
+    before = case.count()
+
+    responses = _together(posts)
+
+    assert sorted(r.status_code for r in responses) == NATURAL_KEYS[name]
+    assert case.count() == before + 1
