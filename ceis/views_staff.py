@@ -120,6 +120,9 @@ def staff_update_view(request, username):
                 )
             else:
                 messages.info(request, "Aucune modification.")
+            if "email" in changed and invitation_pending(member) and member.is_active:
+                # The link of the previous invitation stopped working with the old address.
+                _send_again(request, member)
             return redirect(_edit_url(member))
     context = {
         "form": form,
@@ -133,10 +136,7 @@ def staff_update_view(request, username):
     return render(request, "ceis/staff/form.html", context)
 
 
-@require_POST
-@object_permission_required("ceis.change_user")
-def staff_invite_view(request, username):
-    member = staff_get(username=username, user=request.user)
+def _send_again(request, member):
     try:
         sent = staff_invitation_send(member=member, by=request.user, request=request)
     except StaffError as error:
@@ -150,6 +150,13 @@ def staff_invite_view(request, username):
             )
         else:
             messages.error(request, INVITATION_FAILED)
+
+
+@require_POST
+@object_permission_required("ceis.change_user")
+def staff_invite_view(request, username):
+    member = staff_get(username=username, user=request.user)
+    _send_again(request, member)
     return redirect(_edit_url(member))
 
 

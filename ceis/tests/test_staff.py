@@ -179,6 +179,21 @@ def test_the_demo_admin_manages_the_team(client):
 
 
 @pytest.mark.django_db
+def test_correcting_the_address_of_an_invitation_sends_it_again(admin_client, site):
+    admin_client.post(reverse("staff:create"), _create_data(site, email="aicha@erreur.invalid"))
+    first_link = _link(mail.outbox[0])
+    page = admin_client.post(
+        reverse("staff:update", kwargs={"username": "aicha.haddad"}),
+        {**_create_data(site), "email": "aicha.haddad@ceis.invalid"},
+        follow=True,
+    )
+    assert "Une nouvelle invitation est envoyée à aicha.haddad@ceis.invalid" in _text(page)
+    assert mail.outbox[1].to == ["aicha.haddad@ceis.invalid"]
+    assert "Lien invalide" in Client().get(first_link, follow=True).content.decode()
+    assert _set_password(Client(), _link(mail.outbox[1])).status_code == 302
+
+
+@pytest.mark.django_db
 def test_a_refused_form_keeps_the_entries_and_says_why_in_french(admin_client, site, make_user):
     make_user(Role.VOLONTAIRE, email="deja@ceis.invalid")
     response = admin_client.post(

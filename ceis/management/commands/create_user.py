@@ -85,7 +85,8 @@ class Command(BaseCommand):
                 username="manage.py",
                 payload={"roles": sorted(roles), "sites": sorted(sites)},
             )
-        self.stdout.write(f"Compte « {username} » créé ({', '.join(roles)}).")
+        labels = ", ".join(Role(role).label for role in roles)
+        self.stdout.write(f"Compte « {username} » créé ({labels}).")
 
     def _password(self) -> str:
         password = os.environ.get(PASSWORD_ENV)
