@@ -146,8 +146,8 @@ def _finish(job: ImportJob, status: str, *, error: str = "", result=None) -> Non
 
 
 def import_job_retry(*, job: ImportJob) -> ImportJob:
-    """Start a failed job again (the same file, the same choices)."""
-    if job.status != ImportStatus.FAILED:
+    """Start a failed or lost job again (the same file, the same choices)."""
+    if not job.can_retry:
         return job
     job.status, job.done, job.error, job.finished_at = ImportStatus.PENDING, 0, "", None
     job.save(update_fields=["status", "done", "error", "finished_at"])
@@ -183,10 +183,7 @@ def import_job_get(*, public_id, user) -> ImportJob:
 
 
 def import_jobs_purge(*, older_than) -> int:
-    """Finished jobs older than `older_than` (their reports name people): deleted."""
-    deleted, _ = (
-        ImportJob.objects.filter(created_at__lt=older_than)
-        .exclude(status__in=(ImportStatus.PENDING, ImportStatus.RUNNING))
-        .delete()
-    )
+    """Jobs older than `older_than` (their reports name people; their files are gone, and no
+    job runs longer than its task's time limit): deleted."""
+    deleted, _ = ImportJob.objects.filter(created_at__lt=older_than).delete()
     return deleted

@@ -1,5 +1,6 @@
 """What both programmes share: users, sites, neighbourhoods, persons, the access journal."""
 
+import datetime
 import secrets
 import time
 import uuid
@@ -383,6 +384,9 @@ class FormSubmission(models.Model):
         return f"{self.path} ({self.created_at:%d/%m/%Y %H:%M})"
 
 
+IMPORT_JOB_TIME_LIMIT = 60 * 60  # seconds: the hard limit of ceis.tasks.import_job_task
+
+
 class ImportJob(models.Model):
     """One step of a long import run by a Celery task (security.md row 21): a data package or a
     France Travail list of more than CEIS_IMPORT_ASYNC_ROWS rows is checked, then imported, each
@@ -422,3 +426,11 @@ class ImportJob(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (ImportStatus.PENDING, ImportStatus.RUNNING)
+
+    @property
+    def can_retry(self) -> bool:
+        """Failed, or still waiting past the task's time limit (its worker or task was lost)."""
+        if self.status == ImportStatus.FAILED:
+            return True
+        limit = datetime.timedelta(seconds=IMPORT_JOB_TIME_LIMIT)
+        return self.is_active and self.created_at < timezone.now() - limit

@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from .models import IMPORT_JOB_TIME_LIMIT
 from .services import journal_purge
 
 
@@ -38,7 +39,7 @@ def submissions_purge_task() -> int:
     return submissions_purge()
 
 
-@shared_task(acks_late=True, soft_time_limit=55 * 60, time_limit=60 * 60)
+@shared_task(acks_late=True, soft_time_limit=55 * 60, time_limit=IMPORT_JOB_TIME_LIMIT)
 def import_job_task(job_id: int) -> None:
     """One step of a long import (ceis/imports.py): a package or a France Travail list."""
     from .imports import import_job_run

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from .choices import ImportStatus
 from .imports import (
     ImportFailure,
     import_job_confirm,
@@ -41,7 +40,7 @@ def job_confirm(request, public_id):
 @require_POST
 def job_retry(request, public_id):
     job = import_job_get(public_id=public_id, user=request.user)
-    if job.status != ImportStatus.FAILED:
+    if not job.can_retry:
         messages.info(request, "Cet import n'a pas échoué : rien à relancer.")
     else:
         import_job_retry(job=job)

@@ -275,9 +275,28 @@ def test_finished_jobs_are_purged_with_the_stale_uploads(make_user, settings):
         ImportJob.objects.filter(pk=created.pk).update(created_at=stamp)
         return created.pk
 
-    old_done, old_failed = job(ImportStatus.DONE, 25), job(ImportStatus.FAILED, 25)
-    young, running = job(ImportStatus.DONE, 23), job(ImportStatus.RUNNING, 25)
+    job(ImportStatus.DONE, 25), job(ImportStatus.FAILED, 25), job(ImportStatus.RUNNING, 25)
+    young = job(ImportStatus.RUNNING, 23)
     stale_uploads_purge()
-    left = set(ImportJob.objects.values_list("pk", flat=True))
-    assert left == {young, running}
-    assert old_done not in left and old_failed not in left
+    assert set(ImportJob.objects.values_list("pk", flat=True)) == {young}
+
+
+def test_a_job_lost_past_its_time_limit_offers_relancer(
+    client_for, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    settings.CEIS_IMPORT_ASYNC_ROWS = 3
+    client = client_for(Role.ADMIN)
+    url = client.post(
+        reverse("package:upload"), {"package": zipped(write(tmp_path / "p", package()))}
+    )["Location"]
+    job = ImportJob.objects.get()
+    assert "Relancer" not in client.get(url).content.decode()  # waiting, within its time
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.RUNNING, created_at=job.created_at - datetime.timedelta(minutes=61)
+    )
+    html = client.get(url).content.decode()
+    assert "il a sans doute été interrompu" in html.replace("&#x27;", "'") and "Relancer" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("imports:retry", args=[job.public_id]))
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE and job.result["ok"] is True
