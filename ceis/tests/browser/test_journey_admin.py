@@ -29,6 +29,7 @@ def test_an_admin_invites_a_social_worker_who_logs_in(page, browser, live_server
     page.get_by_role("button", name="Créer et envoyer l'invitation").click()
     expect(page.get_by_text("l'invitation est envoyée à aicha.haddad@ceis.invalid")).to_be_visible()
     expect(page.get_by_text("Invitation en attente")).to_be_visible()
+    shot(page, "admin-equipe-compte-invite")
 
     assert len(mail.outbox) == 1
     link = re.search(r"https?://\S+/mot-de-passe/reinitialiser/\S+", mail.outbox[0].body).group(0)
