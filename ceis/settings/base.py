@@ -216,6 +216,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CEIS <ne-pas-repondre@ceis.invalid>")
+# A mail server that hangs must not hold a request (invitations, password resets): 10 s at most.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 # Celery, wired in ceis/celery.py (namespace CELERY). The embedded default is kombu's
 # filesystem transport: a real worker with no server to install.
