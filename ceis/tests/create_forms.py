@@ -24,6 +24,7 @@ from unisvers.models import (
     Enrollment,
     Event,
     FollowUp,
+    Handover,
     MeetingDay,
     Testimonial,
 )
@@ -98,6 +99,13 @@ def followup(w):
     action = reverse("unisvers:followup_create", args=[w.enrollment.person.public_id])
     overrides = {"date": "2026-03-12", "kind": "logement", "note": "Rendez-vous pris."}
     return Case(w.referent, page, action, FollowUp.objects.count, overrides)
+
+
+def handover(w):
+    colleague = UserFactory(role=Role.TRAVAILLEUR_SOCIAL, sites=[w.site])
+    url = reverse("unisvers:enrollment_handover", args=[w.enrollment.public_id])
+    overrides = {"to_user": str(colleague.pk), "confirm": "on"}
+    return Case(w.referent, url, "", Handover.objects.count, overrides)
 
 
 def testimonial(w):
@@ -236,6 +244,7 @@ CREATE_FORMS = {
     "inscription Unis'Vers": enrollment,
     "sortie": exit_,
     "suivi individuel": followup,
+    "transmission du suivi": handover,
     "témoignage": testimonial,
     "promotion": cohort,
     "jour de rencontre": meeting_day,

@@ -320,6 +320,7 @@ def followup_update(request, public_id):
 
 @require_http_methods(["GET", "POST"])
 @object_permission_required("unisvers.change_followup")
+@single_submission
 def enrollment_handover(request, public_id):
     """ "Transmettre le suivi" of one enrollment to a named colleague of the same site: a form,
     then the hand-over, journalled. Only for who is in charge of the enrollment (else 404)."""
