@@ -30,6 +30,11 @@ MAX_ERRORS = 100
 
 
 def _cohort(job):
+    """The cohort, as the user may still see it and still enroll into it (checked again by each
+    step: a role may change between the upload and the confirmation)."""
+    user = job.user
+    if not (user.has_perm("unisvers.add_enrollment") and user.has_perm("ceis.add_person")):
+        raise ImportFailure("Vous n'avez plus le droit d'inscrire des personnes.")
     try:
         return selectors.cohort_get(public_id=job.params["cohort"], user=job.user)
     except Http404:

@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from ceis import imports
 from ceis.choices import ImportKind, ImportStatus, ImportStep
+from ceis.imports import import_job_retry
 from ceis.models import ImportJob, Person
 from ceis.selectors import person_duplicates, person_duplicates_bulk
 from ceis.tests.factories import PersonFactory
@@ -312,6 +313,27 @@ def test_a_job_fails_in_french_when_the_list_is_unreadable(
     assert job.status == ImportStatus.FAILED
     assert job.error.startswith("Ligne 4, colonne « Prénom » : caractère nul interdit")
     assert "Relancer" in client.get(response["Location"]).content.decode()
+
+
+def test_a_job_checks_the_user_s_rights_again(
+    client, cohort, referent, settings, django_capture_on_commit_callbacks
+):
+    settings.CEIS_IMPORT_ASYNC_ROWS = 2
+    client.force_login(referent)
+    post_list(client, cohort, CSV.encode())
+    job = ImportJob.objects.get()
+    referent.groups.clear()  # no longer a social worker
+    referent = type(referent).objects.get(pk=referent.pk)  # permissions read afresh
+    job.user = referent
+    with django_capture_on_commit_callbacks(execute=True):
+        job.status = ImportStatus.FAILED
+        job.save()
+        import_job_retry(job=job)
+    job.refresh_from_db()
+    assert (job.status, job.error) == (
+        ImportStatus.FAILED,
+        "Vous n'avez plus le droit d'inscrire des personnes.",
+    )
 
 
 @pytest.mark.faults
