@@ -84,6 +84,25 @@ class CohortForm(forms.ModelForm):
         )
 
 
+class CohortReferentsForm(forms.Form):
+    """The referents of a cohort, named by a manager or an admin (`candidates`: the social
+    workers of the cohort's site)."""
+
+    referents = forms.ModelMultipleChoiceField(
+        label="Référents",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Les référents lisent et écrivent les suivis individuels des participants de "
+        "cette promotion.",
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referents"].queryset = candidates
+        self.helper = _helper("referents")
+
+
 class MeetingDayForm(forms.Form):
     date = forms.DateField(label="Date", widget=DATE)
     label = forms.CharField(label="Précision (sortie, journée spéciale…)", required=False)

@@ -12,6 +12,11 @@ urlpatterns = [
     path("promotions/<uuid:public_id>/", views.cohort_detail, name="cohort_detail"),
     path("promotions/<uuid:public_id>/modifier/", views.cohort_update, name="cohort_update"),
     path(
+        "promotions/<uuid:public_id>/referents/",
+        views.cohort_referents,
+        name="cohort_referents",
+    ),
+    path(
         "promotions/<uuid:public_id>/calendrier/ajouter/",
         views.meeting_day_add,
         name="meeting_day_add",

@@ -86,6 +86,7 @@ OBJECT_KWARGS = {
     "persons:export": lambda o: {"public_id": o.person.public_id},
     "unisvers:cohort_detail": lambda o: {"public_id": o.cohort.public_id},
     "unisvers:cohort_update": lambda o: {"public_id": o.cohort.public_id},
+    "unisvers:cohort_referents": lambda o: {"public_id": o.cohort.public_id},
     "unisvers:meeting_day_add": lambda o: {"public_id": o.cohort.public_id},
     "unisvers:meeting_day_remove": lambda o: {
         "public_id": o.cohort.public_id,

@@ -87,6 +87,7 @@ GET = {
     "unisvers:cohort_create":          "200 403 403 403 200",
     "unisvers:cohort_detail":          "200 DENY DENY 200 200 | 404 DENY DENY 404 200",
     "unisvers:cohort_update":          "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "unisvers:cohort_referents":       "DENY DENY DENY 200 200 | DENY DENY DENY 404 200",
     "unisvers:meeting_day_add":        _OBJ_405,
     "unisvers:meeting_day_remove":     "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
     "unisvers:register":               "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
@@ -198,6 +199,7 @@ POST = {
     "unisvers:cohort_create":          "200 403 403 403 200",
     "unisvers:cohort_detail":          _OBJ_405,
     "unisvers:cohort_update":          "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "unisvers:cohort_referents":       "DENY DENY DENY 200 200 | DENY DENY DENY 404 200",
     "unisvers:meeting_day_add":        "302 DENY DENY DENY 302 | 404 DENY DENY DENY 302",
     "unisvers:meeting_day_remove":     "302 DENY DENY DENY 302 | 404 DENY DENY DENY 302",
     "unisvers:register":               "302 DENY DENY DENY 302 | 404 DENY DENY DENY 302",
@@ -512,3 +514,34 @@ def test_a_self_made_referent_cannot_write_in_a_colleagues_enrollment(client, wo
     assert "Sélectionnez un choix valide" in response.content.decode()
     assert world.own.enrollment.followups.count() == before
     transaction.savepoint_rollback(sid)
+
+
+@pytest.mark.django_db
+def test_the_scenarios_leak_with_the_old_person_scoped_rule_and_not_with_the_new_one(world):
+    """The rule before row 17: a social worker read every entry of a person of their sites as
+    soon as they were a referent of any of the person's cohorts. Both scenarios of the issue
+    leak under it; `followups_visible_to` closes them."""
+    from ceis.selectors import persons_visible_to
+    from unisvers.models import FollowUp
+    from unisvers.selectors import followups_visible_to
+
+    def old_rule(user, person):
+        cohorts = [
+            e.cohort for e in person.unisvers_enrollments.filter(cohort__site__in=user.sites.all())
+        ]
+        referent = any(user in cohort.referents.all() for cohort in cohorts)
+        visible = FollowUp.objects.filter(person__in=persons_visible_to(user).values("pk"))
+        return set(visible.filter(person=person)) if referent else set()
+
+    referent = world.users[Role.TRAVAILLEUR_SOCIAL]
+    moved, own = world.moved.followup, world.own.followup
+    # The person moved to the referent's site and was enrolled in the referent's cohort.
+    assert moved in old_rule(referent, world.moved.person)
+    assert moved not in followups_visible_to(referent)
+    # A self-made referent enrolled the colleague's participant in their own cohort.
+    assert own in old_rule(world.ts_self_referent, world.own.person)
+    assert own not in followups_visible_to(world.ts_self_referent)
+    # Those in charge still read their entries.
+    assert own in followups_visible_to(referent)
+    assert moved in followups_visible_to(world.elsewhere[Role.TRAVAILLEUR_SOCIAL])
+    assert own in followups_visible_to(world.ts_handed_over)

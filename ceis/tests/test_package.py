@@ -659,3 +659,32 @@ def test_a_new_person_gets_the_site_of_its_first_record(tmp_path):
     sites = dict(Person.objects.values_list("ref", "site__code"))
     assert sites == {"P1": "CEIS", "P2": "CEIS", "P3": "CEIS", "P4": "NORD"}
     assert Assessment.objects.filter(site__code="NORD").count() == 2
+
+
+# Follow-up entries belong to an enrollment (security.md row 17) --------------------------------
+
+
+def test_a_followup_belongs_to_the_enrollment_its_cohort_names_else_its_date(tmp_path):
+    """F1 names C1; F2 has no cohort: it is tied to P2's enrollment whose period holds its date,
+    and the export then names that cohort, so that export and import agree."""
+    _out, err, ok = run(write(tmp_path / "p", package()))
+    assert ok, err
+    f1, f2 = FollowUp.objects.get(ref="F1"), FollowUp.objects.get(ref="F2")
+    assert f1.enrollment == Enrollment.objects.get(person__ref="P1", cohort__ref="C1")
+    assert f2.enrollment == Enrollment.objects.get(person__ref="P2", cohort__ref="C1")
+    export_package(tmp_path / "e")
+    rows = (tmp_path / "e" / "followups.csv").read_text().splitlines()
+    assert rows[2] == "F2,P2,2026-03-11,logement,C1,"
+    out, err, ok = run(tmp_path / "e")
+    assert ok, err
+    assert "followups.csv : 0 créés, 0 modifiés, 2 inchangés" in out
+
+
+def test_a_followup_in_a_cohort_the_person_is_not_enrolled_in_is_refused(tmp_path):
+    data = package()
+    data["cohorts"].append(list(data["cohorts"][1]))
+    data["cohorts"][-1][0] = "C2"
+    data["followups"][2][4] = "C2"  # F2 (line 4): P2 was never enrolled in C2
+    assert refused(tmp_path, data) == [
+        "followups.csv:4: cohort: la personne « P2 » n'est pas inscrite dans la promotion « C2 »"
+    ]

@@ -449,3 +449,180 @@ def test_a_manager_cannot_undo_an_enrollment(client_for, cohort):
     url = reverse("unisvers:enrollment_delete", args=[enrollment.public_id])
     assert client.post(url).status_code == 404
     assert Enrollment.objects.filter(pk=enrollment.pk).exists()
+
+
+# Referents and hand-over (security.md row 17) -------------------------------------------------
+
+COHORT_POST = {
+    "name": "Promotion auto-désignée",
+    "start_date": "2026-03-30",
+    "end_date": "2026-04-10",
+    "weekdays": ["mon", "tue", "thu"],
+    "capacity": 18,
+}
+
+
+def test_a_social_worker_cannot_name_referents_by_posting_them(client, referent, site):
+    """The cohort form has no referents field for a social worker: a crafted POST naming
+    themself (or anyone) names nobody, at creation as at modification."""
+    client.force_login(referent)
+    form = client.get(reverse("unisvers:cohort_create")).content.decode()
+    assert 'name="referents"' not in form
+    response = client.post(
+        reverse("unisvers:cohort_create"),
+        {**COHORT_POST, "site": site.pk, "referents": [referent.pk]},
+    )
+    assert response.status_code == 302
+    cohort = Cohort.objects.get()
+    assert list(cohort.referents.all()) == []
+    colleague = factories.CohortFactory(site=site, referents=[])
+    response = client.post(
+        reverse("unisvers:cohort_update", args=[colleague.public_id]),
+        {**COHORT_POST, "name": colleague.name, "site": site.pk, "referents": [referent.pk]},
+    )
+    assert response.status_code == 302
+    assert list(colleague.referents.all()) == []
+
+
+def test_an_admin_names_referents_in_the_cohort_form(client_for, referent, site):
+    client = client_for(Role.ADMIN)
+    assert 'name="referents"' in client.get(reverse("unisvers:cohort_create")).content.decode()
+    client.post(
+        reverse("unisvers:cohort_create"),
+        {**COHORT_POST, "site": site.pk, "referents": [referent.pk]},
+    )
+    assert list(Cohort.objects.get().referents.all()) == [referent]
+
+
+def test_a_manager_names_the_referents_of_a_cohort_and_it_is_journalled(
+    client_for, make_user, referent, cohort
+):
+    colleague = make_user(Role.TRAVAILLEUR_SOCIAL, username="collegue")
+    client = client_for(Role.MANAGER)
+    url = reverse("unisvers:cohort_referents", args=[cohort.public_id])
+    page = client.get(url).content.decode()
+    assert "Référents de la promotion" in page and str(colleague) in page
+    response = client.post(url, {"referents": [referent.pk, colleague.pk]}, follow=True)
+    assert "Les référents de « Promotion printemps » sont enregistrés." in response.content.decode()
+    assert set(cohort.referents.all()) == {referent, colleague}
+    entry = JournalEntry.objects.get(action=JournalAction.UPDATE, object_type="unisvers.cohort")
+    assert entry.payload["fields"] == ["referents"]
+
+
+def test_a_social_worker_cannot_open_the_referents_page(client, referent, cohort):
+    client.force_login(referent)
+    url = reverse("unisvers:cohort_referents", args=[cohort.public_id])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"referents": [referent.pk]}).status_code == 404
+
+
+@pytest.fixture
+def handed_world(site, other_site, make_user, referent, cohort):
+    """The referent's participant with one entry; another enrollment of the same person in a
+    colleague's cohort, with its own entry."""
+    enrollment = factories.EnrollmentFactory(cohort=cohort, exited=True)
+    mine = factories.FollowUpFactory(
+        person=enrollment.person, enrollment=enrollment, note="Note de la référente"
+    )
+    elsewhere_referent = make_user(Role.TRAVAILLEUR_SOCIAL, username="autre-referente")
+    later = factories.CohortFactory(
+        site=site,
+        referents=[elsewhere_referent],
+        start_date=D(2026, 9, 7),
+        end_date=D(2026, 10, 16),
+    )
+    later_enrollment = factories.EnrollmentFactory(
+        cohort=later, person=enrollment.person, entry_date=D(2026, 9, 7)
+    )
+    theirs = factories.FollowUpFactory(
+        person=enrollment.person,
+        enrollment=later_enrollment,
+        date=D(2026, 9, 10),
+        note="Note de l'autre promotion",
+    )
+    return {
+        "enrollment": enrollment,
+        "mine": mine,
+        "theirs": theirs,
+        "colleague": make_user(Role.TRAVAILLEUR_SOCIAL, username="collegue"),
+        "mediator": make_user(Role.MEDIATEUR_NUMERIQUE, username="mediatrice"),
+        "stranger": make_user(Role.TRAVAILLEUR_SOCIAL, sites=[other_site], username="ailleurs"),
+    }
+
+
+def test_a_referent_hands_a_participant_over_to_a_named_colleague(client, referent, handed_world):
+    w = handed_world
+    enrollment, colleague = w["enrollment"], w["colleague"]
+    participant = reverse("unisvers:participant", args=[enrollment.person.public_id])
+    # Before: the colleague reads nothing of the participant's follow-up.
+    client.force_login(colleague)
+    assert w["mine"].note not in client.get(participant).content.decode()
+    edit = reverse("unisvers:followup_update", args=[w["mine"].public_id])
+    assert client.get(edit).status_code == 404
+
+    client.force_login(referent)
+    assert "Transmettre le suivi" in client.get(participant).content.decode()
+    url = reverse("unisvers:enrollment_handover", args=[enrollment.public_id])
+    page = client.get(url).content.decode()
+    # Only social workers of the cohort's site, not the referent themself.
+    assert str(colleague) in page
+    assert str(w["stranger"]) not in page and str(w["mediator"]) not in page
+    refused = client.post(url, {"to_user": colleague.pk})
+    assert "Cochez la case pour confirmer la transmission." in refused.content.decode()
+    assert not models.Handover.objects.exists()
+    response = client.post(url, {"to_user": colleague.pk, "confirm": "on"}, follow=True)
+    assert "est transmis à" in response.content.decode()
+    handover = models.Handover.objects.get()
+    assert (handover.enrollment, handover.from_user, handover.to_user) == (
+        enrollment,
+        referent,
+        colleague,
+    )
+    entry = JournalEntry.objects.get(
+        action=JournalAction.UPDATE, object_ref=str(enrollment.public_id)
+    )
+    assert entry.user == referent
+    assert entry.payload == {"fields": ["handovers"], "to_user": colleague.pk}
+
+    # After: the colleague reads and writes that enrollment's entries, and only those.
+    client.force_login(colleague)
+    page = client.get(participant).content.decode()
+    assert w["mine"].note in page and w["theirs"].note not in page
+    assert client.get(edit).status_code == 200
+    client.post(edit, {"date": "2026-03-10", "kind": "entretien", "note": "Complétée"})
+    w["mine"].refresh_from_db()
+    assert w["mine"].note == "Complétée"
+    other_edit = reverse("unisvers:followup_update", args=[w["theirs"].public_id])
+    assert client.get(other_edit).status_code == 404
+
+
+def test_a_follow_up_is_handed_over_only_to_a_social_worker_of_the_site(
+    client, referent, handed_world
+):
+    w = handed_world
+    client.force_login(referent)
+    url = reverse("unisvers:enrollment_handover", args=[w["enrollment"].public_id])
+    for user in (w["stranger"], w["mediator"], referent):
+        response = client.post(url, {"to_user": user.pk, "confirm": "on"})
+        assert response.status_code == 200
+        assert "Sélectionnez un choix valide" in response.content.decode()
+    assert not models.Handover.objects.exists()
+
+
+def test_only_who_is_in_charge_of_an_enrollment_hands_it_over(client, handed_world):
+    """The referent of the person's other cohort cannot hand over this enrollment."""
+    w = handed_world
+    client.force_login(models.Cohort.objects.get(start_date=D(2026, 9, 7)).referents.get())
+    url = reverse("unisvers:enrollment_handover", args=[w["enrollment"].public_id])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"to_user": w["colleague"].pk, "confirm": "on"}).status_code == 404
+    assert not models.Handover.objects.exists()
+
+
+def test_an_enrollment_with_follow_up_entries_cannot_be_undone(client, referent, handed_world):
+    enrollment = handed_world["enrollment"]
+    client.force_login(referent)
+    url = reverse("unisvers:enrollment_delete", args=[enrollment.public_id])
+    response = client.post(url, follow=True)
+    assert "ne peut pas être annulée" in response.content.decode()
+    assert Enrollment.objects.filter(pk=enrollment.pk).exists()

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ceis.decorators import object_permission_required
+from ceis.decorators import object_permission_required, refuse_object
 from ceis.pagination import paginate
 from ceis.selectors import sites_visible_to
 from ceis.submissions import single_submission
@@ -19,6 +19,7 @@ from ..filters import CohortFilter
 from ..forms import (
     ActivityForm,
     CohortForm,
+    CohortReferentsForm,
     MeetingDayForm,
 )
 from ..models import CollectiveActivity
@@ -97,6 +98,31 @@ def cohort_update(request, public_id):
     return render(request, "unisvers/cohorts/form.html", {"form": form, "cohort": cohort})
 
 
+@require_http_methods(["GET", "POST"])
+def cohort_referents(request, public_id):
+    """Managers and admins name a cohort's referents, who then read its participants' follow-up
+    (security.md row 17); anyone else gets the 404 of an object page."""
+    if not perms.can_assign_referents(request.user):
+        refuse_object(request)
+    cohort = selectors.cohort_get(public_id=public_id, user=request.user)
+    form = CohortReferentsForm(
+        request.POST or None,
+        candidates=selectors.referent_candidates(request.user).filter(sites=cohort.site_id),
+        initial={"referents": list(cohort.referents.all())},
+    )
+    if request.method == "POST" and form.is_valid():
+        fresh = selectors.cohort_get(public_id=public_id, user=request.user)
+        services.cohort_update(
+            cohort=fresh,
+            user=request.user,
+            request=request,
+            referents=list(form.cleaned_data["referents"]),
+        )
+        messages.success(request, f"Les référents de « {fresh} » sont enregistrés.")
+        return redirect(fresh)
+    return render(request, "unisvers/cohorts/referents.html", {"form": form, "cohort": cohort})
+
+
 @require_GET
 @object_permission_required("unisvers.view_cohort")
 def cohort_detail(request, public_id):
@@ -118,6 +144,7 @@ def cohort_detail(request, public_id):
         "spaces": selectors.cohort_space_summary(activities),
         "activities": activities,
         "can_manage": perms.can_manage_cohorts(user),
+        "can_assign_referents": perms.can_assign_referents(user),
         "can_view_participants": perms.can_view_participants(user),
         "day_form": MeetingDayForm(),
     }
