@@ -155,10 +155,19 @@ def import_job_retry(*, job: ImportJob) -> ImportJob:
     return job
 
 
+@transaction.atomic
 def import_job_confirm(*, job: ImportJob, params: dict | None = None) -> ImportJob:
-    """After a successful check: the apply step of the same file."""
+    """After a successful check: the apply step of the same file (once)."""
     if job.step != ImportStep.CHECK or job.status != ImportStatus.DONE or not job.result.get("ok"):
         raise ImportFailure("Cet import ne peut pas être confirmé.")
+    # A second confirmation (double click, second tab) leads to the import already started.
+    started = (
+        ImportJob.objects.filter(user=job.user, step=ImportStep.APPLY, upload=job.upload)
+        .exclude(status=ImportStatus.FAILED)
+        .first()
+    )
+    if started is not None:
+        return started
     return import_job_start(
         kind=job.kind,
         step=ImportStep.APPLY,

@@ -190,6 +190,10 @@ def test_a_large_package_is_checked_then_imported_by_a_job(
     assert response["Location"] == reverse("imports:job", args=[applied.public_id])
     assert applied.status == ImportStatus.DONE
     assert Person.objects.count() == 4
+    # A second confirmation (double click) leads to the same import, started once.
+    again = client.post(reverse("imports:confirm", args=[job.public_id]))
+    assert again["Location"] == response["Location"]
+    assert ImportJob.objects.filter(step=ImportStep.APPLY).count() == 1
     html = client.get(response["Location"]).content.decode()
     assert "Paquet importé" in html
     assert not (settings.MEDIA_ROOT / "uploads" / applied.upload).exists()
