@@ -12,6 +12,7 @@ from .imports import (
     import_job_retry,
     import_steps,
 )
+from .submissions import single_submission
 
 
 def _context(job, **extra) -> dict:
@@ -26,6 +27,7 @@ def job_detail(request, public_id):
 
 
 @require_POST
+@single_submission
 def job_confirm(request, public_id):
     job = import_job_get(public_id=public_id, user=request.user)
     try:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ceis.choices import ImportKind, ImportStep
 from ceis.imports import import_job_start
+from ceis.submissions import single_submission
 from ceis.uploads import UploadRefused, check_zip, size_mo
 
 from .exporter import export_zip_bytes
@@ -138,6 +139,7 @@ def _report(request, path: Path, name: str):
 
 @require_POST
 @admin_required
+@single_submission
 def confirm(request):
     held = request.session.get(SESSION_KEY) or {}
     path = _stored(held.get("token"))

@@ -1,18 +1,22 @@
 """A create form sent twice makes one record and shows the first result (security.md row 24)."""
 
 import datetime
+import io
 import re
 import uuid
+import zipfile
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from ceis.choices import Role
-from ceis.models import FormSubmission, Person
+from ceis.choices import ImportStep, Role
+from ceis.models import FormSubmission, ImportJob, JournalEntry, Person
 from ceis.submissions import ALREADY_DONE, FIELD, submissions_purge
 from ceis.tests.create_forms import CREATE_FORMS, World
 from ceis.tests.html_forms import form_data
+from ceis.tests.package_data import package, write
+from unisvers.models import Enrollment
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +133,86 @@ def test_old_tokens_are_purged(world):
     assert submissions_purge(now=now) == 1
 
     assert list(FormSubmission.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+# Confirmations of an upload (France Travail list, data package): sent twice, imported once.
+
+REFERRALS = (
+    "Nom;Prénom;Date de naissance;Conseiller;Date d'orientation\n"
+    "Dupont;Marie;12/03/1985;M. Roux;02/02/2026\n"
+    "Lefèvre;Éloïse;01/07/1990;Mme Sol;03/02/2026\n"
+)
+
+
+def _file(content: bytes, name: str):
+    upload = io.BytesIO(content)
+    upload.name = name
+    return upload
+
+
+def _sent_twice(client, url, data):
+    first, second = client.post(url, data), client.post(url, data)
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+    return second
+
+
+@pytest.fixture
+def media(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def test_a_referral_list_confirmed_twice_enrolls_once(client, world, media):
+    client.force_login(world.referent)
+    url = reverse("unisvers:referral_import", args=[world.cohort.public_id])
+    preview = client.post(url, {"action": "preview", "file": _file(REFERRALS.encode(), "l.csv")})
+    data = form_data(_html(preview), action="", overrides={"entry_date": "2026-03-02"})
+    before = Enrollment.objects.count()
+
+    second = _sent_twice(client, url, data)
+
+    assert Enrollment.objects.count() == before + 2
+    assert ALREADY_DONE.replace("'", "&#x27;") in _html(client.get(second["Location"]))
+
+
+def test_a_background_import_confirmed_twice_runs_once(
+    client, world, media, settings, django_capture_on_commit_callbacks
+):
+    settings.CEIS_IMPORT_ASYNC_ROWS = 1  # two rows: a background job
+    client.force_login(world.referent)
+    url = reverse("unisvers:referral_import", args=[world.cohort.public_id])
+    with django_capture_on_commit_callbacks(execute=True):
+        job_url = client.post(
+            url, {"action": "preview", "file": _file(REFERRALS.encode(), "l.csv")}
+        )["Location"]
+    job = ImportJob.objects.get()
+    action = reverse("imports:confirm", args=[job.public_id])
+    data = form_data(
+        _html(client.get(job_url)), action=action, overrides={"entry_date": "2026-03-02"}
+    )
+    before = Enrollment.objects.count()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _sent_twice(client, action, data)
+
+    assert ImportJob.objects.filter(step=ImportStep.APPLY).count() == 1
+    assert Enrollment.objects.count() == before + 2
+
+
+def test_a_data_package_confirmed_twice_is_imported_once(client_for, tmp_path, media):
+    client = client_for(Role.ADMIN)
+    source = write(tmp_path / "src", package())
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for file in source.iterdir():
+            archive.write(file, file.name)
+    report = client.post(reverse("package:upload"), {"package": _file(buffer.getvalue(), "p.zip")})
+    action = reverse("package:confirm")
+    data = form_data(_html(report), action=action)
+    before = Person.objects.count()
+
+    second = _sent_twice(client, action, data)
+
+    assert ALREADY_DONE.replace("'", "&#x27;") in _html(client.get(second["Location"]))
+    assert Person.objects.count() == before + 4
+    assert JournalEntry.objects.filter(object_type="ceis.package", action="create").count() == 1

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from ceis.choices import ImportKind, ImportStep
 from ceis.decorators import object_permission_required, refuse_object
 from ceis.imports import import_job_start
+from ceis.submissions import single_submission
 
 from .. import selectors
 from ..referrals import (
@@ -71,6 +72,7 @@ def _default_entry_date(cohort) -> datetime.date:
 
 @require_http_methods(["GET", "POST"])
 @object_permission_required("unisvers.add_enrollment")
+@single_submission
 def referral_import(request, public_id):
     cohort = selectors.cohort_get(public_id=public_id, user=request.user)
     if not request.user.has_perm("ceis.add_person"):
