@@ -10,7 +10,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import perms
+from . import bounds, perms
 from .celery import app as celery_app
 from .choices import JournalAction
 from .decorators import object_permission_required, refuse_object
@@ -62,7 +62,7 @@ def person_list(request):
 @permission_required("ceis.view_person", raise_exception=True)
 def person_quick_search(request):
     """The header's search-as-you-type: at most 8 results that tell namesakes apart."""
-    query = request.GET.get("q", "").strip()
+    query = bounds.clean_query(request.GET.get("q"))
     results = []
     if len(query) >= 2:
         results = list(person_search(persons_visible_to(request.user), query)[:8])
@@ -131,7 +131,7 @@ def person_create_view(request):
 
 def _initial_from_query(request):
     """Prefill the new-person form from a search that found nobody (name typed in the search)."""
-    query = request.GET.get("q", "").strip()
+    query = bounds.clean_query(request.GET.get("q"))
     parts = query.split(maxsplit=1)
     if len(parts) == 2 and not any(c.isdigit() for c in query):
         return {"last_name": parts[0], "first_name": parts[1]}
