@@ -13,7 +13,10 @@ def ceis(request):
         "ceis_organisation": settings.CEIS_ORGANISATION_NAME,
         "ceis_role": user.primary_role,
         "ceis_sites": user.site_list if len(user.site_list) <= 3 else [],
-        "ceis_can_view_persons": perms.can_view_persons(user),
+        # The person search of the header and the home page opens the directory of persons:
+        # not for volunteers (security.md row 18).
+        "ceis_can_view_persons": perms.can_view_person_file(user),
+        "ceis_person_file": perms.can_view_person_file(user),
         "ceis_can_add_person": perms.can_add_person(user),
         "ceis_nav": nav_items(user),
     }

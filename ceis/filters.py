@@ -1,13 +1,12 @@
 import django_filters
 from django import forms
 
-from .bounds import BoundedFilterSet
 from .choices import EducationLevel, ProfessionalStatus, Sex
 from .models import Neighbourhood, Person, Site
 from .selectors import person_search
 
 
-class PersonFilter(BoundedFilterSet):
+class PersonFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Rechercher",
         method="filter_q",

@@ -1,9 +1,7 @@
 from django.contrib.auth.forms import AuthenticationForm
 
-from .bounds import BoundedFormMixin
 
-
-class LoginForm(BoundedFormMixin, AuthenticationForm):
+class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": (
             "Identifiant ou mot de passe incorrect. Après 5 échecs, la connexion est bloquée "

@@ -8,13 +8,12 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db.models import Exists, OuterRef, Q
 
-from .bounds import BoundedFilterSet, BoundedForm
 from .choices import Role
 from .models import Site, User
 from .staff import staff_search
 
 
-class StaffForm(BoundedForm):
+class StaffForm(forms.Form):
     """Names, e-mail, roles and sites of an account. No password: the invitation sets it."""
 
     last_name = forms.CharField(label="Nom", max_length=150)
@@ -81,7 +80,7 @@ class StaffForm(BoundedForm):
         return username
 
 
-class StaffFilter(BoundedFilterSet):
+class StaffFilter(django_filters.FilterSet):
     STATUS_CHOICES = [
         ("actif", "Actifs"),
         ("desactive", "Désactivés"),

@@ -36,7 +36,7 @@ class HomePanel:
 
 def nav_items(user) -> list[NavItem]:
     items = []
-    if perms.can_view_persons(user):
+    if perms.can_view_person_file(user):  # not volunteers: no directory (security.md row 18)
         items.append(NavItem("Personnes", "persons:list", order=10))
     if perms.can_view_journal(user):
         items.append(NavItem("Journal des accès", "journal", order=90))

@@ -31,6 +31,28 @@ def can_view_persons(user) -> bool:
     return user.has_perm("ceis.view_person")
 
 
+# A volunteer's search shows results from this many letters typed (security.md row 18).
+VOLUNTEER_SEARCH_MIN_LETTERS = 3
+
+
+def can_view_person_file(user) -> bool:
+    """A person's file, the directory of persons and the full person form (contact, address,
+    France Travail identifier, education, status, birth date): the roles that accompany persons.
+    Volunteers see only the last name, first name and birth year of the people they check in or
+    find by typing at least 3 letters (security.md row 18)."""
+    return can_view_persons(user) and user.has_role(
+        Role.TRAVAILLEUR_SOCIAL, Role.MEDIATEUR_NUMERIQUE, Role.ADMIN
+    )
+
+
+def person_search_typed_enough(user, query: str) -> bool:
+    """Search-as-you-type answers from 2 characters; a volunteer's from 3 letters, so that a
+    search never lists the persons of a site."""
+    if can_view_person_file(user):
+        return len(query) >= 2
+    return sum(char.isalpha() for char in query) >= VOLUNTEER_SEARCH_MIN_LETTERS
+
+
 def can_add_person(user) -> bool:
     return user.has_perm("ceis.add_person")
 

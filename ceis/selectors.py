@@ -3,7 +3,6 @@
 import datetime
 import re
 
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -41,7 +40,7 @@ def person_get(*, public_id, user) -> Person:
     """The person with this UUID if the user may see it; 404 otherwise, never 403."""
     try:
         return persons_visible_to(user).get(public_id=public_id)
-    except (Person.DoesNotExist, ValueError, ValidationError):
+    except (Person.DoesNotExist, ValueError):
         raise Http404("Personne introuvable.") from None
 
 
@@ -57,11 +56,25 @@ def _parse_date(term: str) -> datetime.date | None:
     return None
 
 
-def person_search(qs: QuerySet[Person], query: str) -> QuerySet[Person]:
+def person_search(
+    qs: QuerySet[Person], query: str, *, names_only: bool = False
+) -> QuerySet[Person]:
     """Filter by every term of `query`: a name fragment, a birth date (12/03/1980 or 1980-03-12),
-    a birth year, or a phone number (at least 4 digits, spaces ignored)."""
+    a birth year, or a phone number (at least 4 digits, spaces ignored). `names_only` (the
+    volunteers' search) keeps name fragments and birth years: a phone number or a birth date
+    finds nobody, so that a search never tells them more than the name (security.md row 18)."""
     query = (query or "").strip()
     if not query:
+        return qs
+    if names_only:
+        for term in query.split():
+            if _YEAR.match(term):
+                year = int(term)
+                qs = qs.filter(Q(birth_date__year=year) | Q(birth_year=year))
+            elif (key := normalize_name(term)) and not any(char.isdigit() for char in term):
+                qs = qs.filter(name_key__contains=key)
+            else:
+                return qs.none()
         return qs
     date = _parse_date(query)
     if date:

@@ -4,14 +4,15 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import ProtectedError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import bounds, perms
-from .celery import publishing_connection
+from . import perms
+from .celery import app as celery_app
 from .choices import JournalAction
 from .decorators import object_permission_required, refuse_object
 from .filters import PersonFilter
@@ -48,6 +49,8 @@ def home(request):
 @require_GET
 @permission_required("ceis.view_person", raise_exception=True)
 def person_list(request):
+    if not perms.can_view_person_file(request.user):
+        raise PermissionDenied  # no directory of persons for volunteers (security.md row 18)
     sites = sites_visible_to(request.user)
     person_filter = PersonFilter(
         request.GET, queryset=persons_visible_to(request.user), sites=sites
@@ -62,16 +65,20 @@ def person_list(request):
 @permission_required("ceis.view_person", raise_exception=True)
 def person_quick_search(request):
     """The header's search-as-you-type: at most 8 results that tell namesakes apart."""
-    query = bounds.clean_query(request.GET.get("q"))
-    results = []
-    if len(query) >= 2:
-        results = list(person_search(persons_visible_to(request.user), query)[:8])
+    query = request.GET.get("q", "").strip()
+    user = request.user
+    results = None  # nothing typed enough: no list at all
+    if perms.person_search_typed_enough(user, query):
+        names_only = not perms.can_view_person_file(user)
+        results = list(person_search(persons_visible_to(user), query, names_only=names_only)[:8])
     return render(request, "ceis/persons/_quick_results.html", {"results": results, "q": query})
 
 
 @require_GET
 @object_permission_required("ceis.view_person")
 def person_detail(request, public_id):
+    if not perms.can_view_person_file(request.user):
+        refuse_object(request)  # volunteers have no person file (security.md row 18)
     person = person_get(public_id=public_id, user=request.user)
     journal_record(action=JournalAction.VIEW, user=request.user, obj=person, request=request)
     context = {
@@ -99,6 +106,9 @@ def _person_fields(form):
 @single_submission
 def person_create_view(request):
     user = request.user
+    if not perms.can_view_person_file(user):
+        # The full form is the person's file; volunteers add a person at a session's check-in.
+        raise PermissionDenied
     duplicates = []
     if request.method == "POST":
         form = PersonForm(request.POST, user=user, ask_duplicate=True)
@@ -131,7 +141,7 @@ def person_create_view(request):
 
 def _initial_from_query(request):
     """Prefill the new-person form from a search that found nobody (name typed in the search)."""
-    query = bounds.clean_query(request.GET.get("q"))
+    query = request.GET.get("q", "").strip()
     parts = query.split(maxsplit=1)
     if len(parts) == 2 and not any(c.isdigit() for c in query):
         return {"last_name": parts[0], "first_name": parts[1]}
@@ -224,9 +234,8 @@ def healthz(request):
     except Exception:
         status["database"] = "ko"
     try:
-        # Short timeouts: a hanging broker is reported "ko" in under a second (row 25).
-        with publishing_connection() as conn:
-            conn.ensure_connection(max_retries=0)
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
     except Exception:
         status["broker"] = "ko"
     healthy = all(value == "ok" for value in status.values())

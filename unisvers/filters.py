@@ -2,13 +2,12 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from ceis.bounds import BoundedFilterSet
 from ceis.models import Site
 
 from .choices import CohortStatus, EventKind
 
 
-class CohortFilter(BoundedFilterSet):
+class CohortFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Rechercher",
         field_name="name",
@@ -53,7 +52,7 @@ class CohortFilter(BoundedFilterSet):
         return queryset.filter(Q(start_date__year__lte=year) & Q(end_date__year__gte=year))
 
 
-class EventFilter(BoundedFilterSet):
+class EventFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Rechercher",
         field_name="title",
@@ -68,7 +67,7 @@ class EventFilter(BoundedFilterSet):
         fields = []
 
 
-class TestimonialFilter(BoundedFilterSet):
+class TestimonialFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Rechercher",
         method="filter_q",

@@ -5,7 +5,6 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 
-from ceis.bounds import BoundedForm, BoundedModelForm
 from ceis.models import Person
 from ceis.selectors import sites_visible_to
 
@@ -43,7 +42,7 @@ def _tristate():
     )
 
 
-class CohortForm(BoundedModelForm):
+class CohortForm(forms.ModelForm):
     weekdays = forms.MultipleChoiceField(
         label="Jours de rencontre",
         choices=Weekday.choices,
@@ -85,7 +84,7 @@ class CohortForm(BoundedModelForm):
         )
 
 
-class CohortReferentsForm(BoundedForm):
+class CohortReferentsForm(forms.Form):
     """The referents of a cohort, named by a manager or an admin (`candidates`: the social
     workers of the cohort's site)."""
 
@@ -104,7 +103,7 @@ class CohortReferentsForm(BoundedForm):
         self.helper = _helper("referents")
 
 
-class MeetingDayForm(BoundedForm):
+class MeetingDayForm(forms.Form):
     date = forms.DateField(label="Date", widget=DATE)
     label = forms.CharField(label="Précision (sortie, journée spéciale…)", required=False)
 
@@ -113,7 +112,7 @@ class MeetingDayForm(BoundedForm):
         self.helper = _helper(Row(Column("date"), Column("label")))
 
 
-class EnrollmentForm(BoundedModelForm):
+class EnrollmentForm(forms.ModelForm):
     """The intake form. `sensitive=False` removes the RGPD art. 9 fields entirely."""
 
     barriers = forms.MultipleChoiceField(
@@ -177,7 +176,7 @@ class EnrollmentForm(BoundedModelForm):
         )
 
 
-class ExitForm(BoundedModelForm):
+class ExitForm(forms.ModelForm):
     class Meta:
         model = Enrollment
         fields = ["exit_date", "exit_outcome", "dropout_reason", "confidence_exit"]
@@ -202,7 +201,7 @@ class ExitForm(BoundedModelForm):
         return data
 
 
-class Followup3mForm(BoundedModelForm):
+class Followup3mForm(forms.ModelForm):
     class Meta:
         model = Enrollment
         fields = ["followup_3m_date", "followup_3m_situation"]
@@ -215,7 +214,7 @@ class Followup3mForm(BoundedModelForm):
         self.helper = _helper(Row(Column("followup_3m_date"), Column("followup_3m_situation")))
 
 
-class ActivityForm(BoundedModelForm):
+class ActivityForm(forms.ModelForm):
     class Meta:
         model = CollectiveActivity
         fields = ["date", "space", "title", "duration_min", "participants"]
@@ -239,7 +238,7 @@ class EnrollmentChoiceField(forms.ModelChoiceField):
         return f"{enrollment.cohort} (entrée le {enrollment.entry_date:%d/%m/%Y})"
 
 
-class FollowUpForm(BoundedModelForm):
+class FollowUpForm(forms.ModelForm):
     """A new entry is written in one of the enrollments the user is in charge of
     (`enrollments`); an existing entry stays in its enrollment (`enrollments=None`)."""
 
@@ -263,7 +262,7 @@ class FollowUpForm(BoundedModelForm):
         self.helper = _helper(first_row, "orientation", "note")
 
 
-class HandoverForm(BoundedForm):
+class HandoverForm(forms.Form):
     """ "Transmettre le suivi" of one enrollment to a named colleague (`candidates`)."""
 
     to_user = forms.ModelChoiceField(
@@ -284,7 +283,7 @@ class HandoverForm(BoundedForm):
         self.helper = _helper("to_user", "confirm")
 
 
-class EventForm(BoundedModelForm):
+class EventForm(forms.ModelForm):
     class Meta:
         model = Event
         fields = ["site", "date", "kind", "title"]
@@ -299,7 +298,7 @@ class EventForm(BoundedModelForm):
         self.helper = _helper(Row(Column("date"), Column("kind"), Column("site")), "title")
 
 
-class TestimonialForm(BoundedModelForm):
+class TestimonialForm(forms.ModelForm):
     class Meta:
         model = Testimonial
         fields = ["date", "display_name", "quote", "publication_consent"]
@@ -316,7 +315,7 @@ class TestimonialForm(BoundedModelForm):
         )
 
 
-class TargetForm(BoundedForm):
+class TargetForm(forms.Form):
     """A plain form: saving the target of an existing site and year updates it (target_set)."""
 
     site = forms.ModelChoiceField(label="Site", queryset=None)

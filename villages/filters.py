@@ -3,7 +3,6 @@
 import django_filters
 from django import forms
 
-from ceis.bounds import BoundedFilterSet
 from ceis.choices import Role
 from ceis.models import Person, Site, User
 from ceis.selectors import person_search
@@ -18,7 +17,7 @@ def _search_widget(placeholder):
     return forms.TextInput(attrs={"placeholder": placeholder, "type": "search"})
 
 
-class WorkshopFilter(BoundedFilterSet):
+class WorkshopFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Rechercher",
         field_name="title",
@@ -40,7 +39,7 @@ class WorkshopFilter(BoundedFilterSet):
         fields = []
 
 
-class _SiteScopedFilter(BoundedFilterSet):
+class _SiteScopedFilter(django_filters.FilterSet):
     site = django_filters.ModelChoiceFilter(
         label="Site", queryset=Site.objects.none(), empty_label="Tous les sites"
     )

@@ -7,7 +7,6 @@ from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.utils import timezone
 
-from ceis.bounds import BoundedForm, BoundedModelForm
 from ceis.models import Person
 from ceis.selectors import neighbourhood_list, persons_visible_to, sites_visible_to
 
@@ -43,7 +42,7 @@ class PersonChoiceField(forms.ModelChoiceField):
         self.error_messages["invalid_choice"] = "Choisissez une personne dans la liste."
 
 
-class WorkshopForm(BoundedModelForm):
+class WorkshopForm(forms.ModelForm):
     class Meta:
         model = Workshop
         fields = ["title", "description", "theme", "format", "level", "partner"]
@@ -59,7 +58,7 @@ class WorkshopForm(BoundedModelForm):
         )
 
 
-class SessionCreateForm(BoundedForm):
+class SessionCreateForm(forms.Form):
     """One session, or a weekly series from its first date to `until` (same weekday, same time)."""
 
     workshop = forms.ModelChoiceField(label="Atelier", queryset=Workshop.objects.all())
@@ -120,7 +119,7 @@ class SessionCreateForm(BoundedForm):
         )
 
 
-class SessionForm(BoundedModelForm):
+class SessionForm(forms.ModelForm):
     class Meta:
         model = Session
         fields = ["workshop", "site", "start", "duration_min", "capacity", "facilitator"]
@@ -139,7 +138,7 @@ class SessionForm(BoundedModelForm):
         )
 
 
-class MinimalPersonForm(BoundedModelForm):
+class MinimalPersonForm(forms.ModelForm):
     """Minimal identity for a registration or a walk-in: name, phone, birth, neighbourhood."""
 
     confirm_not_duplicate = forms.BooleanField(
@@ -177,7 +176,7 @@ class MinimalPersonForm(BoundedModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class HelpForm(BoundedModelForm):
+class HelpForm(forms.ModelForm):
     """The fast form: person, then chips for themes and procedures; everything else prefilled."""
 
     person = forms.Field(label="Personne")  # replaced in __init__, declared for the order
@@ -234,7 +233,7 @@ class HelpForm(BoundedModelForm):
         return value
 
 
-class VisitForm(BoundedForm):
+class VisitForm(forms.Form):
     site = forms.ModelChoiceField(label="Site", queryset=None, empty_label=None)
     person = forms.Field(label="Personne (facultatif)", required=False)
     volunteer_help = forms.BooleanField(
@@ -272,7 +271,7 @@ EQUIPMENT_FIELDS = {
 }
 
 
-class AssessmentForm(BoundedForm):
+class AssessmentForm(forms.Form):
     """One page: internet use, then the yes/no questions of each domain, then equipment."""
 
     site = forms.ModelChoiceField(label="Site", queryset=None, empty_label=None)

@@ -2,12 +2,12 @@
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from ceis.perms import can_view_person_file
 from ceis.selectors import person_search, persons_visible_to
 
 from .choices import Attendance, RegistrationStatus
@@ -21,7 +21,7 @@ def _site_ids(user) -> list[int]:
 def _get(qs, public_id, message):
     try:
         return qs.get(public_id=public_id)
-    except (qs.model.DoesNotExist, ValueError, ValidationError):
+    except (qs.model.DoesNotExist, ValueError):
         raise Http404(message) from None
 
 
@@ -180,7 +180,9 @@ def person_history(*, person, user) -> dict:
 def persons_for_registration(*, user, query: str, session: Session | None = None):
     """Search results when registering or checking someone in, with their registration on
     `session` if any (one query)."""
-    qs = person_search(persons_visible_to(user), query)
+    # Volunteers find by name (and birth year) only (security.md row 18).
+    names_only = not can_view_person_file(user)
+    qs = person_search(persons_visible_to(user), query, names_only=names_only)
     if session is not None:
         qs = qs.prefetch_related(
             Prefetch(

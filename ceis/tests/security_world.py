@@ -174,6 +174,20 @@ class Markers:
     income: int  # monthly resources: Unis'Vers data, never for managers
     cohort: str  # a cohort's name: Unis'Vers data, never for Vill@ges roles
     name: str  # the participant's last name: nominative, never for managers (aggregates only)
+    # The person's file beyond the name: never for volunteers (security.md row 18) nor managers.
+    # None where a participant carries none of them.
+    contact: "PersonMarkers | None" = None
+
+
+@dataclass(frozen=True)
+class PersonMarkers:
+    phone: str
+    email: str
+    commune: str  # the address
+    france_travail_id: str
+    education_level: str  # a code; pages show its label
+    status: str  # a code; pages show its label
+    birth_date: datetime.date  # volunteers see the year only
 
 
 OWN_MARKERS = Markers(
@@ -183,6 +197,15 @@ OWN_MARKERS = Markers(
     income=4871,
     cohort="PROMO-REPERE-3a9c",
     name="ParticipanteCeis",
+    contact=PersonMarkers(
+        phone="0698765432",
+        email="repere.7c4e@exemple.fr",
+        commune="Commune-Repere-7c4e",
+        france_travail_id="FTREPERE7C4E",
+        education_level="bac_plus_5",
+        status="en_emploi",
+        birth_date=datetime.date(1983, 7, 19),
+    ),
 )
 OTHER_MARKERS = Markers(
     note="NOTE-AILLEURS-8d4b",
@@ -191,6 +214,15 @@ OTHER_MARKERS = Markers(
     income=4872,
     cohort="PROMO-AILLEURS-9b1d",
     name="ParticipanteAutre",
+    contact=PersonMarkers(
+        phone="0698765433",
+        email="ailleurs.2d8f@exemple.fr",
+        commune="Commune-Ailleurs-2d8f",
+        france_travail_id="FTAILLEURS2D8F",
+        education_level="bac_plus_3_4",
+        status="scolarise",
+        birth_date=datetime.date(1979, 11, 23),
+    ),
 )
 
 
@@ -233,7 +265,8 @@ class World:
 
 def _site_objects(site, *, referent, mediator, manager, markers: Markers, workshop):
     cohort = CohortFactory(site=site, referents=[referent], name=markers.cohort)
-    person = PersonFactory(site=site, last_name=markers.name, first_name="Camille")
+    contact = vars(markers.contact) if markers.contact else {}
+    person = PersonFactory(site=site, last_name=markers.name, first_name="Camille", **contact)
     enrollment = EnrollmentFactory(
         cohort=cohort,
         person=person,

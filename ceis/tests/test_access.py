@@ -77,7 +77,7 @@ def test_the_walk_covers_the_core_urls():
     [
         (Role.TRAVAILLEUR_SOCIAL, "Nouvelle personne"),
         (Role.MEDIATEUR_NUMERIQUE, "Nouvelle personne"),
-        (Role.VOLONTAIRE, "Nouvelle personne"),
+        (Role.VOLONTAIRE, "Accueil libre"),
         (Role.MANAGER, "Bonjour"),
         (Role.ADMIN, "Dernières entrées du journal des accès"),
     ],
@@ -112,7 +112,7 @@ def test_manager_sees_no_person_search_and_is_refused_the_person_list(client_for
         (Role.TRAVAILLEUR_SOCIAL, "journal", 403),
         (Role.TRAVAILLEUR_SOCIAL, "persons:update", 200),
         (Role.MEDIATEUR_NUMERIQUE, "persons:update", 200),
-        (Role.VOLONTAIRE, "persons:detail", 200),
+        (Role.VOLONTAIRE, "persons:detail", 404),
         (Role.ADMIN, "persons:delete", 200),
         (Role.ADMIN, "journal", 200),
     ],

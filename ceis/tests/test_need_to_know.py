@@ -13,6 +13,9 @@ fields need-to-know protects (security_world.Markers), and each marker may appea
   of the site and admins — never the manager (aggregates only), the mediator nor volunteers;
 - a cohort's name (Unis'Vers data): social workers, managers, admins — never Vill@ges roles;
 - the participant's name: every role that works with persons, never the manager;
+- the rest of the person's file (phone, e-mail, address, France Travail identifier, education,
+  professional status): the social workers, the mediator and admins — never volunteers, who see
+  only last name, first name and birth year (security.md row 18), nor the manager;
 - anything of another site: admins only (they work for every site);
 - the bilan (dashboard, documents, JSON, XLSX): aggregates, no nominative marker for anyone.
 
@@ -31,7 +34,7 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
-from ceis.choices import Role
+from ceis.choices import EducationLevel, ProfessionalStatus, Role
 from ceis.tests.factories import SiteFactory
 from ceis.tests.security_world import (
     MOVED_MARKERS,
@@ -43,6 +46,16 @@ from ceis.tests.security_world import (
     walk_urls,
 )
 
+PERSON_FILE = (
+    "phone",
+    "email",
+    "address",
+    "france_travail_id",
+    "education",
+    "status",
+    "birth_date",
+)
+MONTHS = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
 REFERENT = "referent"
 TS = "ts_non_referent"
 # Security.md row 17: referent of a cohort of their own where they enrolled the participant; a
@@ -71,8 +84,10 @@ MAY_SEE = {
     "cohort": SOCIAL_WORKERS | {MANAGER, ADMIN},
     # The person's name: every role that works with persons, never the manager.
     "name": SOCIAL_WORKERS | {MEDIATOR, VOLUNTEER, ADMIN},
+    # The rest of the person's file: never volunteers (row 18) nor the manager.
+    **dict.fromkeys(PERSON_FILE, SOCIAL_WORKERS | {MEDIATOR, ADMIN}),
 }
-NOMINATIVE = {"note", "sensitive", "income", "adviser", "orientation", "name"}
+NOMINATIVE = {"note", "sensitive", "income", "adviser", "orientation", "name", *PERSON_FILE}
 
 # Pages whose query string chooses what they show: a search that finds the participant, the
 # bilan of the user's site for this year.
@@ -92,9 +107,43 @@ URLS = walk_urls()
 GET_NAMES = sorted(name for name in URLS if not is_admin_url(name) and name != "logout")
 
 
+class _OutsideOptions:
+    """A label searched outside the `<option>`s of forms: a choice offered is not a person's."""
+
+    def __init__(self, label: str):
+        self.pattern = re.compile(re.escape(label))
+
+    def search(self, text: str):
+        return self.pattern.search(re.sub(r"<option\b[^>]*>[^<]*</option>", "", text))
+
+
+def _person_file_patterns(contact) -> dict[str, list]:
+    if contact is None:
+        return {}
+    born = contact.birth_date
+    phone = r"[\s.\u202f\xa0]?".join(
+        contact.phone[i : i + 2] for i in range(0, len(contact.phone), 2)
+    )
+    return {
+        "phone": [re.compile(rf"(?<![\w-]){phone}(?![\w-])")],
+        "email": [re.compile(re.escape(contact.email), re.IGNORECASE)],
+        "address": [re.compile(re.escape(contact.commune), re.IGNORECASE)],
+        "france_travail_id": [re.compile(re.escape(contact.france_travail_id), re.IGNORECASE)],
+        "education": [_OutsideOptions(EducationLevel(contact.education_level).label)],
+        "status": [_OutsideOptions(ProfessionalStatus(contact.status).label)],
+        # 19 juillet 1983, 19/07/1983, 1983-07-19: the day with the month (the year alone is not).
+        "birth_date": [
+            re.compile(rf"\b0?{born.day}(?:er)? {MONTHS.split()[born.month - 1]} {born.year}"),
+            re.compile(rf"\b{born:%d}[/.]{born:%m}[/.]{born.year}\b"),
+            re.compile(rf"\b{born.isoformat()}\b"),
+        ],
+    }
+
+
 def _patterns(markers) -> dict[str, list[re.Pattern]]:
     income = str(markers.income)
     return {
+        **_person_file_patterns(markers.contact),
         "note": [re.compile(re.escape(markers.note))],
         "orientation": [re.compile(re.escape(markers.orientation))],
         "adviser": [re.compile(re.escape(markers.adviser))],
@@ -244,11 +293,11 @@ def test_a_participant_who_moved_leaves_the_other_sites_entries_there(client, wo
 @pytest.mark.parametrize(
     ("viewer", "name", "shown", "hidden"),
     [
-        (REFERENT, "unisvers:participant", MAY_SEE.keys(), []),
-        (ADMIN, "unisvers:participant", MAY_SEE.keys(), []),
+        (REFERENT, "unisvers:participant", MAY_SEE.keys() - set(PERSON_FILE), []),
+        (ADMIN, "unisvers:participant", MAY_SEE.keys() - set(PERSON_FILE), []),
         (TS, "unisvers:participant", ["income", "adviser"], ["note", "orientation", "sensitive"]),
         (SELF_REFERENT, "unisvers:participant", ["income", "adviser"], ["note", "orientation"]),
-        (HANDED_OVER, "unisvers:participant", MAY_SEE.keys(), []),
+        (HANDED_OVER, "unisvers:participant", MAY_SEE.keys() - set(PERSON_FILE), []),
         (HANDED_OVER, "unisvers:followup_update", ["note", "orientation"], []),
         (REFERENT, "unisvers:enrollment_update", ["income", "adviser", "sensitive"], []),
         (TS, "unisvers:enrollment_update", ["income", "adviser"], ["sensitive"]),
@@ -256,14 +305,19 @@ def test_a_participant_who_moved_leaves_the_other_sites_entries_there(client, wo
         (MANAGER, "unisvers:cohort_list", ["cohort"], NOMINATIVE),
         (MANAGER, "unisvers:cohort_detail", ["cohort"], NOMINATIVE),
         (REFERENT, "unisvers:cohort_detail", ["cohort", "name"], []),
-        (MEDIATOR, "persons:list", ["name"], NOMINATIVE - {"name"}),
+        (MEDIATOR, "persons:list", ["name"], NOMINATIVE - {"name", *PERSON_FILE}),
+        (MEDIATOR, "persons:detail", PERSON_FILE, []),
+        # Volunteers: the name, nothing else of the file (security.md row 18).
+        (VOLUNTEER, "villages:session_checkin", ["name"], NOMINATIVE - {"name"}),
+        (VOLUNTEER, "villages:session_person_search", ["name"], NOMINATIVE - {"name"}),
+        (VOLUNTEER, "persons:quick_search", ["name"], NOMINATIVE - {"name"}),
         (ADMIN, "persons:export", NOMINATIVE - {"sensitive"}, []),
     ],
 )
 def test_markers_are_shown_to_who_may_see_them(client, world, viewer, name, shown, hidden):
     client.force_login(_user(world, viewer))
     url = reverse(name, kwargs=url_kwargs(name, URLS[name], world.own))
-    response = client.get(url)
+    response = client.get(url, QUERY.get(name, {}))
     assert response.status_code == 200
     text = response_text(response)
     patterns = _patterns(OWN_MARKERS)

@@ -93,7 +93,7 @@ def test_a_different_birth_date_is_not_a_duplicate(client_for, site):
 
 @pytest.mark.django_db
 def test_person_creation_is_journalled_and_keeps_who_created_it(client_for, site):
-    client = client_for(Role.VOLONTAIRE)
+    client = client_for(Role.MEDIATEUR_NUMERIQUE)
     client.post(reverse("persons:create"), _form(site))
     person = Person.objects.get()
     assert person.created_by == client.user
