@@ -13,6 +13,7 @@ from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 
+from .bounds import BoundedFormMixin
 from .choices import JournalAction, Role
 from .models import JournalEntry, Neighbourhood, Person, Site, User
 from .services import journal_record
@@ -108,7 +109,7 @@ class RoleChoiceField(forms.ModelMultipleChoiceField):
         return Role(obj.name).label
 
 
-class UserChangeForm(BaseUserChangeForm):
+class UserChangeForm(BoundedFormMixin, BaseUserChangeForm):
     # Not even a summary of the password hash: "Changer le mot de passe" is a link of its own.
     password = None
 

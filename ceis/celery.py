@@ -18,3 +18,15 @@ def _create_filesystem_transport_folders(sender, **kwargs):
         folder = sender.conf.broker_transport_options.get(key)
         if folder:
             os.makedirs(folder, exist_ok=True)
+
+
+def publishing_connection():
+    """A broker connection for web requests (sending a job, the health check): short timeouts and
+    no reconnection loop, so that a broker down or hanging costs a page at most
+    CEIS_BROKER_PUBLISH_TIMEOUT (security.md row 25). kombu's defaults wait 6 s for a broker that
+    refuses and forever for one that accepts and never answers; the workers keep those defaults."""
+    from django.conf import settings
+
+    timeout = settings.CEIS_BROKER_PUBLISH_TIMEOUT
+    short = {"socket_timeout": timeout, "socket_connect_timeout": timeout, "max_retries": 0}
+    return app.connection_for_write(connect_timeout=timeout, transport_options=short)

@@ -1,12 +1,13 @@
 import django_filters
 from django import forms
 
+from .bounds import BoundedFilterSet
 from .choices import EducationLevel, ProfessionalStatus, Sex
 from .models import Neighbourhood, Person, Site
 from .selectors import person_search
 
 
-class PersonFilter(django_filters.FilterSet):
+class PersonFilter(BoundedFilterSet):
     q = django_filters.CharFilter(
         label="Rechercher",
         method="filter_q",

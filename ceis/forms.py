@@ -2,11 +2,12 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 
+from .bounds import BoundedModelForm
 from .models import Person
 from .selectors import neighbourhood_list, sites_visible_to
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(BoundedModelForm):
     """Identity and contact of a person. The site is limited to the user's own sites."""
 
     confirm_not_duplicate = forms.BooleanField(

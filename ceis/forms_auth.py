@@ -1,7 +1,9 @@
 from django.contrib.auth.forms import AuthenticationForm
 
+from .bounds import BoundedFormMixin
 
-class LoginForm(AuthenticationForm):
+
+class LoginForm(BoundedFormMixin, AuthenticationForm):
     error_messages = {
         "invalid_login": (
             "Identifiant ou mot de passe incorrect. Après 5 échecs, la connexion est bloquée "

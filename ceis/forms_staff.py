@@ -8,12 +8,13 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db.models import Exists, OuterRef, Q
 
+from .bounds import BoundedFilterSet, BoundedForm
 from .choices import Role
 from .models import Site, User
 from .staff import staff_search
 
 
-class StaffForm(forms.Form):
+class StaffForm(BoundedForm):
     """Names, e-mail, roles and sites of an account. No password: the invitation sets it."""
 
     last_name = forms.CharField(label="Nom", max_length=150)
@@ -80,7 +81,7 @@ class StaffForm(forms.Form):
         return username
 
 
-class StaffFilter(django_filters.FilterSet):
+class StaffFilter(BoundedFilterSet):
     STATUS_CHOICES = [
         ("actif", "Actifs"),
         ("desactive", "Désactivés"),

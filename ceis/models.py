@@ -20,6 +20,7 @@ from django.utils.functional import cached_property
 from django_otp.models import Device, ThrottlingMixin
 from django_otp.oath import TOTP
 
+from .bounds import check_birth_date
 from .choices import (
     EducationLevel,
     ImportKind,
@@ -214,8 +215,11 @@ class Person(models.Model):
 
     def clean(self):
         super().clean()
-        if self.birth_date and self.birth_date > timezone.localdate():
-            raise ValidationError({"birth_date": "La date de naissance est dans le futur."})
+        if self.birth_date:
+            try:
+                check_birth_date(self.birth_date)
+            except ValidationError as error:
+                raise ValidationError({"birth_date": error.messages}) from None
         if self.birth_date and self.birth_year and self.birth_date.year != self.birth_year:
             raise ValidationError(
                 {"birth_year": "L'année ne correspond pas à la date de naissance."}

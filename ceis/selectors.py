@@ -3,6 +3,7 @@
 import datetime
 import re
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -40,7 +41,7 @@ def person_get(*, public_id, user) -> Person:
     """The person with this UUID if the user may see it; 404 otherwise, never 403."""
     try:
         return persons_visible_to(user).get(public_id=public_id)
-    except (Person.DoesNotExist, ValueError):
+    except (Person.DoesNotExist, ValueError, ValidationError):
         raise Http404("Personne introuvable.") from None
 
 

@@ -11,8 +11,8 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import perms
-from .celery import app as celery_app
+from . import bounds, perms
+from .celery import publishing_connection
 from .choices import JournalAction
 from .decorators import object_permission_required, refuse_object
 from .filters import PersonFilter
@@ -65,7 +65,7 @@ def person_list(request):
 @permission_required("ceis.view_person", raise_exception=True)
 def person_quick_search(request):
     """The header's search-as-you-type: at most 8 results that tell namesakes apart."""
-    query = request.GET.get("q", "").strip()
+    query = bounds.clean_query(request.GET.get("q"))
     user = request.user
     results = None  # nothing typed enough: no list at all
     if perms.person_search_typed_enough(user, query):
@@ -141,7 +141,7 @@ def person_create_view(request):
 
 def _initial_from_query(request):
     """Prefill the new-person form from a search that found nobody (name typed in the search)."""
-    query = request.GET.get("q", "").strip()
+    query = bounds.clean_query(request.GET.get("q"))
     parts = query.split(maxsplit=1)
     if len(parts) == 2 and not any(c.isdigit() for c in query):
         return {"last_name": parts[0], "first_name": parts[1]}
@@ -234,8 +234,9 @@ def healthz(request):
     except Exception:
         status["database"] = "ko"
     try:
-        with celery_app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+        # Short timeouts: a hanging broker is reported "ko" in under a second (row 25).
+        with publishing_connection() as conn:
+            conn.ensure_connection(max_retries=0)
     except Exception:
         status["broker"] = "ko"
     healthy = all(value == "ok" for value in status.values())

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from .bounds import BoundedForm
 from .twofactor import (
     backup_codes_renew,
     has_confirmed_device,
@@ -18,7 +19,7 @@ from .twofactor import (
 )
 
 
-class CodeForm(forms.Form):
+class CodeForm(BoundedForm):
     token = forms.CharField(
         label="Code à 6 chiffres (ou code de secours à 8 chiffres)",
         max_length=12,

@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 
+from ceis.bounds import BoundedForm, BoundedModelForm, check_period
 from ceis.models import Site
 
 from .models import BilanDocument
@@ -24,7 +25,7 @@ def preset_period(preset: str, today: datetime.date) -> tuple[datetime.date, dat
     return datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 31)
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(BoundedForm):
     """Period and site of a dashboard or a new bilan; the site list is the user's own."""
 
     preset = forms.ChoiceField(label="Période", choices=PRESETS, initial="this_year")
@@ -52,17 +53,20 @@ class PeriodForm(forms.Form):
         preset = cleaned.get("preset") or "this_year"
         if preset == "custom":
             start, end = cleaned.get("date_from"), cleaned.get("date_to")
+            if {"date_from", "date_to"} & set(self.errors):
+                return cleaned  # a date out of bounds is already shown under its field
             if not start or not end:
                 raise forms.ValidationError("Indiquez le début et la fin de la période.")
             if start > end:
                 raise forms.ValidationError("La fin de la période précède son début.")
+            check_period(start, end)
         else:
             start, end = preset_period(preset, timezone.localdate())
         cleaned["date_from"], cleaned["date_to"] = start, end
         return cleaned
 
 
-class BilanTextsForm(forms.ModelForm):
+class BilanTextsForm(BoundedModelForm):
     class Meta:
         model = BilanDocument
         fields = [

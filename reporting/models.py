@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from ceis.bounds import check_period
 from ceis.models import Site
 
 from .choices import JobStatus
@@ -69,6 +70,10 @@ class BilanDocument(models.Model):
         super().clean()
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise ValidationError({"date_to": "La fin de la période précède son début."})
+        try:
+            check_period(self.date_from, self.date_to)
+        except ValidationError as error:
+            raise ValidationError({"date_to": error.messages}) from None
 
 
 class BilanVersion(models.Model):

@@ -1,5 +1,6 @@
 """Reads of reporting, scoped to the user's sites (a bilan of another site is a 404)."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
@@ -37,7 +38,7 @@ def _misses_a_site(user) -> bool:
 def bilan_document_get(*, public_id, user) -> BilanDocument:
     try:
         return bilan_documents_visible_to(user).get(public_id=public_id)
-    except (BilanDocument.DoesNotExist, ValueError):
+    except (BilanDocument.DoesNotExist, ValueError, ValidationError):
         raise Http404("Bilan introuvable.") from None
 
 
@@ -47,7 +48,7 @@ def bilan_version_get(*, public_id, user) -> BilanVersion:
         return BilanVersion.objects.select_related("document__site").get(
             public_id=public_id, document__in=documents
         )
-    except (BilanVersion.DoesNotExist, ValueError):
+    except (BilanVersion.DoesNotExist, ValueError, ValidationError):
         raise Http404("Version introuvable.") from None
 
 

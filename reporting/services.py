@@ -97,17 +97,14 @@ def bilan_version_request(*, document: BilanDocument, user, request=None) -> Bil
 
 def bilan_version_enqueue(*, version: BilanVersion) -> bool:
     """Send the generation task; on a broker failure the version stays "en attente"."""
+    from ceis.celery import publishing_connection
+
     from .tasks import generate_bilan_pdf
 
-    timeout = settings.CEIS_BROKER_PUBLISH_TIMEOUT
     limit = settings.CEIS_REPORT_JOB_TIME_LIMIT
-    # A connection of its own, with short timeouts and no reconnection loop: kombu's defaults
-    # wait 6 s for a broker that refuses and forever for one that accepts and never answers.
-    short = {"socket_timeout": timeout, "socket_connect_timeout": timeout, "max_retries": 0}
     try:
-        with generate_bilan_pdf.app.connection_for_write(
-            connect_timeout=timeout, transport_options=short
-        ) as conn:
+        # Its own connection with short timeouts: a broker down or hanging never holds the page.
+        with publishing_connection() as conn:
             generate_bilan_pdf.apply_async(
                 args=[version.pk],
                 connection=conn,

@@ -7,7 +7,7 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -88,9 +88,13 @@ def dashboard(request):
 @require_GET
 @permission_required(VIEW, raise_exception=True)
 def export(request, fmt):
-    _form, start, end, site = _period_from(request)
+    form, start, end, site = _period_from(request)
     if not start:
-        raise Http404("Période invalide.")
+        # Refused in French, with the reasons (a period beyond the bounds, a bad date…).
+        reasons = " ".join(str(message) for errors in form.errors.values() for message in errors)
+        return HttpResponseBadRequest(
+            f"Période invalide : {reasons}", content_type="text/plain; charset=utf-8"
+        )
     bilan = compute_bilan(date_from=start, date_to=end, site=site)
     journal_record(
         action=JournalAction.EXPORT,

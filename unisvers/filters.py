@@ -2,12 +2,13 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from ceis.bounds import BoundedFilterSet
 from ceis.models import Site
 
 from .choices import CohortStatus, EventKind
 
 
-class CohortFilter(django_filters.FilterSet):
+class CohortFilter(BoundedFilterSet):
     q = django_filters.CharFilter(
         label="Rechercher",
         field_name="name",
@@ -52,7 +53,7 @@ class CohortFilter(django_filters.FilterSet):
         return queryset.filter(Q(start_date__year__lte=year) & Q(end_date__year__gte=year))
 
 
-class EventFilter(django_filters.FilterSet):
+class EventFilter(BoundedFilterSet):
     q = django_filters.CharFilter(
         label="Rechercher",
         field_name="title",
@@ -67,7 +68,7 @@ class EventFilter(django_filters.FilterSet):
         fields = []
 
 
-class TestimonialFilter(django_filters.FilterSet):
+class TestimonialFilter(BoundedFilterSet):
     q = django_filters.CharFilter(
         label="Rechercher",
         method="filter_q",

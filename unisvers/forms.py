@@ -5,6 +5,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 
+from ceis.bounds import BoundedForm, BoundedModelForm
 from ceis.models import Person
 from ceis.selectors import sites_visible_to
 
@@ -42,7 +43,7 @@ def _tristate():
     )
 
 
-class CohortForm(forms.ModelForm):
+class CohortForm(BoundedModelForm):
     weekdays = forms.MultipleChoiceField(
         label="Jours de rencontre",
         choices=Weekday.choices,
@@ -84,7 +85,7 @@ class CohortForm(forms.ModelForm):
         )
 
 
-class CohortReferentsForm(forms.Form):
+class CohortReferentsForm(BoundedForm):
     """The referents of a cohort, named by a manager or an admin (`candidates`: the social
     workers of the cohort's site)."""
 
@@ -103,7 +104,7 @@ class CohortReferentsForm(forms.Form):
         self.helper = _helper("referents")
 
 
-class MeetingDayForm(forms.Form):
+class MeetingDayForm(BoundedForm):
     date = forms.DateField(label="Date", widget=DATE)
     label = forms.CharField(label="Précision (sortie, journée spéciale…)", required=False)
 
@@ -112,7 +113,7 @@ class MeetingDayForm(forms.Form):
         self.helper = _helper(Row(Column("date"), Column("label")))
 
 
-class EnrollmentForm(forms.ModelForm):
+class EnrollmentForm(BoundedModelForm):
     """The intake form. `sensitive=False` removes the RGPD art. 9 fields entirely."""
 
     barriers = forms.MultipleChoiceField(
@@ -176,7 +177,7 @@ class EnrollmentForm(forms.ModelForm):
         )
 
 
-class ExitForm(forms.ModelForm):
+class ExitForm(BoundedModelForm):
     class Meta:
         model = Enrollment
         fields = ["exit_date", "exit_outcome", "dropout_reason", "confidence_exit"]
@@ -201,7 +202,7 @@ class ExitForm(forms.ModelForm):
         return data
 
 
-class Followup3mForm(forms.ModelForm):
+class Followup3mForm(BoundedModelForm):
     class Meta:
         model = Enrollment
         fields = ["followup_3m_date", "followup_3m_situation"]
@@ -214,7 +215,7 @@ class Followup3mForm(forms.ModelForm):
         self.helper = _helper(Row(Column("followup_3m_date"), Column("followup_3m_situation")))
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(BoundedModelForm):
     class Meta:
         model = CollectiveActivity
         fields = ["date", "space", "title", "duration_min", "participants"]
@@ -238,7 +239,7 @@ class EnrollmentChoiceField(forms.ModelChoiceField):
         return f"{enrollment.cohort} (entrée le {enrollment.entry_date:%d/%m/%Y})"
 
 
-class FollowUpForm(forms.ModelForm):
+class FollowUpForm(BoundedModelForm):
     """A new entry is written in one of the enrollments the user is in charge of
     (`enrollments`); an existing entry stays in its enrollment (`enrollments=None`)."""
 
@@ -262,7 +263,7 @@ class FollowUpForm(forms.ModelForm):
         self.helper = _helper(first_row, "orientation", "note")
 
 
-class HandoverForm(forms.Form):
+class HandoverForm(BoundedForm):
     """ "Transmettre le suivi" of one enrollment to a named colleague (`candidates`)."""
 
     to_user = forms.ModelChoiceField(
@@ -283,7 +284,7 @@ class HandoverForm(forms.Form):
         self.helper = _helper("to_user", "confirm")
 
 
-class EventForm(forms.ModelForm):
+class EventForm(BoundedModelForm):
     class Meta:
         model = Event
         fields = ["site", "date", "kind", "title"]
@@ -298,7 +299,7 @@ class EventForm(forms.ModelForm):
         self.helper = _helper(Row(Column("date"), Column("kind"), Column("site")), "title")
 
 
-class TestimonialForm(forms.ModelForm):
+class TestimonialForm(BoundedModelForm):
     class Meta:
         model = Testimonial
         fields = ["date", "display_name", "quote", "publication_consent"]
@@ -315,7 +316,7 @@ class TestimonialForm(forms.ModelForm):
         )
 
 
-class TargetForm(forms.Form):
+class TargetForm(BoundedForm):
     """A plain form: saving the target of an existing site and year updates it (target_set)."""
 
     site = forms.ModelChoiceField(label="Site", queryset=None)

@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 
+from ceis.bounds import BoundedFilterSet
 from ceis.choices import Role
 from ceis.models import Person, Site, User
 from ceis.selectors import person_search
@@ -17,7 +18,7 @@ def _search_widget(placeholder):
     return forms.TextInput(attrs={"placeholder": placeholder, "type": "search"})
 
 
-class WorkshopFilter(django_filters.FilterSet):
+class WorkshopFilter(BoundedFilterSet):
     q = django_filters.CharFilter(
         label="Rechercher",
         field_name="title",
@@ -39,7 +40,7 @@ class WorkshopFilter(django_filters.FilterSet):
         fields = []
 
 
-class _SiteScopedFilter(django_filters.FilterSet):
+class _SiteScopedFilter(BoundedFilterSet):
     site = django_filters.ModelChoiceFilter(
         label="Site", queryset=Site.objects.none(), empty_label="Tous les sites"
     )

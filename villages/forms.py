@@ -7,6 +7,7 @@ from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.utils import timezone
 
+from ceis.bounds import BoundedForm, BoundedModelForm
 from ceis.models import Person
 from ceis.selectors import neighbourhood_list, persons_visible_to, sites_visible_to
 
@@ -42,7 +43,7 @@ class PersonChoiceField(forms.ModelChoiceField):
         self.error_messages["invalid_choice"] = "Choisissez une personne dans la liste."
 
 
-class WorkshopForm(forms.ModelForm):
+class WorkshopForm(BoundedModelForm):
     class Meta:
         model = Workshop
         fields = ["title", "description", "theme", "format", "level", "partner"]
@@ -58,7 +59,7 @@ class WorkshopForm(forms.ModelForm):
         )
 
 
-class SessionCreateForm(forms.Form):
+class SessionCreateForm(BoundedForm):
     """One session, or a weekly series from its first date to `until` (same weekday, same time)."""
 
     workshop = forms.ModelChoiceField(label="Atelier", queryset=Workshop.objects.all())
@@ -119,7 +120,7 @@ class SessionCreateForm(forms.Form):
         )
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(BoundedModelForm):
     class Meta:
         model = Session
         fields = ["workshop", "site", "start", "duration_min", "capacity", "facilitator"]
@@ -138,7 +139,7 @@ class SessionForm(forms.ModelForm):
         )
 
 
-class MinimalPersonForm(forms.ModelForm):
+class MinimalPersonForm(BoundedModelForm):
     """Minimal identity for a registration or a walk-in: name, phone, birth, neighbourhood."""
 
     confirm_not_duplicate = forms.BooleanField(
@@ -176,7 +177,7 @@ class MinimalPersonForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class HelpForm(forms.ModelForm):
+class HelpForm(BoundedModelForm):
     """The fast form: person, then chips for themes and procedures; everything else prefilled."""
 
     person = forms.Field(label="Personne")  # replaced in __init__, declared for the order
@@ -233,7 +234,7 @@ class HelpForm(forms.ModelForm):
         return value
 
 
-class VisitForm(forms.Form):
+class VisitForm(BoundedForm):
     site = forms.ModelChoiceField(label="Site", queryset=None, empty_label=None)
     person = forms.Field(label="Personne (facultatif)", required=False)
     volunteer_help = forms.BooleanField(
@@ -271,7 +272,7 @@ EQUIPMENT_FIELDS = {
 }
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(BoundedForm):
     """One page: internet use, then the yes/no questions of each domain, then equipment."""
 
     site = forms.ModelChoiceField(label="Site", queryset=None, empty_label=None)

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -21,7 +22,7 @@ def _site_ids(user) -> list[int]:
 def _get(qs, public_id, message):
     try:
         return qs.get(public_id=public_id)
-    except (qs.model.DoesNotExist, ValueError):
+    except (qs.model.DoesNotExist, ValueError, ValidationError):
         raise Http404(message) from None
 
 

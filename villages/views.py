@@ -18,14 +18,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ceis import bounds
 from ceis.choices import JournalAction
 from ceis.decorators import object_permission_required, refuse_object
 from ceis.pagination import paginate
 from ceis.perms import person_search_typed_enough
 from ceis.selectors import person_duplicates, person_get
 from ceis.services import journal_record, person_create
-
 from ceis.submissions import single_submission
+
 from . import perms, selectors, services
 from .assessment import MEANINGS, QUESTIONS
 from .choices import Attendance, RegistrationStatus, SkillDomain, SkillLevel
@@ -47,10 +48,8 @@ FORM_ERROR = (
 
 
 def _parse_date(value, default):
-    try:
-        return datetime.date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
+    # Within the bounds of every date: `?semaine=0001-01-01` was a 500.
+    return bounds.parse_date(value, default)
 
 
 def _add_validation_errors(form, error: ValidationError):
@@ -174,11 +173,7 @@ def session_week(request):
 @permission_required("villages.view_session", raise_exception=True)
 def session_month(request):
     today = timezone.localdate()
-    try:
-        year, month = (int(part) for part in request.GET.get("mois", "").split("-"))
-        first = datetime.date(year, month, 1)
-    except ValueError:
-        first = today.replace(day=1)
+    first = bounds.parse_month(request.GET.get("mois"), today)
     last_day = calendar.monthrange(first.year, first.month)[1]
     after = first + datetime.timedelta(days=last_day)
     site = _calendar_site(request)
@@ -295,7 +290,7 @@ def _registration_groups(session):
 @object_permission_required("villages.view_registration")
 def session_detail(request, public_id):
     session = selectors.session_get(public_id=public_id, user=request.user)
-    query = request.GET.get("q", "").strip()
+    query = bounds.clean_query(request.GET.get("q"))
     context = {
         "session": session,
         **_registration_groups(session),
@@ -325,7 +320,7 @@ def session_person_search(request, public_id):
     if not allowed(request.user):
         refuse_object(request)
     session = selectors.session_get(public_id=public_id, user=request.user)
-    query = request.GET.get("q", "").strip()
+    query = bounds.clean_query(request.GET.get("q"))
     context = {
         "session": session,
         "results": _search(request, session, query),
@@ -444,7 +439,7 @@ def _checkin_rows(session):
 @object_permission_required("villages.checkin_registration")
 def session_checkin(request, public_id):
     session = selectors.session_get(public_id=public_id, user=request.user)
-    query = request.GET.get("q", "").strip()
+    query = bounds.clean_query(request.GET.get("q"))
     context = {
         "session": session,
         "rows": _checkin_rows(session),
@@ -526,7 +521,7 @@ def help_list(request):
 
 
 def _help_form_context(request, form, *, individual_help=None):
-    query = request.GET.get("q", "").strip()
+    query = bounds.clean_query(request.GET.get("q"))
     chosen = None
     person_value = form["person"].value()
     if person_value:
@@ -573,7 +568,7 @@ def help_create_view(request):
 @permission_required("ceis.view_person", raise_exception=True)
 def help_person_search(request):
     """Person radios of the help form and the visit counter (htmx fragment)."""
-    query = request.GET.get("q", "").strip()
+    query = bounds.clean_query(request.GET.get("q"))
     results = (
         selectors.persons_for_registration(user=request.user, query=query)
         if len(query) >= 2
@@ -673,7 +668,7 @@ def visit_counter(request):
         messages.error(request, FORM_ERROR)
     else:
         form = VisitForm(user=request.user, initial={"site": _last_visit_site(request.user)})
-    query = request.GET.get("q", "").strip()
+    query = bounds.clean_query(request.GET.get("q"))
     today = timezone.localdate()
     context = {
         "form": form,

@@ -18,6 +18,13 @@ from django.core.validators import EmailValidator
 from django.db import models, transaction
 from django.utils import timezone
 
+from ceis.bounds import (
+    BIRTH_DATE_FIELDS,
+    DATE_MIN,
+    check_birth_date,
+    check_cohort_span,
+    check_date,
+)
 from ceis.choices import JournalAction
 from ceis.models import Person, Site
 from ceis.services import journal_record
@@ -90,6 +97,19 @@ def _text_error(model_field, value: str) -> str:
             validator(value)
         except ValidationError as error:
             return " ".join(error.messages) + f" « {value} »"
+    return ""
+
+
+def _date_error(name: str, value) -> str:
+    """The bounds of every date (ceis.bounds); a birth date in the future is a rule of the
+    people file, checked with the others."""
+    try:
+        if name not in BIRTH_DATE_FIELDS:
+            check_date(value)
+        elif value < DATE_MIN:
+            check_birth_date(value)
+    except ValidationError as error:
+        return f"{error.messages[0]} « {value} »"
     return ""
 
 
@@ -212,6 +232,11 @@ class PackageImport:
                     if message:
                         self._error(spec, row.line, column.name, message)
                         ok = False
+                elif column.kind == "date" and value:
+                    message = _date_error(column.name, value)
+                    if message:
+                        self._error(spec, row.line, column.name, message)
+                        ok = False
             if not ok:
                 continue
             key = tuple(
@@ -319,6 +344,11 @@ class PackageImport:
         values = row.values
         if values["end_date"] < values["start_date"]:
             self._error(spec, row.line, "end_date", "la fin de la promotion précède son début")
+            return False
+        try:
+            check_cohort_span(values["start_date"], values["end_date"])
+        except ValidationError as error:
+            self._error(spec, row.line, "end_date", error.messages[0])
             return False
         return True
 

@@ -17,10 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from ceis.bounds import check_date
 from ceis.uploads import (
     NUL,
     DecodeProblem,
@@ -150,14 +148,9 @@ def parse_cell(column: Column, raw: str):
         try:
             if not _DATE.match(text):
                 raise ValueError
-            value = datetime.date.fromisoformat(text)
+            return datetime.date.fromisoformat(text)
         except ValueError:
             raise ValueError(f"date invalide « {text} » (attendu AAAA-MM-JJ)") from None
-        try:
-            check_date(value)
-        except ValidationError as error:
-            raise ValueError(f"date hors bornes « {text} » : {error.messages[0]}") from None
-        return value
     if column.kind == "datetime":
         try:
             if not _DATE.match(text[:10]) or len(text) < 16:

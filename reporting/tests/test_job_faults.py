@@ -1,8 +1,8 @@
 """Fault injection on report jobs (security.md row 25), run by CI's `-m faults` step.
 
-- the broker hangs (a socket that accepts and never answers): "Générer" and "Relancer" answer in
-  under one second, the version waits with a French message, and the sweeper sends it once the
-  broker is back;
+- the broker hangs (a socket that accepts and never answers): "Générer", "Relancer" and the
+  health check answer in under one second, the version waits with a French message, and the
+  sweeper sends it once the broker is back;
 - the worker is killed (SIGKILL) in the middle of a job, then restarted: at its time limit the
   page offers "Relancer", and the sweeper's requeue ends it "Prêt".
 """
@@ -114,6 +114,13 @@ def test_with_the_broker_hanging_generer_answers_in_under_a_second_and_the_job_w
         assert elapsed < 1.0, f"« Relancer » a mis {elapsed:.2f} s"
         version.refresh_from_db()
         assert (version.status, version.sent_at) == (JobStatus.PENDING, None)
+
+        # The monitors' health check says so, in under a second too.
+        started = time.monotonic()
+        health = client.get(reverse("healthz"))
+        elapsed = time.monotonic() - started
+        assert elapsed < 1.0, f"/healthz a mis {elapsed:.2f} s"
+        assert (health.status_code, health.json()["broker"]) == (503, "ko")
 
     # The broker is back: the sweeper (beat, every two minutes) sends the waiting version.
     later = timezone.now() + datetime.timedelta(minutes=1)

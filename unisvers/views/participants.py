@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ceis import bounds
 from ceis.choices import JournalAction
 from ceis.decorators import object_permission_required, refuse_object
 from ceis.forms import PersonForm
@@ -36,7 +37,7 @@ from ._common import apply_errors
 @object_permission_required("unisvers.add_enrollment")
 def enroll_search(request, public_id):
     cohort = selectors.cohort_get(public_id=public_id, user=request.user)
-    query = request.GET.get("q", "").strip()
+    query = bounds.clean_query(request.GET.get("q"))
     results = []
     if len(query) >= 2:
         results = list(

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from ceis.choices import Role
 from ceis.models import Person
 from ceis.tests.factories import PersonFactory
-from unisvers.models import Attendance, Enrollment, FollowUp, MeetingDay
+from unisvers.models import Attendance, Cohort, Enrollment, FollowUp, MeetingDay
 
 from .conftest import field, login, shot
 
@@ -58,6 +58,9 @@ def test_social_worker_journey(page, make_user, site):
     shot(page, "ts-02-nouvelle-promotion")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.locator(".alert-success")).to_contain_text("« Promo navigateur » est créée avec")
+    # Referents are named by a manager or an admin, never by the social worker herself
+    # (security.md row 17): her manager names her, as "Désigner les référents" does.
+    Cohort.objects.get(name="Promo navigateur").referents.add(worker)
 
     # Three people: two new files, and a third typed again although she has a file.
     enroll_new(page, "Promo navigateur", "Dupont", "Karim", "1979-02-03", start.isoformat())

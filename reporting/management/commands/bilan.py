@@ -2,8 +2,9 @@
 [--output PATH]`: the bilan of indicators.md, from `reporting.indicators.compute_bilan`.
 
 JSON goes to standard output unless `--output` is given; XLSX and PDF are binary files and
-need `--output`. Invalid dates, an unknown site, `--from` after `--to` and a missing `--output`
-print a one-line error and exit with status 2.
+need `--output`. Invalid dates, a date or a period beyond the bounds of `ceis.bounds`, an
+unknown site, `--from` after `--to` and a missing `--output` print a one-line error and exit with
+status 2.
 """
 
 import datetime
@@ -12,8 +13,10 @@ import json
 import re
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from ceis.bounds import check_period
 from ceis.models import Site
 from reporting.indicators import compute_bilan
 from reporting.xlsx import build_bilan_xlsx
@@ -66,6 +69,10 @@ class Command(BaseCommand):
         end = parse_date(date_to, "--to")
         if start > end:
             raise _usage_error(f"--from ({start}) est postérieure à --to ({end}).")
+        try:
+            check_period(start, end)
+        except ValidationError as error:
+            raise _usage_error(" ".join(error.messages)) from None
         site_obj = None
         if site is not None:
             site_obj = Site.objects.filter(code=site).first()
