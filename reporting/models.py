@@ -125,6 +125,16 @@ class BilanVersion(models.Model):
         """How long a generation may take; the worker kills it past this (see services)."""
         return datetime.timedelta(seconds=settings.CEIS_REPORT_JOB_TIME_LIMIT)
 
+    @staticmethod
+    def time_limit_label() -> str:
+        """The limit as the pages and messages say it: "5 minutes", "1 minute", "45 secondes"."""
+        seconds = settings.CEIS_REPORT_JOB_TIME_LIMIT
+        if seconds == 60:
+            return "1 minute"
+        if seconds >= 120 and seconds % 60 == 0:
+            return f"{seconds // 60} minutes"
+        return f"{seconds} secondes"
+
     @classmethod
     def overdue_q(cls, now: datetime.datetime) -> models.Q:
         """Versions whose job is past its time limit: its worker died or lost the message.

@@ -149,7 +149,7 @@ def bilan_version_retry(*, version: BilanVersion, user, request=None) -> BilanVe
 UNSENT_GRACE = datetime.timedelta(seconds=30)
 INTERRUPTED = (
     "Le traitement a été interrompu (le service de préparation des PDF s'est arrêté ou n'a pas "
-    "répondu dans les {minutes} minutes prévues). Vous pouvez relancer cette version."
+    "répondu dans les {limit} prévues). Vous pouvez relancer cette version."
 )
 
 
@@ -185,9 +185,8 @@ def bilan_versions_sweep(*, now: datetime.datetime | None = None) -> dict[str, i
                 )
                 counts["requeued"] += 1
             else:
-                minutes = max(1, round(BilanVersion.time_limit().total_seconds() / 60))
                 version.status = JobStatus.FAILED
-                version.error = INTERRUPTED.format(minutes=minutes)
+                version.error = INTERRUPTED.format(limit=BilanVersion.time_limit_label())
                 version.finished_at = now
                 version.save(update_fields=["status", "error", "finished_at"])
                 counts["failed"] += 1
@@ -246,9 +245,8 @@ def bilan_version_generate(*, version_id: int) -> BilanVersion:
 def bilan_version_fail(*, version_id: int, error: BaseException) -> None:
     """Keep the error on the version so that the manager sees it and can retry."""
     if isinstance(error, SoftTimeLimitExceeded):
-        minutes = max(1, round(BilanVersion.time_limit().total_seconds() / 60))
         message = (
-            f"Le PDF n'a pas pu être préparé dans les {minutes} minutes prévues. "
+            f"Le PDF n'a pas pu être préparé dans les {BilanVersion.time_limit_label()} prévues. "
             "Vous pouvez relancer cette version."
         )
     else:

@@ -85,7 +85,7 @@ def test_a_version_stuck_past_its_limit_offers_relancer_before_any_sweep(
     version = _running_since(document, LIMIT + 5)
     row = _row(manager_client, version)
     assert "En cours" in row
-    assert "Le traitement dépasse sa durée maximale" in row
+    assert "Le traitement dépasse sa durée maximale (5 minutes)" in row
     assert "Relancer" in row
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -93,6 +93,22 @@ def test_a_version_stuck_past_its_limit_offers_relancer_before_any_sweep(
     version.refresh_from_db()
     assert (version.status, version.attempts, version.error) == (JobStatus.READY, 2, "")
     assert version.pdf.read(4) == b"%PDF"
+
+
+@pytest.mark.django_db
+def test_a_version_sent_but_never_started_past_its_limit_offers_relancer(
+    manager_client, document, django_capture_on_commit_callbacks
+):
+    """The broker took the job but no worker ever started it (workers down, message lost)."""
+    sent = timezone.now() - datetime.timedelta(seconds=LIMIT + 5)
+    version = BilanVersion.objects.create(document=document, number=1, sent_at=sent)
+    row = _row(manager_client, version)
+    assert "Le PDF attend d'être préparé depuis plus de 5 minutes" in row
+    assert "Relancer" in row
+    with django_capture_on_commit_callbacks(execute=True):
+        assert bilan_versions_sweep()["requeued"] == 1
+    version.refresh_from_db()
+    assert (version.status, version.requeues) == (JobStatus.READY, 1)
 
 
 @pytest.mark.django_db
