@@ -19,6 +19,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from ceis.spreadsheet import restore_cell
 from ceis.uploads import (
     NUL,
     DecodeProblem,
@@ -131,7 +132,7 @@ def _codes(choices) -> frozenset[str]:
 
 def parse_cell(column: Column, raw: str):
     """The Python value of a cell, or raise ValueError with the French message."""
-    text = raw.strip()
+    text = restore_cell(raw.strip())  # the exporter's formula mark (security.md row 22)
     if column.kind in ("text", "code", "ref"):
         if column.kind == "code" and text and text not in _codes(column.choices):
             raise ValueError(f"code inconnu « {text} »")
