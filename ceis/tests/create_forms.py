@@ -63,7 +63,7 @@ class World:
             site=site, start_date=D(2026, 3, 2), end_date=D(2026, 4, 10), referents=[self.referent]
         )
         self.enrollment = EnrollmentFactory(cohort=self.cohort, entry_date=D(2026, 3, 2))
-        self.person = PersonFactory(site=site, last_name="Vidal", first_name="Inès")
+        self.person = PersonFactory(site=site, last_name="Vidalenc-Quérou", first_name="Inès")
 
 
 def persons(w):
@@ -183,7 +183,7 @@ def session(w):
 
 def registration(w):
     session = SessionFactory(site=w.site, capacity=1)
-    page = reverse("villages:session_detail", args=[session.public_id]) + "?q=Vidal"
+    page = reverse("villages:session_detail", args=[session.public_id]) + "?q=Vidalenc"
     action = reverse("villages:session_register", args=[session.public_id])
     return Case(w.mediator, page, action, Registration.objects.count)
 

@@ -7,11 +7,15 @@ the start line together with the others.
 """
 
 import threading
+import urllib.error
+import urllib.parse
+import urllib.request
 import uuid
 
 import pytest
 from django.db import connection
 from django.test import Client
+from django.test.utils import override_settings
 from django.urls import reverse
 
 from ceis.choices import Role
@@ -19,7 +23,7 @@ from ceis.roles import sync_all_role_groups
 from ceis.submissions import FIELD
 from ceis.tests.create_forms import CREATE_FORMS, World
 from ceis.tests.factories import PersonFactory, UserFactory
-from ceis.tests.html_forms import form_data
+from ceis.tests.html_forms import form_data, post_forms
 from villages.choices import RegistrationStatus
 from villages.models import Registration
 from villages.tests.factories import RegistrationFactory, SessionFactory
@@ -137,3 +141,75 @@ def test_two_tabs_sending_the_same_natural_key_at_once_make_one_record(name, sit
 
     assert sorted(r.status_code for r in responses) == NATURAL_KEYS[name]
     assert case.count() == before + 1
+
+
+@pytest.fixture(scope="session")
+def _media_url():
+    """`MEDIA_URL = None` (uploads are never served at a URL) breaks Django's live server, which
+    wraps its handler in one serving MEDIA_URL: a path nothing links to (as the browser tests)."""
+    with override_settings(MEDIA_URL="/__aucun-media__/"):
+        yield
+
+
+@pytest.fixture(scope="session")
+def live_server(_media_url, live_server):
+    return live_server
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _http_status(request) -> int:
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(request, timeout=60) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@pytest.mark.parametrize("token", [True, False], ids=["form", "without-token"])
+def test_twenty_registrations_through_a_threaded_http_server(live_server, site, token):
+    """The same rush over real HTTP, served one thread per request as `make run` serves it."""
+    session = SessionFactory(site=site, capacity=2)
+    RegistrationFactory(session=session)
+    page_path = reverse("villages:session_detail", args=[session.public_id])
+    action = reverse("villages:session_register", args=[session.public_id])
+    browsers = []
+    for _ in range(20):
+        client = _client(UserFactory(role=Role.MEDIATEUR_NUMERIQUE, sites=[site]))
+        person = PersonFactory(site=site)
+        cookie = f"sessionid={client.cookies['sessionid'].value}"
+        request = urllib.request.Request(  # noqa: S310 (the live server's URL)
+            f"{live_server.url}{page_path}?q={urllib.parse.quote(person.last_name)}",
+            headers={"Cookie": cookie},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 (local URL)
+            html = response.read().decode()
+            csrf = response.headers["Set-Cookie"].split("csrftoken=")[1].split(";")[0]
+        # The search may list namesakes: the button of this very person.
+        (form,) = [
+            f
+            for f in post_forms(html)
+            if f["action"] == action and ("person", str(person.public_id)) in f["fields"]
+        ]
+        data = dict(form["fields"])
+        assert data[FIELD]
+        if not token:
+            del data[FIELD]
+        browsers.append(
+            urllib.request.Request(  # noqa: S310 (the live server's URL)
+                f"{live_server.url}{action}",
+                data=urllib.parse.urlencode(data).encode(),
+                headers={"Cookie": f"{cookie}; csrftoken={csrf}"},
+            )
+        )
+
+    statuses = _together([lambda request=request: _http_status(request) for request in browsers])
+
+    assert statuses == [302] * 20
+    registrations = Registration.objects.filter(session=session)
+    assert registrations.filter(status=RegistrationStatus.INSCRIT).count() == 2
+    assert registrations.filter(status=RegistrationStatus.LISTE_ATTENTE).count() == 19
