@@ -90,6 +90,8 @@ def dashboard(request):
 def export(request, fmt):
     form, start, end, site = _period_from(request)
     if not start:
+        if "site" in form.errors:
+            raise Http404("Site introuvable.")  # another site's figures: like its objects
         # Refused in French, with the reasons (a period beyond the bounds, a bad date…).
         reasons = " ".join(str(message) for errors in form.errors.values() for message in errors)
         return HttpResponseBadRequest(
