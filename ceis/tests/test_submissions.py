@@ -124,6 +124,20 @@ def test_the_token_of_someone_else_is_refused(client, world, make_user):
     assert Person.objects.filter(first_name="Jeanne").count() == 1
 
 
+def test_beat_purges_the_tokens_daily(settings, world):
+    from ceis.tasks import submissions_purge_task
+
+    entry = settings.CELERY_BEAT_SCHEDULE["submissions-purge"]
+    assert (entry["task"], entry["schedule"]) == ("ceis.tasks.submissions_purge_task", 86400)
+    old = FormSubmission.objects.create(token=uuid.uuid4(), user=world.referent, path="/a/")
+    FormSubmission.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=3)
+    )
+
+    assert submissions_purge_task.delay().get() == 1
+    assert not FormSubmission.objects.exists()
+
+
 def test_old_tokens_are_purged(world):
     now = timezone.now()
     old = FormSubmission.objects.create(token=uuid.uuid4(), user=world.referent, path="/a/")
