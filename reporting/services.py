@@ -167,7 +167,9 @@ def bilan_versions_sweep(*, now: datetime.datetime | None = None) -> dict[str, i
         status=JobStatus.PENDING, sent_at__isnull=True, queued_at__lt=now - UNSENT_GRACE
     )
     for version in unsent.order_by("pk"):
-        counts["sent"] += bilan_version_enqueue(version=version)
+        if not bilan_version_enqueue(version=version):
+            break  # the broker is still away: the next sweep tries again, without waiting here
+        counts["sent"] += 1
 
     for pk in BilanVersion.objects.filter(BilanVersion.overdue_q(now)).values_list("pk", flat=True):
         with transaction.atomic():

@@ -177,6 +177,21 @@ def test_a_version_the_broker_never_took_is_sent_by_the_sweeper(
 
 
 @pytest.mark.django_db
+def test_with_the_broker_still_down_the_sweeper_tries_once_and_everything_waits(document):
+    first = BilanVersion.objects.create(document=document, number=1)
+    second = BilanVersion.objects.create(document=document, number=2)
+    later = timezone.now() + datetime.timedelta(minutes=1)
+    with mock.patch(
+        "reporting.tasks.generate_bilan_pdf.apply_async", side_effect=OSError("Connection refused")
+    ) as send:
+        assert bilan_versions_sweep(now=later) == {"sent": 0, "requeued": 0, "failed": 0}
+    assert send.call_count == 1  # one wait for the broker per sweep, not one per version
+    for version in (first, second):
+        version.refresh_from_db()
+        assert (version.status, version.sent_at) == (JobStatus.PENDING, None)
+
+
+@pytest.mark.django_db
 def test_the_job_given_up_by_the_sweeper_still_finishes_into_one_ready_pdf(document):
     """The worker was only slow: the sweep fails the version while the PDF is being drawn,
     then the job finishes; the version ends "Prêt", without the sweep's error."""
