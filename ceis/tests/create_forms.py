@@ -94,6 +94,14 @@ def exit_(w):
     return Case(w.referent, url, "", _journal("unisvers.enrollment"), overrides)
 
 
+def situation_3m(w):
+    # An enrollment of its own, so that the other cases keep one participant on the register.
+    exited = EnrollmentFactory(cohort=w.cohort, entry_date=D(2026, 3, 2), exited=True)
+    url = reverse("unisvers:enrollment_followup_3m", args=[exited.public_id])
+    overrides = {"followup_3m_date": "2026-07-10", "followup_3m_situation": "iae"}
+    return Case(w.referent, url, "", _journal("unisvers.enrollment"), overrides)
+
+
 def followup(w):
     page = reverse("unisvers:participant", args=[w.enrollment.person.public_id])
     action = reverse("unisvers:followup_create", args=[w.enrollment.person.public_id])
@@ -243,6 +251,7 @@ CREATE_FORMS = {
     "personne (Unis'Vers)": unisvers_new_person,
     "inscription Unis'Vers": enrollment,
     "sortie": exit_,
+    "situation à 3 mois": situation_3m,
     "suivi individuel": followup,
     "transmission du suivi": handover,
     "témoignage": testimonial,

@@ -5,9 +5,10 @@ import io
 import re
 import uuid
 import zipfile
+from urllib.parse import urlsplit
 
 import pytest
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
 from ceis.choices import ImportStep, Role
@@ -230,3 +231,31 @@ def test_a_data_package_confirmed_twice_is_imported_once(client_for, tmp_path, m
     assert ALREADY_DONE.replace("'", "&#x27;") in _html(client.get(second["Location"]))
     assert Person.objects.count() == before + 4
     assert JournalEntry.objects.filter(object_type="ceis.package", action="create").count() == 1
+
+
+def _single_submission_urls(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            yield from _single_submission_urls(pattern.url_patterns, namespace)
+        elif getattr(pattern.callback, "single_submission", False):
+            yield f"{prefix}{pattern.name}"
+
+
+# Create forms tested in their own files, outside `CREATE_FORMS`.
+TESTED_ELSEWHERE = {
+    "staff:create": "ceis/tests/test_staff.py",
+    "unisvers:referral_import": "test_a_referral_list_confirmed_twice_enrolls_once",
+    "imports:confirm": "test_a_background_import_confirmed_twice_runs_once",
+    "package:confirm": "test_a_data_package_confirmed_twice_is_imported_once",
+}
+
+
+def test_every_single_submission_view_is_a_tested_create_form(world):
+    """The list of create forms above is the list of views wrapped in `single_submission`."""
+    wrapped = set(_single_submission_urls(get_resolver().url_patterns))
+    tested = set(TESTED_ELSEWHERE)
+    for make_case in CREATE_FORMS.values():
+        case = make_case(world)
+        tested.add(resolve(urlsplit(case.action or case.page).path).view_name)
+    assert wrapped == tested
