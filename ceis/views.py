@@ -213,7 +213,7 @@ def journal(request):
     action = request.GET.get("action")
     if action in JournalAction.values:
         entries = entries.filter(action=action)
-    username = request.GET.get("utilisateur", "").strip()
+    username = bounds.clean_query(request.GET.get("utilisateur"))  # NUL: a 500 on PostgreSQL
     if username:
         entries = entries.filter(username__icontains=username)
     return render(

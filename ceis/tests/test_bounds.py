@@ -530,3 +530,11 @@ def test_a_package_date_beyond_five_years_is_refused(tmp_path, site):
     assert _import_errors(tmp_path, "cohorts", "end_date", "9999-12-31") == [
         f"cohorts.csv:2: end_date: {RANGE_MESSAGE} « 9999-12-31 »"
     ]
+
+
+@pytest.mark.django_db
+def test_the_journal_filter_with_a_nul_character_answers(client_for):
+    """`?utilisateur=` with NUL was a 500 on PostgreSQL (found by the fuzz test)."""
+    client = client_for(Role.ADMIN)
+    response = client.get(reverse("journal"), {"utilisateur": "ad\x00min"})
+    assert response.status_code == 200
