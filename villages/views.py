@@ -571,7 +571,7 @@ def help_person_search(request):
     query = bounds.clean_query(request.GET.get("q"))
     results = (
         selectors.persons_for_registration(user=request.user, query=query)
-        if len(query) >= 2
+        if person_search_typed_enough(request.user, query)
         else None
     )
     return render(request, "villages/helps/_person_choices.html", {"results": results, "q": query})
@@ -676,7 +676,7 @@ def visit_counter(request):
         "recent": selectors.visits_visible_to(request.user).filter(date=today)[:10],
         "q": query,
         "results": selectors.persons_for_registration(user=request.user, query=query)
-        if len(query) >= 2
+        if person_search_typed_enough(request.user, query)
         else None,
         "show_site": len(request.user.site_list) > 1,
     }

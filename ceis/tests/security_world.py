@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from ceis.choices import ImportKind, ImportStatus, ImportStep, Role
 from ceis.models import ImportJob
-from ceis.tests.factories import PersonFactory, UserFactory
+from ceis.tests.factories import NeighbourhoodFactory, PersonFactory, UserFactory
 from reporting.choices import JobStatus
 from reporting.models import BilanDocument, BilanVersion
 from unisvers.choices import ExitOutcome, Household, MinimumIncome
@@ -184,6 +184,7 @@ class PersonMarkers:
     phone: str
     email: str
     commune: str  # the address
+    neighbourhood: str  # the address too: the name of the participant's neighbourhood
     france_travail_id: str
     education_level: str  # a code; pages show its label
     status: str  # a code; pages show its label
@@ -201,6 +202,7 @@ OWN_MARKERS = Markers(
         phone="0698765432",
         email="repere.7c4e@exemple.fr",
         commune="Commune-Repere-7c4e",
+        neighbourhood="Quartier-Repere-7c4e",
         france_travail_id="FTREPERE7C4E",
         education_level="bac_plus_5",
         status="en_emploi",
@@ -218,6 +220,7 @@ OTHER_MARKERS = Markers(
         phone="0698765433",
         email="ailleurs.2d8f@exemple.fr",
         commune="Commune-Ailleurs-2d8f",
+        neighbourhood="Quartier-Ailleurs-2d8f",
         france_travail_id="FTAILLEURS2D8F",
         education_level="bac_plus_3_4",
         status="scolarise",
@@ -265,7 +268,9 @@ class World:
 
 def _site_objects(site, *, referent, mediator, manager, markers: Markers, workshop):
     cohort = CohortFactory(site=site, referents=[referent], name=markers.cohort)
-    contact = vars(markers.contact) if markers.contact else {}
+    contact = dict(vars(markers.contact)) if markers.contact else {}
+    if contact:
+        contact["neighbourhood"] = NeighbourhoodFactory(name=contact.pop("neighbourhood"))
     person = PersonFactory(site=site, last_name=markers.name, first_name="Camille", **contact)
     enrollment = EnrollmentFactory(
         cohort=cohort,

@@ -98,6 +98,7 @@ QUERY = {
     "unisvers:enroll_search": SEARCH,
     "villages:help_person_search": SEARCH,
     "villages:session_person_search": {**SEARCH, "mode": "sur_place"},
+    "villages:visit_counter": SEARCH,
     "reporting:dashboard": {"preset": "this_year"},
     "reporting:export_json": {"preset": "this_year"},
     "reporting:export_xlsx": {"preset": "this_year"},
@@ -127,7 +128,11 @@ def _person_file_patterns(contact) -> dict[str, list]:
     return {
         "phone": [re.compile(rf"(?<![\w-]){phone}(?![\w-])")],
         "email": [re.compile(re.escape(contact.email), re.IGNORECASE)],
-        "address": [re.compile(re.escape(contact.commune), re.IGNORECASE)],
+        "address": [
+            re.compile(re.escape(contact.commune), re.IGNORECASE),
+            # Neighbourhoods are offered in forms to everyone: a choice offered is not an address.
+            _OutsideOptions(contact.neighbourhood),
+        ],
         "france_travail_id": [re.compile(re.escape(contact.france_travail_id), re.IGNORECASE)],
         "education": [_OutsideOptions(EducationLevel(contact.education_level).label)],
         "status": [_OutsideOptions(ProfessionalStatus(contact.status).label)],
