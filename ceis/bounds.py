@@ -218,6 +218,7 @@ def _widget_attrs(field, **attrs):
 
 # Keys of a multiple choice of records: a number beyond 64 bits made SQLite raise (a 500).
 _KEY_MAX = 2**63 - 1
+_INTEGER = re.compile(r"-?[0-9]+")
 
 
 class _KeyCheckMixin:
@@ -227,7 +228,7 @@ class _KeyCheckMixin:
         if isinstance(key, models.IntegerField | models.AutoField):
             for item in value if isinstance(value, list | tuple) else [value]:
                 text = str(item).strip()
-                if not text.lstrip("-").isdigit() or abs(int(text)) > _KEY_MAX:
+                if not _INTEGER.fullmatch(text) or abs(int(text)) > _KEY_MAX:
                     raise ValidationError(
                         self.error_messages["invalid_pk_value"],
                         code="invalid_pk_value",
