@@ -30,3 +30,19 @@ def publishing_connection():
     timeout = settings.CEIS_BROKER_PUBLISH_TIMEOUT
     short = {"socket_timeout": timeout, "socket_connect_timeout": timeout, "max_retries": 0}
     return app.connection_for_write(connect_timeout=timeout, transport_options=short)
+
+
+def send_quickly(task, *, args=(), **options) -> bool:
+    """Send `task` from a web request through `publishing_connection()`; False when the broker
+    is down or hangs, so that the caller keeps its job waiting or failed instead of the page."""
+    import logging
+
+    from kombu.exceptions import OperationalError
+
+    try:
+        with publishing_connection() as conn:
+            task.apply_async(args=args, connection=conn, retry=False, **options)
+    except (OperationalError, OSError):
+        logging.getLogger(__name__).warning("Broker unreachable: %s not sent", task.name)
+        return False
+    return True

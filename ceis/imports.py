@@ -22,6 +22,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from .celery import send_quickly
 from .choices import ImportStatus, ImportStep
 from .models import ImportJob
 from .uploads import uploads_root
@@ -29,6 +30,10 @@ from .uploads import uploads_root
 logger = logging.getLogger(__name__)
 PROGRESS_SECONDS = 1.0  # the progress is written at most once a second
 APPS = ("unisvers", "villages", "reporting")
+BROKER_DOWN = (
+    "Le service des traitements en arrière-plan ne répond pas pour l'instant : "
+    "relancez l'import dans quelques minutes."
+)
 
 
 class ImportFailure(Exception):
@@ -106,7 +111,13 @@ def import_job_start(
 def _enqueue(job: ImportJob) -> None:
     from .tasks import import_job_task
 
-    transaction.on_commit(lambda: import_job_task.delay(job.pk))
+    def send():
+        # Sent with short timeouts: a broker down or hanging fails the job (with « Relancer »)
+        # instead of holding the page (security.md row 25).
+        if not send_quickly(import_job_task, args=[job.pk]):
+            _finish(job, ImportStatus.FAILED, error=BROKER_DOWN)
+
+    transaction.on_commit(send)
 
 
 def import_job_run(*, job_id: int) -> None:

@@ -17,7 +17,6 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from kombu.exceptions import OperationalError as KombuOperationalError
 
 from ceis.choices import JournalAction
 from ceis.services import journal_record
@@ -97,24 +96,20 @@ def bilan_version_request(*, document: BilanDocument, user, request=None) -> Bil
 
 def bilan_version_enqueue(*, version: BilanVersion) -> bool:
     """Send the generation task; on a broker failure the version stays "en attente"."""
-    from ceis.celery import publishing_connection
+    from ceis.celery import send_quickly
 
     from .tasks import generate_bilan_pdf
 
     limit = settings.CEIS_REPORT_JOB_TIME_LIMIT
-    try:
-        # Its own connection with short timeouts: a broker down or hanging never holds the page.
-        with publishing_connection() as conn:
-            generate_bilan_pdf.apply_async(
-                args=[version.pk],
-                connection=conn,
-                retry=False,
-                # The worker kills the job at the limit the sweeper counts with (row 25).
-                time_limit=limit,
-                soft_time_limit=max(limit - 30, limit * 9 // 10),
-            )
-    except (KombuOperationalError, OSError):
-        logger.warning("Broker unreachable: bilan version %s waits to be queued", version.pk)
+    # Its own connection with short timeouts: a broker down or hanging never holds the page.
+    sent = send_quickly(
+        generate_bilan_pdf,
+        args=[version.pk],
+        # The worker kills the job at the limit the sweeper counts with (row 25).
+        time_limit=limit,
+        soft_time_limit=max(limit - 30, limit * 9 // 10),
+    )
+    if not sent:
         return False
     BilanVersion.objects.filter(pk=version.pk).update(sent_at=timezone.now())
     return True

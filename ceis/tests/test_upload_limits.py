@@ -304,3 +304,31 @@ def test_a_job_lost_past_its_time_limit_offers_relancer(
         client.post(reverse("imports:retry", args=[job.public_id]))
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE and job.result["ok"] is True
+
+
+def test_with_the_broker_down_a_large_import_fails_at_once_and_offers_relancer(
+    client_for, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    """The page never waits on the broker (security.md row 25): the job is failed with a French
+    message and « Relancer », which works once the broker is back."""
+    from unittest import mock
+
+    from ceis.tasks import import_job_task
+
+    settings.CEIS_IMPORT_ASYNC_ROWS = 3
+    client = client_for(Role.ADMIN)
+    with (
+        mock.patch.object(import_job_task, "apply_async", side_effect=OSError("refused")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post(
+            reverse("package:upload"), {"package": zipped(write(tmp_path / "p", package()))}
+        )
+    job = ImportJob.objects.get()
+    assert job.status == ImportStatus.FAILED
+    html = client.get(response["Location"]).content.decode()
+    assert "ne répond pas pour l&#x27;instant" in html and "Relancer" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("imports:retry", args=[job.public_id]))
+    job.refresh_from_db()
+    assert (job.status, job.result["ok"]) == (ImportStatus.DONE, True)
