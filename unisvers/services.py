@@ -347,6 +347,21 @@ def handover_create(*, enrollment: Enrollment, to_user, user, request=None) -> H
     return handover
 
 
+@transaction.atomic
+def handover_revoke(*, handover: Handover, user, request=None) -> None:
+    """Withdraw a hand-over: its colleague no longer reads the enrollment's entries."""
+    enrollment, to_user_id = handover.enrollment, handover.to_user_id
+    handover.delete()
+    _log(
+        JournalAction.UPDATE,
+        user=user,
+        obj=enrollment,
+        request=request,
+        fields=["handovers"],
+        revoked=to_user_id,
+    )
+
+
 # Events, testimonials, targets ---------------------------------------------------------------
 
 

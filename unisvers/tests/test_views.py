@@ -626,3 +626,30 @@ def test_an_enrollment_with_follow_up_entries_cannot_be_undone(client, referent,
     response = client.post(url, follow=True)
     assert "ne peut pas être annulée" in response.content.decode()
     assert Enrollment.objects.filter(pk=enrollment.pk).exists()
+
+
+def test_a_hand_over_is_withdrawn_and_the_colleague_reads_nothing_more(
+    client, referent, handed_world
+):
+    from unisvers import services
+
+    w = handed_world
+    enrollment, colleague = w["enrollment"], w["colleague"]
+    handover = services.handover_create(enrollment=enrollment, to_user=colleague, user=referent)
+    edit = reverse("unisvers:followup_update", args=[w["mine"].public_id])
+    client.force_login(colleague)
+    assert client.get(edit).status_code == 200
+
+    client.force_login(referent)
+    url = reverse("unisvers:enrollment_handover", args=[enrollment.public_id])
+    assert "Retirer la transmission" in client.get(url).content.decode()
+    for wrong in ("abc", "²", "9" * 40, "0"):
+        assert client.post(url, {"retirer": wrong}).status_code == 404
+    response = client.post(url, {"retirer": str(handover.pk)}, follow=True)
+    assert "est retirée" in response.content.decode()
+    assert not models.Handover.objects.exists()
+    entry = JournalEntry.objects.filter(object_ref=str(enrollment.public_id)).latest("id")
+    assert entry.payload == {"fields": ["handovers"], "revoked": colleague.pk}
+
+    client.force_login(colleague)
+    assert client.get(edit).status_code == 404

@@ -329,6 +329,8 @@ def enrollment_handover(request, public_id):
     enrollment = selectors.enrollment_get(public_id=public_id, user=user)
     if not perms.is_in_charge(user, enrollment):
         refuse_object(request)
+    if request.method == "POST" and "retirer" in request.POST:
+        return _handover_revoke(request, enrollment)
     candidates = selectors.handover_candidates(enrollment=enrollment, user=user)
     form = HandoverForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and form.is_valid():
@@ -352,6 +354,21 @@ def enrollment_handover(request, public_id):
         "handovers": enrollment.handovers.select_related("from_user", "to_user"),
     }
     return render(request, "unisvers/enroll/handover.html", context)
+
+
+def _handover_revoke(request, enrollment):
+    """ "Retirer la transmission": the colleague no longer reads the enrollment's entries."""
+    value = request.POST.get("retirer", "")
+    valid = value.isascii() and value.isdigit() and len(value) < 19  # a primary key, no more
+    handover = enrollment.handovers.filter(pk=int(value)).first() if valid else None
+    if handover is None:
+        refuse_object(request)
+    to_user = handover.to_user
+    services.handover_revoke(handover=handover, user=request.user, request=request)
+    messages.success(
+        request, f"La transmission à {to_user.get_full_name() or to_user} est retirée."
+    )
+    return redirect("unisvers:enrollment_handover", enrollment.public_id)
 
 
 # Testimonials -------------------------------------------------------------------------------
