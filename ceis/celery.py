@@ -4,8 +4,11 @@ import os
 
 from celery import Celery
 
+from .brokers import use_whole_message_filesystem_transport
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ceis.settings.local")
 
+use_whole_message_filesystem_transport()
 app = Celery("ceis")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
