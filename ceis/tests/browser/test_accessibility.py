@@ -48,12 +48,12 @@ FOCUS_INDICATOR = r"""() => {
 
 
 TIMINGS = SCREENSHOTS.parent / "page-timings.tsv"
-SLOW_MS = 2000  # tiny test data: a page slower than this has a real problem
 
 
 def record_timing(page, url):
     """The server's time to answer (request start → response end), kept in
-    test-output/page-timings.tsv; a page over SLOW_MS fails."""
+    test-output/page-timings.tsv to read, never asserted: a timing depends on the machine's load
+    (speed is measured by the commands under bench/; query counts are asserted in tests)."""
     ms = page.evaluate(
         "(() => { const n = performance.getEntriesByType('navigation')[0];"
         " return Math.round(n.responseEnd - n.requestStart); })()"
@@ -61,7 +61,6 @@ def record_timing(page, url):
     TIMINGS.parent.mkdir(parents=True, exist_ok=True)
     with TIMINGS.open("a", encoding="utf-8") as out:
         out.write(f"{ms}\t{url}\n")
-    assert ms < SLOW_MS, f"{url} : {ms} ms"
 
 
 def check_pages(page, urls, status=200):
