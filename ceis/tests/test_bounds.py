@@ -299,6 +299,7 @@ def test_the_bilan_command_refuses_a_period_beyond_the_bounds(start, end, messag
     [
         ("1900-01-01", datetime.date(1900, 1, 1)),  # a Monday: the first week shown as asked
         ("0001-01-01", datetime.date(1900, 1, 1)),
+        (LATEST.isoformat(), LATEST - datetime.timedelta(days=LATEST.weekday())),
         ("9999-12-31", LATEST - datetime.timedelta(days=LATEST.weekday())),
     ],
 )
@@ -367,6 +368,14 @@ def test_a_line_without_a_model_length_has_one(length, accepted):
         ]
 
 
+@pytest.mark.parametrize(
+    ("length", "accepted"), [(bounds.TEXT_MAX_LENGTH, True), (bounds.TEXT_MAX_LENGTH + 1, False)]
+)
+def test_a_text_without_a_model_length_has_one(length, accepted):
+    form = WorkshopForm({"title": "Atelier", "theme": "administratif", "description": "x" * length})
+    assert ("description" not in form.errors) is accepted
+
+
 def test_a_search_read_without_a_form_loses_its_control_characters_and_length():
     assert bounds.clean_query(" Du\x00pont\t ") == "Du pont"
     assert len(bounds.clean_query("x" * 10_000)) == bounds.LINE_MAX_LENGTH
@@ -406,6 +415,17 @@ def test_a_duration_is_one_minute_to_one_day(site, make_user, minutes, accepted)
     )
     form.is_valid()
     assert ("duration_min" not in form.errors) is accepted
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("places", "accepted"), [(1_000, True), (1_001, False), (0, False)])
+def test_a_session_has_1_to_1000_places(site, make_user, places, accepted):
+    form = SessionCreateForm(
+        {"date": "2026-03-02", "time": "14:00", "duration_min": 60, "capacity": places},
+        user=make_user(Role.ADMIN),
+    )
+    form.is_valid()
+    assert ("capacity" not in form.errors) is accepted
 
 
 @pytest.mark.django_db
