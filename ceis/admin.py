@@ -13,7 +13,7 @@ from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 
-from .bounds import BoundedFormMixin
+from .bounds import BoundedFormMixin, BoundedModelForm
 from .choices import JournalAction, Role
 from .models import JournalEntry, Neighbourhood, Person, Site, User
 from .services import journal_record
@@ -159,12 +159,14 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Site)
 class SiteAdmin(admin.ModelAdmin):
+    form = BoundedModelForm
     list_display = ("code", "name", "address")
     search_fields = ("code", "name")
 
 
 @admin.register(Neighbourhood)
 class NeighbourhoodAdmin(admin.ModelAdmin):
+    form = BoundedModelForm
     list_display = ("code", "name", "centre_ville", "qpv_code")
     list_filter = ("centre_ville",)
     search_fields = ("code", "name")
@@ -172,6 +174,7 @@ class NeighbourhoodAdmin(admin.ModelAdmin):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
+    form = BoundedModelForm
     list_display = ("last_name", "first_name", "birth_date", "birth_year", "site")
     list_filter = ("site",)
     search_fields = ("name_key", "phone_key")

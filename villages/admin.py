@@ -3,11 +3,14 @@ journal every access and change."""
 
 from django.contrib import admin
 
+from ceis.bounds import BoundedModelForm
+
 from .models import Workshop
 
 
 @admin.register(Workshop)
 class WorkshopAdmin(admin.ModelAdmin):
+    form = BoundedModelForm
     list_display = ["title", "theme", "format", "level", "partner"]
     list_filter = ["theme", "format", "level"]
     search_fields = ["title", "partner"]

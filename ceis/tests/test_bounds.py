@@ -559,3 +559,37 @@ def test_the_journal_filter_with_a_nul_character_answers(client_for):
     client = client_for(Role.ADMIN)
     response = client.get(reverse("journal"), {"utilisateur": "ad\x00min"})
     assert response.status_code == 200
+
+
+def test_every_admin_form_of_the_project_is_bounded():
+    """Django's admin (superusers) takes the same bounds as the application's screens."""
+    from django.contrib import admin
+
+    from ceis.models import JournalEntry
+
+    project = ("ceis", "unisvers", "villages", "reporting")
+    unbounded = sorted(
+        type(model_admin).__name__
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label in project
+        and model is not JournalEntry  # read-only: nothing is typed
+        and not issubclass(model_admin.form, BoundedFormMixin)
+    )
+    assert not unbounded, f"Administration sans bornes : {unbounded}"
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_a_birth_date_of_year_1(client, site):
+    from ceis.tests.factories import UserFactory
+
+    superuser = UserFactory(role=Role.ADMIN, sites=[site], is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+    response = client.post(
+        reverse("admin:ceis_person_add"),
+        {"site": site.pk, "last_name": "An", "first_name": "Un", "birth_date": "0001-01-01"},
+    )
+    assert response.status_code == 200
+    assert "La date de naissance ne peut pas être antérieure au 1er janvier 1900." in (
+        response.content.decode()
+    )
+    assert not Person.objects.exists()
