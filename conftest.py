@@ -10,6 +10,27 @@ from ceis.choices import Role
 from ceis.tests.factories import SiteFactory, UserFactory
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Transactional tests (live server, real worker) last, as Django orders them.
+
+    pytest-django sorts them last first thing; pytest's own reordering by higher-scoped
+    parametrized fixtures (Playwright's session-wide browser name) runs after it and can move
+    them back among ordinary tests. A transactional test flushes the database at its end, the
+    role groups of the data migrations too, and every ordinary test after it then gets 403s."""
+
+    def transactional(item):
+        marker = item.get_closest_marker("django_db")
+        names = getattr(item, "fixturenames", ())
+        return bool(
+            (marker and marker.kwargs.get("transaction"))
+            or "transactional_db" in names
+            or "live_server" in names
+        )
+
+    items.sort(key=transactional)
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request):
     """A run that selects `faults` tests puts SQLite's test database in a file: threads then
