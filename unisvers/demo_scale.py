@@ -52,6 +52,15 @@ from .models import (
     Testimonial,
 )
 
+# What `seed_demo --scale` needs empty, and the tables whose indexes it builds after loading
+# (ceis.demo_scale).
+EMPTY_MODELS = (Cohort, Enrollment)
+BIG_TABLES = (
+    "unisvers_attendance",
+    "unisvers_collectiveactivity_participants",
+    "unisvers_followup",
+)
+
 PARTICIPANTS_PER_CENTRE = 200
 COHORT_SIZE = 18
 TARGET_PER_CENTRE = 220

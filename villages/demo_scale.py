@@ -40,6 +40,16 @@ from .choices import (
 from .demo import PROCEDURE_WEIGHTS
 from .models import Assessment, IndividualHelp, Registration, Session, Visit, Workshop
 
+# What `seed_demo --scale` needs empty, and the tables whose indexes it builds after loading
+# (ceis.demo_scale).
+EMPTY_MODELS = (Session, Registration, IndividualHelp)
+BIG_TABLES = (
+    "villages_registration",
+    "villages_individualhelp",
+    "villages_visit",
+    "villages_assessment",
+)
+
 PERSONS_PER_CENTRE = 1800
 SESSIONS_PER_CENTRE = 956  # about 10,000 registrations
 HELPS_PER_CENTRE = 5000
