@@ -35,13 +35,25 @@ def publishing_connection():
     return app.connection_for_write(connect_timeout=timeout, transport_options=short)
 
 
+def registered_task(name: str):
+    """The task registered under `name`. A service sends its app's tasks by name, so that the
+    tasks module, which calls the services, is never imported by them (no import cycle)."""
+    # Autodiscovery only fills the registry when the modules are loaded (a worker does it at
+    # start; a web process on its first send). Loading twice is a no-op.
+    app.loader.import_default_modules()
+    return app.tasks[name]
+
+
 def send_quickly(task, *, args=(), **options) -> bool:
-    """Send `task` from a web request through `publishing_connection()`; False when the broker
-    is down or hangs, so that the caller keeps its job waiting or failed instead of the page."""
+    """Send `task` (a task or its registered name) from a web request through
+    `publishing_connection()`; False when the broker is down or hangs, so that the caller keeps
+    its job waiting or failed instead of the page."""
     import logging
 
     from kombu.exceptions import OperationalError
 
+    if isinstance(task, str):
+        task = registered_task(task)
     try:
         with publishing_connection() as conn:
             task.apply_async(args=args, connection=conn, retry=False, **options)

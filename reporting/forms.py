@@ -8,6 +8,7 @@ from ceis.bounds import BoundedForm, BoundedModelForm, check_period
 from ceis.models import Site
 
 from .models import BilanDocument
+from .perms import can_see_all_sites_bilan
 
 PRESETS = [
     ("this_year", "Cette année"),
@@ -42,7 +43,7 @@ class PeriodForm(BoundedForm):
         self.fields["site"].queryset = Site.objects.filter(
             pk__in=[site.pk for site in user.site_list]
         )
-        self.all_sites_allowed = user.is_ceis_admin or (len(user.site_list) == Site.objects.count())
+        self.all_sites_allowed = can_see_all_sites_bilan(user)
         self.fields["site"].empty_label = "Tous les sites" if self.all_sites_allowed else None
         self.fields["site"].required = not self.all_sites_allowed
         self.helper = FormHelper()

@@ -5,15 +5,15 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from .models import BilanDocument, BilanVersion
+from .perms import can_see_all_sites_bilan
 
 
 def bilan_documents_visible_to(user) -> QuerySet[BilanDocument]:
     qs = BilanDocument.objects.select_related("site", "created_by")
     if user.is_ceis_admin:
         return qs
-    # An all-sites bilan aggregates every site: only users of every site may open it.
     own = Q(site__in=user.sites.all())
-    if len(user.site_list) and not _misses_a_site(user):
+    if can_see_all_sites_bilan(user):
         own |= Q(site__isnull=True)
     return qs.filter(own)
 
@@ -27,12 +27,6 @@ def bilan_document_list(user) -> QuerySet[BilanDocument]:
         .annotate(version_count=Count("versions"))
         .order_by("-created_at", "-pk")
     )
-
-
-def _misses_a_site(user) -> bool:
-    from ceis.models import Site
-
-    return Site.objects.exclude(pk__in=[site.pk for site in user.site_list]).exists()
 
 
 def bilan_document_get(*, public_id, user) -> BilanDocument:
