@@ -18,6 +18,7 @@ from django.utils import timezone
 from ceis.bounds import check_cohort_span, check_date
 from ceis.fields import EncryptedTextField, ref_field, validate_code_list
 from ceis.models import Person, Site
+from ceis.scoping import SiteScopedQuerySet
 
 from .choices import (
     AttendanceStatus,
@@ -38,7 +39,7 @@ from .choices import (
 CONFIDENCE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(10)]
 
 
-class CohortQuerySet(models.QuerySet):
+class CohortQuerySet(SiteScopedQuerySet):
     def with_status(self, status: str, today=None):
         today = today or timezone.localdate()
         if status == CohortStatus.A_VENIR:
@@ -74,6 +75,7 @@ class Cohort(models.Model):
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
 
+    site_path = "site"
     objects = CohortQuerySet.as_manager()
 
     class Meta:
@@ -234,6 +236,9 @@ class Enrollment(models.Model):
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
 
+    site_path = "cohort__site"
+    objects = SiteScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["person__last_name", "person__first_name"]
         verbose_name = "inscription"
@@ -356,6 +361,9 @@ class Attendance(models.Model):
     date = models.DateField("date")
     status = models.CharField("présence", max_length=20, choices=AttendanceStatus.choices)
 
+    site_path = "cohort__site"
+    objects = SiteScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["date"]
         verbose_name = "présence"
@@ -435,6 +443,9 @@ class FollowUp(models.Model):
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
 
+    site_path = "enrollment__cohort__site"
+    objects = SiteScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-date", "-id"]
         verbose_name = "suivi individuel"
@@ -508,6 +519,9 @@ class Event(models.Model):
         Person, related_name="unisvers_events", blank=True, verbose_name="participants"
     )
 
+    site_path = "site"
+    objects = SiteScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-date"]
         verbose_name = "événement"
@@ -531,6 +545,9 @@ class Testimonial(models.Model):
     display_name = models.CharField("prénom affiché", max_length=100)
     publication_consent = models.BooleanField("consentement écrit à la publication", default=False)
 
+    site_path = "person__unisvers_enrollments__cohort__site"
+    objects = SiteScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-date"]
         verbose_name = "témoignage"
@@ -550,6 +567,9 @@ class Target(models.Model):
         "année", validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
     persons = models.PositiveIntegerField("personnes à accompagner")
+
+    site_path = "site"
+    objects = SiteScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "site__name"]
