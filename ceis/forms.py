@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
+from django.core.exceptions import ValidationError
 
 from .bounds import BoundedModelForm
 from .models import Person
@@ -67,3 +68,12 @@ class PersonForm(BoundedModelForm):
             ),
             *(["confirm_not_duplicate"] if ask_duplicate else []),
         )
+
+
+def apply_errors(form, error: ValidationError):
+    """Show a service's refusal on the form, keeping what was typed."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -13,8 +14,9 @@ from ceis.choices import JournalAction
 from ceis.decorators import object_permission_required, refuse_object
 from ceis.forms import PersonForm
 from ceis.pagination import paginate
-from ceis.selectors import person_duplicates, person_get
-from ceis.services import journal_record, person_create
+from ceis.person_flow import PersonCreation
+from ceis.selectors import person_get
+from ceis.services import journal_record
 from ceis.submissions import single_submission
 
 from .. import perms, selectors, services
@@ -58,34 +60,26 @@ def enroll_new_person(request, public_id):
     cohort = selectors.cohort_get(public_id=public_id, user=request.user)
     if not request.user.has_perm("ceis.add_person"):
         refuse_object(request)
-    duplicates = []
+    creation = PersonCreation(
+        request,
+        hint="inscrivez-la",
+        choose_label="inscrire cette personne",
+        choose_url=lambda match: reverse(
+            "unisvers:enroll_intake", args=[cohort.public_id, match.public_id]
+        ),
+    )
     if request.method == "POST":
         form = PersonForm(request.POST, user=request.user, ask_duplicate=True)
-        if form.is_valid():
-            data = form.cleaned_data
-            duplicates = person_duplicates(
-                user=request.user,
-                last_name=data["last_name"],
-                first_name=data["first_name"],
-                birth_date=data.get("birth_date"),
-                birth_year=data.get("birth_year"),
-            )
-            if not duplicates or data.get("confirm_not_duplicate"):
-                fields = {k: v for k, v in data.items() if k in PersonForm.Meta.fields}
-                person = person_create(user=request.user, request=request, **fields)
-                messages.success(request, f"La fiche de {person} est créée.")
-                return redirect("unisvers:enroll_intake", cohort.public_id, person.public_id)
-            form.add_error(
-                "confirm_not_duplicate",
-                "Une personne semblable existe déjà : inscrivez-la, ou cochez cette case si "
-                "c'est bien quelqu'un d'autre.",
-            )
+        person = creation.create(form)
+        if person is not None:
+            messages.success(request, f"La fiche de {person} est créée.")
+            return redirect("unisvers:enroll_intake", cohort.public_id, person.public_id)
     else:
         form = PersonForm(user=request.user, initial={"site": cohort.site})
     return render(
         request,
         "unisvers/enroll/new_person.html",
-        {"cohort": cohort, "form": form, "duplicates": duplicates},
+        {"cohort": cohort, "form": form, **creation.context()},
     )
 
 

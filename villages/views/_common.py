@@ -1,8 +1,9 @@
 """Helpers shared by the views of Vill@ges connectés."""
 
-from django.core.exceptions import ValidationError
-
 from ceis import bounds
+
+# One way to show a service's refusal on a form, shared with every app's views.
+from ceis.forms import apply_errors as apply_errors
 
 FORM_ERROR = (
     "Le formulaire contient des erreurs : elles sont indiquées sous chaque champ. "
@@ -13,11 +14,3 @@ FORM_ERROR = (
 def parse_date(value, default):
     # Within the bounds of every date: `?semaine=0001-01-01` was a 500.
     return bounds.parse_date(value, default)
-
-
-def apply_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)

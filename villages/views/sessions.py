@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ceis import bounds
 from ceis.decorators import object_permission_required, refuse_object
 from ceis.perms import person_search_typed_enough
-from ceis.selectors import person_duplicates, person_get
-from ceis.services import person_create
+from ceis.person_flow import PersonCreation
+from ceis.selectors import person_get
 from ceis.submissions import single_submission
 
 from .. import perms, selectors, services
@@ -151,37 +151,25 @@ def session_person_search(request, public_id):
     return render(request, "villages/sessions/_person_results.html", context)
 
 
-def _new_person(request, session):
-    """Create the minimal person of the form, or return the form with the duplicate warning."""
-    form = MinimalPersonForm(request.POST, user=request.user, session_site=session.site)
-    if not form.is_valid():
-        return None, form, []
-    data = form.cleaned_data
-    duplicates = person_duplicates(
-        user=request.user,
-        last_name=data["last_name"],
-        first_name=data["first_name"],
-        birth_date=data.get("birth_date"),
-        birth_year=data.get("birth_year"),
+def _chosen_or_new_person(request, session, action_name):
+    """The person chosen in a list (`person` = UUID) or created from the minimal form.
+
+    Returns (person or None, the form or None, the flow whose context shows the duplicates)."""
+    action = reverse(action_name, args=[session.public_id])
+    creation = PersonCreation(
+        request,
+        hint="choisissez-la dans la liste",
+        choose_label="Choisir cette personne",
+        choose_url=lambda _match: action,
+        choose_by_post=True,
     )
-    if duplicates and not data.get("confirm_not_duplicate"):
-        form.add_error(
-            "confirm_not_duplicate",
-            "Une personne semblable existe déjà : choisissez-la dans la liste, ou cochez cette "
-            "case si c'est bien quelqu'un d'autre.",
-        )
-        return None, form, duplicates
-    try:
-        person = person_create(user=request.user, request=request, **form.person_fields())
-    except ValidationError as error:
-        apply_errors(form, error)
-        return None, form, []
-    return person, form, []
-
-
-def _person_from_post(request):
     public_id = request.POST.get("person")
-    return person_get(public_id=public_id, user=request.user) if public_id else None
+    if public_id:
+        return person_get(public_id=public_id, user=request.user), None, creation
+    if not request.user.has_perm("ceis.add_person"):
+        refuse_object(request)
+    form = MinimalPersonForm(request.POST, user=request.user, session_site=session.site)
+    return creation.create(form), form, creation
 
 
 @require_POST
@@ -191,12 +179,9 @@ def session_register(request, public_id):
     """Register an existing person (`person` = UUID) or a new one (the minimal form)."""
     session = selectors.session_get(public_id=public_id, user=request.user)
     with transaction.atomic():
-        person = _person_from_post(request)
-        duplicates, form = [], None
-        if person is None:
-            if not request.user.has_perm("ceis.add_person"):
-                refuse_object(request)
-            person, form, duplicates = _new_person(request, session)
+        person, form, creation = _chosen_or_new_person(
+            request, session, "villages:session_register"
+        )
         if person is not None:
             try:
                 registration = services.registration_create(
@@ -217,7 +202,7 @@ def session_register(request, public_id):
         "session": selectors.session_get(public_id=public_id, user=request.user),
         **_registration_groups(session),
         "person_form": form,
-        "duplicates": duplicates,
+        **creation.context(),
         "mode": "inscription",
         "can_manage": perms.can_manage_sessions(request.user),
         "can_register": True,
@@ -299,12 +284,7 @@ def registration_attendance(request, public_id):
 def session_walk_in(request, public_id):
     session = selectors.session_get(public_id=public_id, user=request.user)
     with transaction.atomic():
-        person = _person_from_post(request)
-        duplicates, form = [], None
-        if person is None:
-            if not request.user.has_perm("ceis.add_person"):
-                refuse_object(request)
-            person, form, duplicates = _new_person(request, session)
+        person, form, creation = _chosen_or_new_person(request, session, "villages:session_walk_in")
         if person is not None:
             services.registration_walk_in(
                 session=session, person=person, user=request.user, request=request
@@ -317,6 +297,6 @@ def session_walk_in(request, public_id):
         "rows": _checkin_rows(session),
         "mode": "sur_place",
         "person_form": form,
-        "duplicates": duplicates,
+        **creation.context(),
     }
     return render(request, "villages/sessions/checkin.html", context)
