@@ -15,6 +15,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from .models import ImportJob
+
 
 def uploads_root() -> Path:
     return Path(settings.MEDIA_ROOT) / "uploads"
@@ -38,10 +40,19 @@ def stale_uploads_purge(*, now: datetime.datetime | None = None) -> int:
 
 
 def _finished_jobs_purge(*, now: datetime.datetime) -> None:
-    """The reports of long imports name people: they go with their files."""
-    from .imports import import_jobs_purge
+    """The reports of long imports name people: they go with their files (no job runs longer
+    than its task's time limit, far below this age)."""
+    older_than = now - datetime.timedelta(hours=settings.CEIS_UPLOAD_MAX_AGE_HOURS)
+    ImportJob.objects.filter(created_at__lt=older_than).delete()
 
-    import_jobs_purge(older_than=now - datetime.timedelta(hours=settings.CEIS_UPLOAD_MAX_AGE_HOURS))
+
+class ImportFailure(Exception):
+    """The import of an uploaded file is refused; the message is French, for the page."""
+
+
+def job_path(job: ImportJob) -> Path:
+    """The uploaded file a background import (ceis/imports.py) reads at each step."""
+    return uploads_root() / job.upload
 
 
 # Bounds checked before a file is parsed (security.md row 21) --------------------------------
