@@ -173,9 +173,6 @@ class MinimalPersonForm(BoundedModelForm):
             "confirm_not_duplicate",
         )
 
-    def person_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
-
 
 class HelpForm(BoundedModelForm):
     """The fast form: person, then chips for themes and procedures; everything else prefilled."""
