@@ -14,7 +14,6 @@ fails writes nothing: each step is atomic.
 
 import logging
 import time
-from importlib import import_module
 
 from django.core.cache import cache
 from django.db import transaction
@@ -23,12 +22,12 @@ from django.utils import timezone
 
 from .celery import send_quickly
 from .choices import ImportStatus, ImportStep
+from .hooks import app_modules
 from .models import ImportJob
 from .uploads import ImportFailure, job_path
 
 logger = logging.getLogger(__name__)
 PROGRESS_SECONDS = 1.0  # the progress is written at most once a second
-APPS = ("unisvers", "villages", "reporting")
 BROKER_DOWN = (
     "Le service des traitements en arrière-plan ne répond pas pour l'instant : "
     "relancez l'import dans quelques minutes."
@@ -41,13 +40,7 @@ def import_steps() -> dict:
     from .package.jobs import STEPS
 
     steps = dict(STEPS)
-    for app in APPS:
-        try:
-            module = import_module(f"{app}.imports")
-        except ModuleNotFoundError as error:
-            if error.name != f"{app}.imports":
-                raise
-            continue
+    for module in app_modules("imports"):
         steps.update(module.STEPS)
     return steps
 
