@@ -42,8 +42,12 @@ class SiteScopedQuerySet(models.QuerySet):
         """The rows of the user's sites; none for an anonymous user."""
         if not user.is_authenticated:
             return self.none()
+        return self.on_sites(site_ids(user))
+
+    def on_sites(self, sites):
+        """The rows that belong to one of `sites` (ids or sites), by the model's `site_path`."""
         path = self.model.site_path
-        rows = self.filter(**{f"{path}__in": site_ids(user)})
+        rows = self.filter(**{f"{path}__in": sites})
         # A path through a to-many relation (a person's enrollments) would repeat a row.
         return rows.distinct() if _crosses_many(self.model, path) else rows
 

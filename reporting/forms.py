@@ -40,9 +40,7 @@ class PeriodForm(BoundedForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = Site.objects.filter(
-            pk__in=[site.pk for site in user.site_list]
-        )
+        self.fields["site"].queryset = Site.objects.visible_to(user)
         self.all_sites_allowed = can_see_all_sites_bilan(user)
         self.fields["site"].empty_label = "Tous les sites" if self.all_sites_allowed else None
         self.fields["site"].required = not self.all_sites_allowed

@@ -1,21 +1,14 @@
 """Reads of reporting, scoped to the user's sites (a bilan of another site is a 404)."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from .models import BilanDocument, BilanVersion
-from .perms import can_see_all_sites_bilan
 
 
 def bilan_documents_visible_to(user) -> QuerySet[BilanDocument]:
-    qs = BilanDocument.objects.select_related("site", "created_by")
-    if user.is_ceis_admin:
-        return qs
-    own = Q(site__in=user.sites.all())
-    if can_see_all_sites_bilan(user):
-        own |= Q(site__isnull=True)
-    return qs.filter(own)
+    return BilanDocument.objects.visible_to(user).select_related("site", "created_by")
 
 
 def bilan_document_list(user) -> QuerySet[BilanDocument]:

@@ -154,7 +154,8 @@ def document_create(request):
 def _testimonials_for(document):
     qs = Testimonial.objects.filter(publication_consent=True).select_related("person")
     if document.site_id:
-        qs = qs.filter(person__site_id=document.site_id)
+        # A testimonial belongs to the sites where its person took part (Testimonial.site_path).
+        qs = qs.on_sites([document.site_id])
     return qs.order_by("-date")
 
 
