@@ -106,3 +106,13 @@ def test_the_graph_sees_imports_inside_functions_and_relative_ones():
 
 def test_no_import_cycle_between_project_modules():
     assert _cycles(import_graph()) == []
+
+
+def test_no_import_runs_upward_across_floors():
+    upward = sorted(
+        f"{module} → {target}"
+        for module, targets in import_graph().items()
+        for target in targets
+        if FLOORS[target.split(".")[0]] > FLOORS[module.split(".")[0]]
+    )
+    assert upward == []
