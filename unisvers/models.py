@@ -316,6 +316,8 @@ class Enrollment(models.Model):
 
     def overlapping_enrollments(self) -> list["Enrollment"]:
         """Other enrollments of the same person whose period meets this one's."""
+        if self.person_id is None:
+            return []  # a person not yet saved (a data package's new person) has no other
         others = Enrollment.objects.filter(person_id=self.person_id).select_related("cohort")
         if self.pk:
             others = others.exclude(pk=self.pk)
