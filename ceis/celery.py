@@ -1,6 +1,7 @@
 """The one Celery application of CEIS. Settings come from Django's, namespace `CELERY`."""
 
 import os
+from importlib import import_module
 
 from celery import Celery
 
@@ -38,9 +39,10 @@ def publishing_connection():
 def registered_task(name: str):
     """The task registered under `name`. A service sends its app's tasks by name, so that the
     tasks module, which calls the services, is never imported by them (no import cycle)."""
-    # Autodiscovery only fills the registry when the modules are loaded (a worker does it at
-    # start; a web process on its first send). Loading twice is a no-op.
-    app.loader.import_default_modules()
+    # A worker loads every tasks module at start; a web process loads the task's own module on
+    # its first send (the name says which), without the loader's system checks.
+    if name not in app.tasks:
+        import_module(name.rpartition(".")[0])
     return app.tasks[name]
 
 
