@@ -1,33 +1,10 @@
-"""Dates of Unis'Vers: French public holidays, meeting days of a cohort, month arithmetic."""
+"""Dates of Unis'Vers: meeting days of a cohort (public holidays skipped), month arithmetic."""
 
 import datetime
-import functools
 
-import holidays
+from ceis.calendar import public_holidays
 
 from .choices import Weekday
-
-
-def public_holidays(
-    start: datetime.date, end: datetime.date, *, subdivision: str | None = None
-) -> dict[datetime.date, str]:
-    """French public holidays from `start` to `end` (both included), date → French name, in order.
-
-    The one source of holidays for every calendar of the project (a cohort's meeting days, the
-    data package's, the agendas), read from the `holidays` package, which keeps each holiday's
-    history. Metropolitan France by default; `subdivision` is one of the package's codes for
-    France ("57" for Moselle, "974" for La Réunion…).
-    """
-    days = {}
-    for year in range(start.year, end.year + 1):
-        days.update(_holidays_of(year, subdivision))
-    return {day: name for day, name in sorted(days.items()) if start <= day <= end}
-
-
-@functools.cache
-def _holidays_of(year: int, subdivision: str | None) -> dict[datetime.date, str]:
-    # Cached: a demo or a data package computes the calendars of hundreds of cohorts.
-    return dict(holidays.country_holidays("FR", subdiv=subdivision, years=year, language="fr"))
 
 
 def meeting_dates(

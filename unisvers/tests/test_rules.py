@@ -6,11 +6,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from ceis.calendar import public_holidays
 from ceis.choices import JournalAction, Role
 from ceis.models import JournalEntry
 from ceis.tests.factories import PersonFactory
 from unisvers import services
-from unisvers.calendar import add_months, meeting_dates, public_holidays
+from unisvers.calendar import add_months, meeting_dates
 from unisvers.choices import ExitOutcome
 from unisvers.models import Enrollment
 
@@ -189,32 +190,6 @@ def test_calendar_skips_easter_monday_and_keeps_the_other_weekdays():
     days = meeting_dates(D(2026, 3, 30), D(2026, 4, 12), ["mon", "tue", "thu"])
     assert days == [D(2026, 3, 30), D(2026, 3, 31), D(2026, 4, 2), D(2026, 4, 7), D(2026, 4, 9)]
     assert D(2026, 4, 6) not in days  # Lundi de Pâques
-
-
-@pytest.mark.parametrize(
-    "day, name",
-    [
-        (D(2024, 4, 1), "Lundi de Pâques"),
-        (D(2025, 4, 21), "Lundi de Pâques"),
-        (D(2026, 4, 6), "Lundi de Pâques"),
-        (D(2027, 3, 29), "Lundi de Pâques"),
-        (D(2024, 5, 20), "Lundi de Pentecôte"),
-        (D(2026, 5, 25), "Lundi de Pentecôte"),
-        (D(2026, 5, 14), "Ascension"),
-        (D(2026, 11, 11), "Armistice"),
-        (D(2030, 11, 11), "Armistice"),
-    ],
-)
-def test_public_holidays_are_the_french_ones(day, name):
-    assert public_holidays(day, day) == {day: name}
-
-
-def test_public_holidays_of_a_year_in_metropolitan_france_and_in_moselle():
-    year = public_holidays(D(2026, 1, 1), D(2026, 12, 31))
-    assert len(year) == 11 and list(year) == sorted(year)
-    assert D(2026, 4, 3) not in year  # Vendredi saint: Alsace-Moselle only
-    moselle = public_holidays(D(2026, 1, 1), D(2026, 12, 31), subdivision="57")
-    assert D(2026, 4, 3) in moselle and D(2026, 12, 26) in moselle
 
 
 def test_cohort_create_generates_its_calendar_across_may_holidays(site, ts):
