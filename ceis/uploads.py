@@ -8,6 +8,7 @@ with the finished background imports (`ImportJob`) of that age.
 """
 
 import datetime
+import secrets
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,33 @@ from .models import ImportJob
 
 def uploads_root() -> Path:
     return Path(settings.MEDIA_ROOT) / "uploads"
+
+
+def upload_folder(kind: str) -> Path:
+    """The folder of one kind of upload (`packages`, `referrals`), created on first use."""
+    path = uploads_root() / kind
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def upload_store(file, *, kind: str, suffix: str = "") -> tuple[str, Path]:
+    """Keep an uploaded file until its confirmation, written chunk by chunk (never whole in
+    memory) under a random name; return that token (what the session holds) and the path."""
+    token = secrets.token_urlsafe(16)
+    path = upload_folder(kind) / f"{token}{suffix}"
+    with open(path, "wb") as out:
+        for chunk in file.chunks():
+            out.write(chunk)
+    return token, path
+
+
+def upload_stored(token: str | None, *, kind: str, suffix: str = "") -> Path | None:
+    """The kept upload of `token`, or None: a token that is not one of ours (a session altered
+    by hand) never reaches the file system."""
+    if not token or not token.replace("-", "").replace("_", "").isalnum():
+        return None
+    path = upload_folder(kind) / f"{token}{suffix}"
+    return path if path.is_file() else None
 
 
 def stale_uploads_purge(*, now: datetime.datetime | None = None) -> int:
