@@ -162,20 +162,13 @@ def test_restore_without_wet_run_checks_and_writes_nothing(media, empty_database
     backup = tmp_path / "backup"
     call_command("backup", str(backup))
     restored_media = tmp_path / "restored-media"
-    call_command(
-        "restore", str(backup), database_url=_url(empty_database), media_root=str(restored_media)
-    )
+    options = {"database_url": _url(empty_database), "media_root": str(restored_media)}
+    call_command("restore", str(backup), **options)
     out = capsys.readouterr().out
     assert f"à restaurer dans la base {empty_database}" in out
     assert "Simulation : rien n'a été modifié. Relancez avec --wet-run pour restaurer." in out
     assert not restored_media.exists()
-    call_command(
-        "restore",
-        str(backup),
-        database_url=_url(empty_database),
-        media_root=str(restored_media),
-        wet_run=True,
-    )
+    call_command("restore", str(backup), wet_run=True, **options)
     assert _restored_bilan(empty_database)["site"] is None
 
 
