@@ -711,3 +711,21 @@ def test_an_enrollment_on_a_period_already_taken_in_the_database_is_refused(tmp_
         "(Promotion de printemps)."
     ]
     assert not Cohort.objects.filter(ref="C2").exists()
+
+
+def test_two_enrollments_of_a_person_on_one_period_inside_a_package_are_refused(tmp_path):
+    """The rows of the package are compared with each other too, by the same rule."""
+    data = package()
+    data["cohorts"].append(
+        ["C2", "CEIS", "Promotion d'été", "2026-03-02", "2026-04-12", "mon", "20"]
+    )
+    header = data["enrollments"][0]
+    row = [""] * len(header)
+    row[header.index("cohort")], row[header.index("person")] = "C2", "P1"
+    row[header.index("entry_date")] = "2026-03-10"
+    data["enrollments"].append(row)
+    line = len(data["enrollments"])
+    assert refused(tmp_path, data) == [
+        f"enrollments.csv:{line}: entry_date: Cette personne est déjà inscrite sur la même "
+        "période (Promotion de printemps)."
+    ]

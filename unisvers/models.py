@@ -277,7 +277,10 @@ class Enrollment(models.Model):
     def get_absolute_url(self):
         return reverse("unisvers:participant", kwargs={"public_id": self.person.public_id})
 
-    def clean(self):
+    def clean(self, *, others=None):
+        """The enrollment rules. `others`: the person's other enrollments when the caller holds
+        them already (a data package checks thousands of rows, its own rows among them); by
+        default they are read from the database."""
         super().clean()
         errors = {}
         validate_code_list(self.barriers, Barrier, "barriers")
@@ -300,7 +303,7 @@ class Enrollment(models.Model):
         elif self.followup_3m_date and self.followup_3m_date < self.exit_date:
             errors["followup_3m_date"] = "Le suivi à 3 mois ne peut pas précéder la sortie."
         if self.entry_date and self.cohort_id and not errors:
-            overlapping = self.overlapping_enrollments()
+            overlapping = self.overlapping_enrollments(others)
             if overlapping:
                 errors["entry_date"] = (
                     "Cette personne est déjà inscrite sur la même période "
@@ -314,13 +317,17 @@ class Enrollment(models.Model):
         """The last day of the enrollment: its exit, or the end of its cohort."""
         return self.exit_date or self.cohort.end_date
 
-    def overlapping_enrollments(self) -> list["Enrollment"]:
-        """Other enrollments of the same person whose period meets this one's."""
-        if self.person_id is None:
-            return []  # a person not yet saved (a data package's new person) has no other
-        others = Enrollment.objects.filter(person_id=self.person_id).select_related("cohort")
-        if self.pk:
-            others = others.exclude(pk=self.pk)
+    def overlapping_enrollments(self, others=None) -> list["Enrollment"]:
+        """Other enrollments of the same person whose period meets this one's, among `others`
+        when given (saved or not), else in the database."""
+        if others is not None:
+            others = [o for o in others if o is not self and (o.pk is None or o.pk != self.pk)]
+        elif self.person_id is None:
+            return []  # a person not yet saved has no other enrollment
+        else:
+            others = Enrollment.objects.filter(person_id=self.person_id).select_related("cohort")
+            if self.pk:
+                others = others.exclude(pk=self.pk)
         end = self.period_end
         return [
             other

@@ -87,16 +87,29 @@ def _cohort(job, ref_: str, cohort_id):
         if not (start and end and start <= end):
             return None
         pk = cohort_id if isinstance(cohort_id, int) else NOT_YET_WRITTEN
-        return Cohort(pk=pk, start_date=start, end_date=end)
+        return Cohort(pk=pk, name=values["name"], start_date=start, end_date=end)
     state = _state(job)
     if "db_cohorts" not in state:
         state["db_cohorts"] = {obj.pk: obj for obj in job.existing.get("cohorts", {}).values()}
     return state["db_cohorts"].get(cohort_id)
 
 
+def _person_enrollments(job) -> dict:
+    """Person (id, or the package's `New` marker) → their enrollments: those of the database,
+    read once, then each valid row of the package as it is checked."""
+    state = _state(job)
+    if "person_enrollments" not in state:
+        found = defaultdict(list)
+        for enrollment in Enrollment.objects.select_related("cohort"):
+            found[enrollment.person_id].append(enrollment)
+        state["person_enrollments"] = found
+    return state["person_enrollments"]
+
+
 def check_enrollment(job, spec, row, resolved) -> bool:
     """`Enrollment.clean`: the exit, the 3-month follow-up, the entry within the cohort, and no
-    other enrollment of the person in the database on the same period."""
+    other enrollment of the person on the same period, in the database or earlier in the
+    package."""
     values = row.values
     enrollment = Enrollment(
         **{
@@ -113,11 +126,15 @@ def check_enrollment(job, spec, row, resolved) -> bool:
     existing = job.existing_record(spec, (resolved["cohort"], person))
     if existing is not None:
         enrollment.pk = existing.pk  # its own period is not an overlap
+    known = _person_enrollments(job)[person]
     try:
-        enrollment.clean()
+        enrollment.clean(others=known)
     except ValidationError as error:
         _report(job, spec, row, error)
         return False
+    if cohort is not None:  # later rows of the person are compared with this one, not its past
+        known[:] = [other for other in known if enrollment.pk is None or other.pk != enrollment.pk]
+        known.append(enrollment)
     return True
 
 
