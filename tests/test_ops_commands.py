@@ -7,7 +7,7 @@ from django.core.management import call_command, get_commands, load_command_clas
 
 from ceis.management.base import WetRunCommand
 
-CHANGING_DATA = ["reencrypt_notes", "restore", "retention"]
+CHANGING_DATA = ["create_user", "reencrypt_notes", "restore", "retention"]
 
 
 def _command(name):
@@ -34,6 +34,25 @@ def test_the_dry_run_closes_with_what_wet_run_would_do():
     out = io.StringIO()
     call_command("retention", "--wet-run", stdout=out)
     assert out.getvalue().splitlines() == ["0 personne(s) anonymisée(s)."]
+
+
+@pytest.mark.django_db
+def test_create_user_without_wet_run_asks_no_password_and_creates_nothing(site, monkeypatch):
+    from ceis.choices import Role
+    from ceis.models import Site, User
+
+    monkeypatch.delenv("CEIS_NEW_USER_PASSWORD", raising=False)
+    out = io.StringIO()
+    call_command(
+        "create_user", "claire", "--role", Role.MANAGER, "--site", site.code, "--site", "NEUF",
+        "--create-site", stdout=out,
+    )  # fmt: skip
+    assert out.getvalue().splitlines()[0] == (
+        f"Compte « claire » à créer (Manager), site(s) : {site.code}, NEUF ; "
+        "site(s) à créer : NEUF."
+    )
+    assert not User.objects.filter(username="claire").exists()
+    assert not Site.objects.filter(code="NEUF").exists()
 
 
 def test_import_package_keeps_its_documented_interface_and_says_so():
