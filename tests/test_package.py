@@ -406,7 +406,7 @@ def with_cell(name, line, column, value) -> dict:
             4,
             "birth_year",
             "2002",
-            "people.csv:4: birth_year: l'année ne correspond pas à la date de naissance",
+            "people.csv:4: birth_year: L'année ne correspond pas à la date de naissance.",
             id="birth-year-mismatch",
         ),
         pytest.param(
@@ -414,7 +414,7 @@ def with_cell(name, line, column, value) -> dict:
             2,
             "birth_date",
             "2999-01-01",
-            "people.csv:2: birth_date: date de naissance dans le futur",
+            "people.csv:2: birth_date: La date de naissance est dans le futur.",
             id="birth-in-the-future",
         ),
         pytest.param(

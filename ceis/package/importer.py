@@ -19,7 +19,6 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import models, transaction
-from django.utils import timezone
 
 from ceis.bounds import (
     BIRTH_DATE_FIELDS,
@@ -294,15 +293,15 @@ class PackageImport:
     # Domain rules (each returns False after recording its errors) ---------------------------------
 
     def _check_people(self, spec, row, resolved) -> bool:
+        """`Person.clean`: the birth date within its bounds, the year agreeing with it."""
         values = row.values
-        birth_date, birth_year = values["birth_date"], values["birth_year"]
-        if birth_date and birth_date > timezone.localdate():
-            self.error(spec, row.line, "birth_date", "date de naissance dans le futur")
-            return False
-        if birth_date and birth_year and birth_date.year != birth_year:
-            self.error(
-                spec, row.line, "birth_year", "l'année ne correspond pas à la date de naissance"
-            )
+        person = Person(birth_date=values["birth_date"], birth_year=values["birth_year"])
+        try:
+            person.clean()
+        except ValidationError as error:
+            for column, messages in error.message_dict.items():
+                for message in messages:
+                    self.error(spec, row.line, column, message)
             return False
         return True
 
