@@ -45,37 +45,26 @@ def test_sessions(client_for, site, other_site, assert_snapshot_queries, role, u
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize(
-    "role, url_name",
-    [
-        (Role.MEDIATEUR_NUMERIQUE, "villages:session_detail"),
-        (Role.ADMIN, "villages:session_detail"),
-        (Role.MEDIATEUR_NUMERIQUE, "villages:session_checkin"),
-        (Role.VOLONTAIRE, "villages:session_checkin"),
-        (Role.ADMIN, "villages:session_checkin"),
-    ],
-)
-def test_registrations(client_for, site, other_site, assert_snapshot_queries, role, url_name):
+# (role, page, whether the page is the session's): who sees registrations, helps and visits.
+PAGES = [
+    (Role.MEDIATEUR_NUMERIQUE, "villages:session_detail", True),
+    (Role.ADMIN, "villages:session_detail", True),
+    (Role.MEDIATEUR_NUMERIQUE, "villages:session_checkin", True),
+    (Role.VOLONTAIRE, "villages:session_checkin", True),
+    (Role.ADMIN, "villages:session_checkin", True),
+    (Role.MEDIATEUR_NUMERIQUE, "villages:help_list", False),
+    (Role.ADMIN, "villages:help_list", False),
+    (Role.MEDIATEUR_NUMERIQUE, "villages:visit_counter", False),
+    (Role.VOLONTAIRE, "villages:visit_counter", False),
+    (Role.ADMIN, "villages:visit_counter", False),
+]
+
+
+@pytest.mark.parametrize("role, url_name, of_session", PAGES)
+def test_page(client_for, site, other_site, assert_snapshot_queries, role, url_name, of_session):
     client = client_for(role)
     session = _world(site, other_site, client.user)
+    url = reverse(url_name, args=[session.public_id] if of_session else [])
     with assert_snapshot_queries():
-        response = client.get(reverse(url_name, args=[session.public_id]))
-    assert response.status_code == 200
-
-
-@pytest.mark.parametrize(
-    "role, url_name",
-    [
-        (Role.MEDIATEUR_NUMERIQUE, "villages:help_list"),
-        (Role.ADMIN, "villages:help_list"),
-        (Role.MEDIATEUR_NUMERIQUE, "villages:visit_counter"),
-        (Role.VOLONTAIRE, "villages:visit_counter"),
-        (Role.ADMIN, "villages:visit_counter"),
-    ],
-)
-def test_helps_and_visits(client_for, site, other_site, assert_snapshot_queries, role, url_name):
-    client = client_for(role)
-    _world(site, other_site, client.user)
-    with assert_snapshot_queries():
-        response = client.get(reverse(url_name))
+        response = client.get(url)
     assert response.status_code == 200
