@@ -4,8 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from .bounds import BoundedModelForm
-from .models import Person
-from .selectors import neighbourhood_list, sites_visible_to
+from .models import Person, Site
+from .selectors import neighbourhood_list
 
 
 class PersonForm(BoundedModelForm):
@@ -38,7 +38,7 @@ class PersonForm(BoundedModelForm):
 
     def __init__(self, *args, user, ask_duplicate=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = sites_visible_to(user)
+        self.fields["site"].queryset = Site.objects.visible_to(user)
         self.fields["neighbourhood"].queryset = neighbourhood_list()
         for name in ("sex", "education_level", "status"):
             self.fields[name].choices = [("", "Non renseigné"), *self.fields[name].choices[1:]]

@@ -5,7 +5,7 @@ import re
 
 from django.db.models import Q, QuerySet
 
-from .models import JournalEntry, Neighbourhood, Person, Site
+from .models import JournalEntry, Neighbourhood, Person
 from .scoping import get_visible_or_404
 from .text import normalize_name, normalize_phone
 
@@ -16,10 +16,6 @@ _YEAR = re.compile(r"^(19|20)\d{2}$")
 
 def neighbourhood_list() -> QuerySet[Neighbourhood]:
     return Neighbourhood.objects.all()
-
-
-def sites_visible_to(user) -> QuerySet[Site]:
-    return Site.objects.visible_to(user)
 
 
 def persons_visible_to(user) -> QuerySet[Person]:

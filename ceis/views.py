@@ -17,7 +17,7 @@ from .choices import JournalAction
 from .decorators import object_permission_required, refuse_object
 from .filters import PersonFilter
 from .forms import PersonForm
-from .models import JournalEntry
+from .models import JournalEntry, Site
 from .navigation import home_panels, person_panels
 from .pagination import paginate
 from .person_flow import PersonCreation
@@ -27,7 +27,6 @@ from .selectors import (
     person_get,
     person_search,
     persons_visible_to,
-    sites_visible_to,
 )
 from .services import journal_record, person_delete, person_update
 from .submissions import single_submission
@@ -51,7 +50,7 @@ def home(request):
 def person_list(request):
     if not perms.can_view_person_file(request.user):
         raise PermissionDenied  # no directory of persons for volunteers (security.md row 18)
-    sites = sites_visible_to(request.user)
+    sites = Site.objects.visible_to(request.user)
     person_filter = PersonFilter(
         request.GET, queryset=persons_visible_to(request.user), sites=sites
     )
