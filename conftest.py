@@ -31,6 +31,24 @@ def pytest_collection_modifyitems(items):
     items.sort(key=transactional)
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--snapshot-update",
+        action="store_true",
+        help="write the SQL snapshots of the tests run instead of comparing them",
+    )
+
+
+@pytest.fixture
+def assert_snapshot_queries(request):
+    """`with assert_snapshot_queries(): client.get(url)`: the SQL of the block must be the one
+    pinned in the test's snapshot file (ceis/tests/sql_snapshots.py)."""
+    from ceis.tests.sql_snapshots import snapshot_path, snapshot_queries
+
+    update = request.config.getoption("--snapshot-update")
+    return lambda: snapshot_queries(snapshot_path(request.node), update=update)
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request):
     """A run that selects `faults` tests puts SQLite's test database in a file: threads then

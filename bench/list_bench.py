@@ -104,8 +104,7 @@ def _data_facts(users) -> dict:
     from unisvers.models import Cohort
     from villages.models import Registration, Session, Workshop
 
-    mediator_sites = [s.pk for s in users["mediateur"].site_list]
-    sessions = Session.objects.filter(site_id__in=mediator_sites)
+    sessions = Session.objects.visible_to(users["mediateur"])
     year = (sessions.aggregate(last=Max("start"))["last"]).year
     week = (
         sessions.annotate(w=TruncWeek("start"))
@@ -122,7 +121,7 @@ def _data_facts(users) -> dict:
         .first()["m"]
     )
     cohort = (
-        Cohort.objects.filter(site__in=users["travailleur"].site_list)
+        Cohort.objects.visible_to(users["travailleur"])
         .annotate(n=Count("enrollments"))
         .order_by("-n")
         .first()
@@ -130,7 +129,7 @@ def _data_facts(users) -> dict:
 
     def busiest(username):
         row = (
-            Registration.objects.filter(session__site__in=users[username].site_list)
+            Registration.objects.visible_to(users[username])
             .values("session")
             .annotate(n=Count("id"))
             .order_by("-n")

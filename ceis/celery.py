@@ -1,6 +1,7 @@
 """The one Celery application of CEIS. Settings come from Django's, namespace `CELERY`."""
 
 import os
+from importlib import import_module
 
 from celery import Celery
 
@@ -35,13 +36,26 @@ def publishing_connection():
     return app.connection_for_write(connect_timeout=timeout, transport_options=short)
 
 
+def registered_task(name: str):
+    """The task registered under `name`. A service sends its app's tasks by name, so that the
+    tasks module, which calls the services, is never imported by them (no import cycle)."""
+    # A worker loads every tasks module at start; a web process loads the task's own module on
+    # its first send (the name says which), without the loader's system checks.
+    if name not in app.tasks:
+        import_module(name.rpartition(".")[0])
+    return app.tasks[name]
+
+
 def send_quickly(task, *, args=(), **options) -> bool:
-    """Send `task` from a web request through `publishing_connection()`; False when the broker
-    is down or hangs, so that the caller keeps its job waiting or failed instead of the page."""
+    """Send `task` (a task or its registered name) from a web request through
+    `publishing_connection()`; False when the broker is down or hangs, so that the caller keeps
+    its job waiting or failed instead of the page."""
     import logging
 
     from kombu.exceptions import OperationalError
 
+    if isinstance(task, str):
+        task = registered_task(task)
     try:
         with publishing_connection() as conn:
             task.apply_async(args=args, connection=conn, retry=False, **options)

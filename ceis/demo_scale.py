@@ -20,6 +20,9 @@ builds the indexes and checks every foreign key once, set-wise.
 Distributions follow the seed: Unis'Vers participants mostly 35–50 years old, 80 % under 550 €
 a month, dropouts about 14 % of exits and 87 % positive exits among completers; Vill@ges
 persons 56 % aged 60 or more, 4 in 10 from the centre-ville, three quarters in illectronisme.
+
+Each programme's `demo_scale.py` (gathered by name, ceis.hooks) gives `seed(ctx)`, the models
+that must be empty (`EMPTY_MODELS`) and its big tables (`BIG_TABLES`).
 """
 
 import datetime
@@ -31,7 +34,6 @@ import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from importlib import import_module
 from types import SimpleNamespace
 
 from django.contrib.auth.hashers import make_password
@@ -44,12 +46,12 @@ from .choices import Role, Sex
 from .crypto import encrypt
 from .demo import DEMO_PASSWORD, NEIGHBOURHOODS, SITES, USERS
 from .fields import EncryptedTextField
+from .hooks import app_modules
 from .models import Neighbourhood, Person, Site, User
 
 # Bump when the generated data changes: bench/datasets.py rebuilds datasets of another version.
 GENERATOR_VERSION = 2
 
-APPS = ("unisvers", "villages")
 BATCH_SIZE = 2000
 
 FIRST_NAMES_F = tuple(FrenchNames.first_names_female)
@@ -349,10 +351,8 @@ def make_person(
 
 
 def ensure_empty() -> None:
-    from unisvers.models import Cohort, Enrollment
-    from villages.models import IndividualHelp, Registration, Session
-
-    for model in (Person, Cohort, Enrollment, Session, Registration, IndividualHelp):
+    programmes = [model for module in app_modules("demo_scale") for model in module.EMPTY_MODELS]
+    for model in (Person, *programmes):
         if model.objects.exists():
             raise ScaleError(
                 f"La table {model._meta.db_table} n'est pas vide : --scale demande une base "
@@ -556,22 +556,15 @@ def _check_foreign_keys() -> int:
     return checked
 
 
-BIG_TABLES = [
-    "ceis_person",
-    "unisvers_attendance",
-    "unisvers_collectiveactivity_participants",
-    "unisvers_followup",
-    "villages_registration",
-    "villages_individualhelp",
-    "villages_visit",
-    "villages_assessment",
-]
+def _big_tables() -> list[str]:
+    return ["ceis_person", *(t for module in app_modules("demo_scale") for t in module.BIG_TABLES)]
 
 
 def _drop_secondary_indexes() -> list[str]:
     """Drop the big tables' indexes other than those of primary keys and unique constraints
     (PostgreSQL; on SQLite, the unique constraints of `Meta.constraints` are plain unique
     indexes and go too: building them again checks uniqueness) and return their definitions."""
+    big_tables = _big_tables()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
@@ -583,14 +576,14 @@ def _drop_secondary_indexes() -> list[str]:
                     WHERE c.conindid = format('%%I.%%I', i.schemaname, i.indexname)::regclass
                   )
                 """,
-                [BIG_TABLES],
+                [big_tables],
             )
         else:
-            placeholders = ", ".join(["%s"] * len(BIG_TABLES))
+            placeholders = ", ".join(["%s"] * len(big_tables))
             cursor.execute(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'index' "  # noqa: S608
                 f"AND sql IS NOT NULL AND tbl_name IN ({placeholders})",
-                BIG_TABLES,
+                big_tables,
             )
         indexes = cursor.fetchall()
         for name, _definition in indexes:
@@ -618,10 +611,10 @@ def seed_scale(*, scale: float, year: int, seed: int = 2019, stdout=None) -> dic
         f"(générateur v{GENERATOR_VERSION})."
     )
     with _loading(ctx):
-        for app in APPS:
-            module = import_module(f"{app}.demo_scale")
+        for module in app_modules("demo_scale"):
             app_started = time.perf_counter()
             module.seed(ctx)
+            app = module.__name__.partition(".")[0]
             ctx.log(f"  {app} : {time.perf_counter() - app_started:.1f} s")
     _reset_sequences()
     ctx.counts["seconds"] = round(time.perf_counter() - started, 1)

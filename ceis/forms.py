@@ -1,10 +1,11 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
+from django.core.exceptions import ValidationError
 
 from .bounds import BoundedModelForm
-from .models import Person
-from .selectors import neighbourhood_list, sites_visible_to
+from .models import Person, Site
+from .selectors import neighbourhood_list
 
 
 class PersonForm(BoundedModelForm):
@@ -37,7 +38,7 @@ class PersonForm(BoundedModelForm):
 
     def __init__(self, *args, user, ask_duplicate=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = sites_visible_to(user)
+        self.fields["site"].queryset = Site.objects.visible_to(user)
         self.fields["neighbourhood"].queryset = neighbourhood_list()
         for name in ("sex", "education_level", "status"):
             self.fields[name].choices = [("", "Non renseigné"), *self.fields[name].choices[1:]]
@@ -67,3 +68,12 @@ class PersonForm(BoundedModelForm):
             ),
             *(["confirm_not_duplicate"] if ask_duplicate else []),
         )
+
+
+def apply_errors(form, error: ValidationError):
+    """Show a service's refusal on the form, keeping what was typed."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)

@@ -14,8 +14,6 @@ fails writes nothing: each step is atomic.
 
 import logging
 import time
-from importlib import import_module
-from pathlib import Path
 
 from django.core.cache import cache
 from django.db import transaction
@@ -24,20 +22,16 @@ from django.utils import timezone
 
 from .celery import send_quickly
 from .choices import ImportStatus, ImportStep
+from .hooks import app_modules
 from .models import ImportJob
-from .uploads import uploads_root
+from .uploads import ImportFailure, job_path
 
 logger = logging.getLogger(__name__)
 PROGRESS_SECONDS = 1.0  # the progress is written at most once a second
-APPS = ("unisvers", "villages", "reporting")
 BROKER_DOWN = (
     "Le service des traitements en arrière-plan ne répond pas pour l'instant : "
     "relancez l'import dans quelques minutes."
 )
-
-
-class ImportFailure(Exception):
-    """The import is refused; the message is French, for the page."""
 
 
 def import_steps() -> dict:
@@ -46,19 +40,9 @@ def import_steps() -> dict:
     from .package.jobs import STEPS
 
     steps = dict(STEPS)
-    for app in APPS:
-        try:
-            module = import_module(f"{app}.imports")
-        except ModuleNotFoundError as error:
-            if error.name != f"{app}.imports":
-                raise
-            continue
+    for module in app_modules("imports"):
         steps.update(module.STEPS)
     return steps
-
-
-def job_path(job: ImportJob) -> Path:
-    return uploads_root() / job.upload
 
 
 class Progress:
@@ -108,13 +92,15 @@ def import_job_start(
     return job
 
 
-def _enqueue(job: ImportJob) -> None:
-    from .tasks import import_job_task
+# Sent by name: the tasks module calls this one, and is never imported by it.
+IMPORT_TASK = "ceis.tasks.import_job_task"
 
+
+def _enqueue(job: ImportJob) -> None:
     def send():
         # Sent with short timeouts: a broker down or hanging fails the job (with « Relancer »)
         # instead of holding the page (security.md row 25).
-        if not send_quickly(import_job_task, args=[job.pk]):
+        if not send_quickly(IMPORT_TASK, args=[job.pk]):
             _finish(job, ImportStatus.FAILED, error=BROKER_DOWN)
 
     transaction.on_commit(send)
@@ -200,10 +186,3 @@ def import_job_get(*, public_id, user) -> ImportJob:
         if live:
             job.done, job.total = live
     return job
-
-
-def import_jobs_purge(*, older_than) -> int:
-    """Jobs older than `older_than` (their reports name people; their files are gone, and no
-    job runs longer than its task's time limit): deleted."""
-    deleted, _ = ImportJob.objects.filter(created_at__lt=older_than).delete()
-    return deleted

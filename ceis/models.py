@@ -32,6 +32,7 @@ from .choices import (
     Sex,
 )
 from .fields import EncryptedTextField
+from .scoping import SiteScopedQuerySet
 from .text import normalize_name, normalize_phone
 
 
@@ -39,6 +40,9 @@ class Site(models.Model):
     code = models.SlugField("code", max_length=32, unique=True)
     name = models.CharField("nom", max_length=200)
     address = models.CharField("adresse", max_length=300, blank=True)
+
+    site_path = "pk"
+    objects = SiteScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -190,6 +194,9 @@ class Person(models.Model):
         related_name="+",
         editable=False,
     )
+
+    site_path = "site"
+    objects = SiteScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["last_name", "first_name"]

@@ -7,13 +7,11 @@ for a role that may not see its data (need-to-know is decided there, in its perm
 """
 
 from dataclasses import dataclass, field
-from importlib import import_module
 
 from django.urls import reverse
 
 from . import perms
-
-APPS = ("ceis", "unisvers", "villages", "reporting")
+from .hooks import app_modules
 
 
 @dataclass(frozen=True)
@@ -44,29 +42,23 @@ def nav_items(user) -> list[NavItem]:
         items.append(NavItem("Équipe", "staff:list", order=92))
     if user.is_authenticated and user.is_ceis_admin:
         items.append(NavItem("Paquet de données", "package:index", order=95))
-    for app in APPS[1:]:
-        items.extend(_app_module(app, "nav_items", user))
+    items.extend(_gathered("nav_items", user))
     return sorted(items, key=lambda item: item.order)
 
 
 def home_panels(user) -> list[HomePanel]:
-    panels = []
-    for app in APPS[1:]:
-        panels.extend(_app_module(app, "home_panels", user))
-    return sorted(panels, key=lambda panel: panel.order)
+    return sorted(_gathered("home_panels", user), key=lambda panel: panel.order)
 
 
 def person_panels(user, person) -> list[HomePanel]:
-    panels = []
-    for app in APPS[1:]:
-        panels.extend(_app_module(app, "person_panels", user, person))
-    return sorted(panels, key=lambda panel: panel.order)
+    return sorted(_gathered("person_panels", user, person), key=lambda panel: panel.order)
 
 
-def _app_module(app: str, function: str, *args) -> list:
-    try:
-        module = import_module(f"{app}.navigation")
-    except ModuleNotFoundError:
-        return []
-    hook = getattr(module, function, None)
-    return list(hook(*args)) if hook else []
+def _gathered(function: str, *args) -> list:
+    """What each programme's `navigation.<function>(*args)` returns, in `PROGRAMMES` order."""
+    found = []
+    for module in app_modules("navigation"):
+        hook = getattr(module, function, None)
+        if hook:
+            found.extend(hook(*args))
+    return found

@@ -4,6 +4,10 @@ A person whose last contact is older than the retention period is anonymised: id
 contacts, notes, free text and the details of the journal entries about them are erased. What
 the bilan's indicators read stays (birth date or year, neighbourhood, education level, the
 programme records and their codes), so every past bilan keeps its figures exactly.
+
+Each programme states its part in its own `retention.py`: `contact_dates(person)`, the
+(queryset, date field) pairs of its records that count as a contact with `person` (an
+`OuterRef`), and `anonymise(person_ids)`, which erases the free text of its records.
 """
 
 import datetime
@@ -13,6 +17,7 @@ from django.db.models import DateField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 
+from .hooks import app_modules
 from .models import JournalEntry, Person
 from .services import object_ref_of, object_type_of
 
@@ -29,27 +34,11 @@ def _latest(queryset, field: str):
 
 def with_last_contact(queryset: QuerySet[Person]) -> QuerySet[Person]:
     """Annotate `last_contact`: the latest date of any record of the person, or of the file."""
-    from unisvers.models import Attendance, Enrollment, Event, FollowUp, Testimonial
-    from villages.models import Assessment, IndividualHelp, Registration, Visit
-
-    own = {"person": OuterRef("pk")}
-    registrations = Registration.objects.filter(**own).annotate(day=TruncDate("session__start"))
-    dates = [
-        Coalesce(TruncDate("created_at"), Value(NEVER)),
-        _latest(Enrollment.objects.filter(**own), "entry_date"),
-        _latest(Enrollment.objects.filter(**own, exit_date__isnull=False), "exit_date"),
-        _latest(
-            Enrollment.objects.filter(**own, followup_3m_date__isnull=False), "followup_3m_date"
-        ),
-        _latest(Attendance.objects.filter(**own), "date"),
-        _latest(FollowUp.objects.filter(**own), "date"),
-        _latest(Event.objects.filter(attendees=OuterRef("pk")), "date"),
-        _latest(Testimonial.objects.filter(**own), "date"),
-        _latest(registrations, "day"),
-        _latest(IndividualHelp.objects.filter(**own), "date"),
-        _latest(Visit.objects.filter(**own), "date"),
-        _latest(Assessment.objects.filter(**own), "date"),
-    ]
+    dates = [Coalesce(TruncDate("created_at"), Value(NEVER))]
+    for module in app_modules("retention"):
+        dates.extend(
+            _latest(records, field) for records, field in module.contact_dates(OuterRef("pk"))
+        )
     return queryset.annotate(last_contact=Greatest(*dates, output_field=DateField()))
 
 
@@ -74,8 +63,6 @@ def persons_to_anonymise(*, today: datetime.date | None = None, years: int = 2) 
 @transaction.atomic
 def persons_anonymise(*, person_ids: list[int]) -> int:
     """Anonymise these persons and what identifies them in their records; returns how many."""
-    from unisvers.models import Enrollment, FollowUp, Testimonial
-
     persons = list(Person.objects.filter(pk__in=person_ids, anonymised_at__isnull=True))
     if not persons:
         return 0
@@ -114,9 +101,6 @@ def persons_anonymise(*, person_ids: list[int]) -> int:
             concerning |= Q(object_type=object_type_of(record), object_ref=object_ref_of(record))
     JournalEntry.objects.filter(concerning)._anonymise_payloads()
 
-    Enrollment.objects.filter(person_id__in=ids).update(referral_adviser="")
-    FollowUp.objects.filter(person_id__in=ids).update(note="", orientation="")
-    Testimonial.objects.filter(person_id__in=ids).update(
-        quote="", display_name=ANONYMOUS, publication_consent=False
-    )
+    for module in app_modules("retention"):
+        module.anonymise(ids)
     return len(persons)

@@ -7,6 +7,7 @@ from importlib import import_module
 from django.contrib.auth.management import create_permissions
 
 from .choices import Role
+from .hooks import PROGRAMMES
 
 
 def grant_role_permissions(apps, app_label: str, mapping: dict[str, list[str]]):
@@ -45,6 +46,6 @@ def sync_all_role_groups():
     """
     from django.apps import apps as global_apps
 
-    for app_label in ("ceis", "unisvers", "villages", "reporting"):
+    for app_label in ("ceis", *PROGRAMMES):
         module = import_module(f"{app_label}.perms")
         grant_role_permissions(global_apps, app_label, module.ROLE_PERMISSIONS)

@@ -3,11 +3,10 @@
 import datetime
 import re
 
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
-from .models import JournalEntry, Neighbourhood, Person, Site
+from .models import JournalEntry, Neighbourhood, Person
+from .scoping import get_visible_or_404
 from .text import normalize_name, normalize_phone
 
 _DATE_FR = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
@@ -15,34 +14,20 @@ _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _YEAR = re.compile(r"^(19|20)\d{2}$")
 
 
-def sites_visible_to(user) -> QuerySet[Site]:
-    if not user.is_authenticated:
-        return Site.objects.none()
-    if user.is_ceis_admin:
-        return Site.objects.all()
-    return user.sites.all()
-
-
 def neighbourhood_list() -> QuerySet[Neighbourhood]:
     return Neighbourhood.objects.all()
 
 
 def persons_visible_to(user) -> QuerySet[Person]:
-    """Persons of the user's sites (admins: all sites)."""
-    if not user.is_authenticated:
-        return Person.objects.none()
-    qs = Person.objects.select_related("site", "neighbourhood")
-    if user.is_ceis_admin:
-        return qs
-    return qs.filter(site__in=user.sites.all())
+    """Persons of the user's sites (admins: all sites), with what every list shows."""
+    return Person.objects.visible_to(user).select_related("site", "neighbourhood")
 
 
 def person_get(*, public_id, user) -> Person:
     """The person with this UUID if the user may see it; 404 otherwise, never 403."""
-    try:
-        return persons_visible_to(user).get(public_id=public_id)
-    except (Person.DoesNotExist, ValueError, ValidationError):
-        raise Http404("Personne introuvable.") from None
+    return get_visible_or_404(
+        persons_visible_to(user), "Personne introuvable.", public_id=public_id
+    )
 
 
 def _parse_date(term: str) -> datetime.date | None:

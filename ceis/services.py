@@ -4,11 +4,13 @@ import datetime
 
 from axes.helpers import get_client_ip_address
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from .choices import JournalAction
 from .models import JournalEntry, Person
+from .selectors import person_duplicates
 
 
 def _client_ip(request) -> str | None:
@@ -67,10 +69,31 @@ def journal_purge(*, now: datetime.datetime | None = None) -> int:
     return deleted
 
 
+class PossibleDuplicate(ValidationError):
+    """The person may already exist: `matches` are the persons the user may see with the same
+    names and a birth that does not contradict. The user chooses one, or confirms."""
+
+    def __init__(self, matches: list[Person]):
+        super().__init__("Une personne semblable existe déjà.", code="possible_duplicate")
+        self.matches = matches
+
+
 @transaction.atomic
-def person_create(*, user, request=None, **fields) -> Person:
+def person_create(*, user, request=None, allow_duplicate: bool = False, **fields) -> Person:
+    """Create a person, unless it may already exist (`PossibleDuplicate`): `allow_duplicate` once
+    the user has confirmed it is someone else, or when the caller matched the rows itself."""
     person = Person(**fields, created_by=user)
     person.full_clean()
+    if not allow_duplicate:
+        matches = person_duplicates(
+            user=user,
+            last_name=person.last_name,
+            first_name=person.first_name,
+            birth_date=person.birth_date,
+            birth_year=person.birth_year,
+        )
+        if matches:
+            raise PossibleDuplicate(matches)
     person.save()
     journal_record(action=JournalAction.CREATE, user=user, obj=person, request=request)
     return person

@@ -8,6 +8,7 @@ with the finished background imports (`ImportJob`) of that age.
 """
 
 import datetime
+import secrets
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,9 +16,38 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from .models import ImportJob
+
 
 def uploads_root() -> Path:
     return Path(settings.MEDIA_ROOT) / "uploads"
+
+
+def upload_folder(kind: str) -> Path:
+    """The folder of one kind of upload (`packages`, `referrals`), created on first use."""
+    path = uploads_root() / kind
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def upload_store(file, *, kind: str, suffix: str = "") -> tuple[str, Path]:
+    """Keep an uploaded file until its confirmation, written chunk by chunk (never whole in
+    memory) under a random name; return that token (what the session holds) and the path."""
+    token = secrets.token_urlsafe(16)
+    path = upload_folder(kind) / f"{token}{suffix}"
+    with open(path, "wb") as out:
+        for chunk in file.chunks():
+            out.write(chunk)
+    return token, path
+
+
+def upload_stored(token: str | None, *, kind: str, suffix: str = "") -> Path | None:
+    """The kept upload of `token`, or None: a token that is not one of ours (a session altered
+    by hand) never reaches the file system."""
+    if not token or not token.replace("-", "").replace("_", "").isalnum():
+        return None
+    path = upload_folder(kind) / f"{token}{suffix}"
+    return path if path.is_file() else None
 
 
 def stale_uploads_purge(*, now: datetime.datetime | None = None) -> int:
@@ -38,10 +68,19 @@ def stale_uploads_purge(*, now: datetime.datetime | None = None) -> int:
 
 
 def _finished_jobs_purge(*, now: datetime.datetime) -> None:
-    """The reports of long imports name people: they go with their files."""
-    from .imports import import_jobs_purge
+    """The reports of long imports name people: they go with their files (no job runs longer
+    than its task's time limit, far below this age)."""
+    older_than = now - datetime.timedelta(hours=settings.CEIS_UPLOAD_MAX_AGE_HOURS)
+    ImportJob.objects.filter(created_at__lt=older_than).delete()
 
-    import_jobs_purge(older_than=now - datetime.timedelta(hours=settings.CEIS_UPLOAD_MAX_AGE_HOURS))
+
+class ImportFailure(Exception):
+    """The import of an uploaded file is refused; the message is French, for the page."""
+
+
+def job_path(job: ImportJob) -> Path:
+    """The uploaded file a background import (ceis/imports.py) reads at each step."""
+    return uploads_root() / job.upload
 
 
 # Bounds checked before a file is parsed (security.md row 21) --------------------------------

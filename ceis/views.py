@@ -17,19 +17,18 @@ from .choices import JournalAction
 from .decorators import object_permission_required, refuse_object
 from .filters import PersonFilter
 from .forms import PersonForm
-from .models import JournalEntry
+from .models import JournalEntry, Site
 from .navigation import home_panels, person_panels
 from .pagination import paginate
+from .person_flow import PersonCreation
 from .rights import person_export
 from .selectors import (
     journal_for_object,
-    person_duplicates,
     person_get,
     person_search,
     persons_visible_to,
-    sites_visible_to,
 )
-from .services import journal_record, person_create, person_delete, person_update
+from .services import journal_record, person_delete, person_update
 from .submissions import single_submission
 
 
@@ -51,7 +50,7 @@ def home(request):
 def person_list(request):
     if not perms.can_view_person_file(request.user):
         raise PermissionDenied  # no directory of persons for volunteers (security.md row 18)
-    sites = sites_visible_to(request.user)
+    sites = Site.objects.visible_to(request.user)
     person_filter = PersonFilter(
         request.GET, queryset=persons_visible_to(request.user), sites=sites
     )
@@ -109,33 +108,22 @@ def person_create_view(request):
     if not perms.can_view_person_file(user):
         # The full form is the person's file; volunteers add a person at a session's check-in.
         raise PermissionDenied
-    duplicates = []
+    creation = PersonCreation(
+        request,
+        hint="ouvrez sa fiche",
+        choose_label="ouvrir sa fiche",
+        choose_url=lambda match: match.get_absolute_url(),
+    )
     if request.method == "POST":
         form = PersonForm(request.POST, user=user, ask_duplicate=True)
-        if form.is_valid():
-            data = form.cleaned_data
-            duplicates = person_duplicates(
-                user=user,
-                last_name=data["last_name"],
-                first_name=data["first_name"],
-                birth_date=data.get("birth_date"),
-                birth_year=data.get("birth_year"),
-            )
-            if not duplicates or data.get("confirm_not_duplicate"):
-                person = person_create(user=user, request=request, **_person_fields(form))
-                messages.success(request, f"{person} a été créé·e.")
-                return redirect(person)
-            form.add_error(
-                "confirm_not_duplicate",
-                "Une personne semblable existe déjà : ouvrez sa fiche, ou cochez cette case "
-                "si c'est bien quelqu'un d'autre.",
-            )
+        person = creation.create(form)
+        if person is not None:
+            messages.success(request, f"{person} a été créé·e.")
+            return redirect(person)
     else:
         form = PersonForm(user=user, initial=_initial_from_query(request))
     return render(
-        request,
-        "ceis/persons/form.html",
-        {"form": form, "duplicates": duplicates, "creating": True},
+        request, "ceis/persons/form.html", {"form": form, **creation.context(), "creating": True}
     )
 
 

@@ -17,6 +17,9 @@ from django.conf import settings
 from matplotlib import font_manager
 from matplotlib import pyplot as plt
 
+from .indicators.codes import Programme
+from .indicators.codes import UnisversCode as U
+from .indicators.codes import VillagesCode as V
 from .indicators.publication import publish_count
 from .labels import label_for
 
@@ -74,13 +77,13 @@ def _hbar(title: str, items: list[tuple[str, int, str]], color=ACCENT) -> str:
 
 
 def outcomes_chart(bilan: dict) -> str:
-    outcomes = bilan["unisvers"]["outcomes"]
+    outcomes = bilan[Programme.UNISVERS][U.OUTCOMES]
     items = [(label_for("outcome", code), n, str(n)) for code, n in outcomes.items()]
     return _hbar("Sorties par situation", items)
 
 
 def dropout_reasons_chart(bilan: dict) -> str:
-    reasons = bilan["unisvers"]["dropout_reasons"]
+    reasons = bilan[Programme.UNISVERS][U.DROPOUT_REASONS]
     items = []
     for code, n in reasons.items():
         shown = publish_count(n)
@@ -91,7 +94,7 @@ def dropout_reasons_chart(bilan: dict) -> str:
 
 def monthly_chart(bilan: dict) -> str:
     _configure_fonts()
-    monthly = bilan["villages"]["monthly"]
+    monthly = bilan[Programme.VILLAGES][V.MONTHLY]
     months = [row["month"][5:] + "/" + row["month"][2:4] for row in monthly]
     fig, ax = plt.subplots(figsize=(6.2, 2.6))
     ax.plot(months, [row["people"] for row in monthly], color=ACCENT, marker="o", label="Personnes")
@@ -126,26 +129,26 @@ def _rate_items(section: dict, keys: list[tuple[str, str]]) -> list[tuple[str, i
 
 def age_chart(bilan: dict) -> str:
     items = _rate_items(
-        bilan["villages"],
+        bilan[Programme.VILLAGES],
         [
-            ("age_under_26_rate", "Moins de 26 ans"),
-            ("age_26_59_rate", "26 à 59 ans"),
-            ("age_60_plus_rate", "60 ans et plus"),
+            (V.AGE_UNDER_26_RATE, "Moins de 26 ans"),
+            (V.AGE_26_59_RATE, "26 à 59 ans"),
+            (V.AGE_60_PLUS_RATE, "60 ans et plus"),
         ],
     )
     return _hbar("Âge des personnes (Vill@ges connectés)", items)
 
 
 def skills_chart(bilan: dict) -> str:
-    skills = bilan["villages"]["skills"]
+    skills = bilan[Programme.VILLAGES][V.SKILLS]
     items = [(label_for("skill_level", code), n, str(n)) for code, n in skills.items()]
     return _hbar("Compétences numériques (dernier diagnostic)", items, color=SECOND)
 
 
 def target_gauge(bilan: dict) -> str:
     _configure_fonts()
-    unisvers = bilan["unisvers"]
-    participants, target = unisvers["participants"], unisvers["target"]
+    unisvers = bilan[Programme.UNISVERS]
+    participants, target = unisvers[U.PARTICIPANTS], unisvers[U.TARGET]
     fig, ax = plt.subplots(figsize=(6.2, 0.7))
     total = max(target or 0, participants, 1)
     ax.barh([0], [total], height=0.5, color="#e3e8f0")

@@ -8,6 +8,7 @@ from ceis.bounds import BoundedForm, BoundedModelForm, check_period
 from ceis.models import Site
 
 from .models import BilanDocument
+from .perms import can_see_all_sites_bilan
 
 PRESETS = [
     ("this_year", "Cette année"),
@@ -39,10 +40,8 @@ class PeriodForm(BoundedForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = Site.objects.filter(
-            pk__in=[site.pk for site in user.site_list]
-        )
-        self.all_sites_allowed = user.is_ceis_admin or (len(user.site_list) == Site.objects.count())
+        self.fields["site"].queryset = Site.objects.visible_to(user)
+        self.all_sites_allowed = can_see_all_sites_bilan(user)
         self.fields["site"].empty_label = "Tous les sites" if self.all_sites_allowed else None
         self.fields["site"].required = not self.all_sites_allowed
         self.helper = FormHelper()

@@ -11,10 +11,22 @@ from django.utils import timezone
 
 from ceis.bounds import check_period
 from ceis.models import Site
+from ceis.scoping import SiteScopedQuerySet
 
 from .choices import JobStatus
+from .perms import can_see_all_sites_bilan
 
 DEFAULT_TITLE = "Point sur les dispositifs Unis'Vers et Vill@ges connectés"
+
+
+class BilanDocumentQuerySet(SiteScopedQuerySet):
+    def visible_to(self, user):
+        """The bilans of the user's sites, and the all-sites ones (no site) for whom
+        `can_see_all_sites_bilan` allows: an all-sites bilan aggregates every site."""
+        own = super().visible_to(user)
+        if user.is_authenticated and can_see_all_sites_bilan(user):
+            return own | self.filter(site__isnull=True)
+        return own
 
 
 class BilanDocument(models.Model):
@@ -47,6 +59,9 @@ class BilanDocument(models.Model):
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    site_path = "site"
+    objects = BilanDocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -15,6 +15,8 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from . import charts
+from .indicators.codes import Programme
+from .indicators.codes import UnisversCode as U
 from .indicators.definitions import definitions_for_annex
 from .indicators.publication import publish_count, published_rate
 from .texts import prefill_texts
@@ -73,8 +75,8 @@ def render_bilan_html(bilan: dict, *, document=None, testimonials=()) -> str:
         )
     context = {
         "bilan": bilan,
-        "unisvers": bilan["unisvers"],
-        "villages": bilan["villages"],
+        "unisvers": bilan[Programme.UNISVERS],
+        "villages": bilan[Programme.VILLAGES],
         "texts": texts,
         "document": document,
         "publication_date": document.publication_date if document else timezone.localdate(),
@@ -85,10 +87,12 @@ def render_bilan_html(bilan: dict, *, document=None, testimonials=()) -> str:
         "annex": definitions_for_annex(),
         "dropout_reasons": {
             code: publish_count(count)
-            for code, count in bilan["unisvers"]["dropout_reasons"].items()
+            for code, count in bilan[Programme.UNISVERS][U.DROPOUT_REASONS].items()
         },
         "domestic_violence": published_rate(
-            "unisvers", "domestic_violence_rate", bilan["unisvers"]["domestic_violence_rate"]
+            Programme.UNISVERS,
+            U.DOMESTIC_VIOLENCE_RATE,
+            bilan[Programme.UNISVERS][U.DOMESTIC_VIOLENCE_RATE],
         ),
         "organisation": settings.CEIS_ORGANISATION_NAME,
         "contact": (document.contact if document else "") or settings.CEIS_PRESS_CONTACT,

@@ -27,3 +27,14 @@ def can_view_reporting(user) -> bool:
 
 def can_prepare_bilan(user) -> bool:
     return user.has_perm("reporting.add_bilandocument")
+
+
+def can_see_all_sites_bilan(user) -> bool:
+    """An all-sites bilan aggregates every site: only admins and users of every site may open
+    one or ask for one (the documents' list and the period form both ask here)."""
+    from ceis.models import Site
+
+    if user.is_ceis_admin:
+        return True
+    own = [site.pk for site in user.site_list]
+    return bool(own) and not Site.objects.exclude(pk__in=own).exists()

@@ -1,21 +1,14 @@
 """Reads of reporting, scoped to the user's sites (a bilan of another site is a 404)."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from .models import BilanDocument, BilanVersion
 
 
 def bilan_documents_visible_to(user) -> QuerySet[BilanDocument]:
-    qs = BilanDocument.objects.select_related("site", "created_by")
-    if user.is_ceis_admin:
-        return qs
-    # An all-sites bilan aggregates every site: only users of every site may open it.
-    own = Q(site__in=user.sites.all())
-    if len(user.site_list) and not _misses_a_site(user):
-        own |= Q(site__isnull=True)
-    return qs.filter(own)
+    return BilanDocument.objects.visible_to(user).select_related("site", "created_by")
 
 
 def bilan_document_list(user) -> QuerySet[BilanDocument]:
@@ -27,12 +20,6 @@ def bilan_document_list(user) -> QuerySet[BilanDocument]:
         .annotate(version_count=Count("versions"))
         .order_by("-created_at", "-pk")
     )
-
-
-def _misses_a_site(user) -> bool:
-    from ceis.models import Site
-
-    return Site.objects.exclude(pk__in=[site.pk for site in user.site_list]).exists()
 
 
 def bilan_document_get(*, public_id, user) -> BilanDocument:

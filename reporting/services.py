@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from ceis.celery import send_quickly
 from ceis.choices import JournalAction
 from ceis.services import journal_record
 
@@ -94,16 +95,16 @@ def bilan_version_request(*, document: BilanDocument, user, request=None) -> Bil
     return version
 
 
+# Sent by name: the tasks module calls these services, and is never imported by them.
+GENERATE_TASK = "reporting.tasks.generate_bilan_pdf"
+
+
 def bilan_version_enqueue(*, version: BilanVersion) -> bool:
     """Send the generation task; on a broker failure the version stays "en attente"."""
-    from ceis.celery import send_quickly
-
-    from .tasks import generate_bilan_pdf
-
     limit = settings.CEIS_REPORT_JOB_TIME_LIMIT
     # Its own connection with short timeouts: a broker down or hanging never holds the page.
     sent = send_quickly(
-        generate_bilan_pdf,
+        GENERATE_TASK,
         args=[version.pk],
         # The worker kills the job at the limit the sweeper counts with (row 25).
         time_limit=limit,

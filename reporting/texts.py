@@ -2,6 +2,9 @@
 
 from django.utils.formats import number_format
 
+from .indicators.codes import Programme
+from .indicators.codes import UnisversCode as U
+from .indicators.codes import VillagesCode as V
 from .labels import label_for
 
 
@@ -23,22 +26,22 @@ def _period_phrase(bilan: dict) -> str:
 
 
 def prefill_texts(bilan: dict) -> dict[str, str]:
-    uv, vc = bilan["unisvers"], bilan["villages"]
+    uv, vc = bilan[Programme.UNISVERS], bilan[Programme.VILLAGES]
     when = _period_phrase(bilan)
 
-    unisvers = [f"{when}, {_n(uv['participants'])} demandeurs d'emploi ont intégré le programme"]
-    if uv["target"]:
-        unisvers[0] += f" (objectif : {_n(uv['target'])})"
+    unisvers = [f"{when}, {_n(uv[U.PARTICIPANTS])} demandeurs d'emploi ont intégré le programme"]
+    if uv[U.TARGET]:
+        unisvers[0] += f" (objectif : {_n(uv[U.TARGET])})"
     unisvers[0] += "."
-    completers = _pct(uv["positive_exit_rate_completers"])
+    completers = _pct(uv[U.POSITIVE_EXIT_RATE_COMPLETERS])
     if completers:
         unisvers.append(
             f"{completers} des participants allés au bout de l'action en sortent avec un emploi, "
             "une formation ou un projet professionnel."
         )
-    dropout = _pct(uv["dropout_rate"])
+    dropout = _pct(uv[U.DROPOUT_RATE])
     if dropout:
-        reasons = {code: n for code, n in uv["dropout_reasons"].items() if n}
+        reasons = {code: n for code, n in uv[U.DROPOUT_REASONS].items() if n}
         sentence = f"{dropout} des sorties sont des abandons en cours de route"
         if reasons:
             main = max(reasons, key=reasons.get)
@@ -46,20 +49,20 @@ def prefill_texts(bilan: dict) -> dict[str, str]:
                 f", le plus souvent pour un motif « {label_for('dropout_reason', main).lower()} »"
             )
         unisvers.append(sentence + ".")
-    followup = _pct(uv["individual_followup_rate"])
+    followup = _pct(uv[U.INDIVIDUAL_FOLLOWUP_RATE])
     if followup:
         unisvers.append(f"{followup} du public a bénéficié d'un accompagnement social individuel.")
 
-    villages = [f"{when}, {_n(vc['people'])} personnes ont été accompagnées au Vill@ges connectés"]
+    villages = [f"{when}, {_n(vc[V.PEOPLE])} personnes ont été accompagnées au Vill@ges connectés"]
     villages[0] += (
-        f" : {_n(vc['registrations'])} inscriptions à {_n(vc['sessions'])} ateliers, "
-        f"{_n(vc['individual_helps'])} accompagnements individuels et "
-        f"{_n(vc['free_access_visits'])} passages en accès libre."
+        f" : {_n(vc[V.REGISTRATIONS])} inscriptions à {_n(vc[V.SESSIONS])} ateliers, "
+        f"{_n(vc[V.INDIVIDUAL_HELPS])} accompagnements individuels et "
+        f"{_n(vc[V.FREE_ACCESS_VISITS])} passages en accès libre."
     )
-    centre = _pct(vc["centre_ville_rate"])
+    centre = _pct(vc[V.CENTRE_VILLE_RATE])
     if centre:
         villages.append(f"{centre} des personnes accueillies habitent le centre-ville.")
-    illectronisme = _pct(vc["illectronisme_rate"])
+    illectronisme = _pct(vc[V.ILLECTRONISME_RATE])
     if illectronisme:
         villages.append(
             f"{illectronisme} des personnes ayant passé un diagnostic sont en situation "

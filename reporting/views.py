@@ -21,6 +21,8 @@ from unisvers.models import Testimonial
 from .choices import JobStatus
 from .forms import BilanTextsForm, PeriodForm
 from .indicators import compute_bilan
+from .indicators.codes import Programme
+from .indicators.codes import UnisversCode as U
 from .indicators.definitions import definitions_for_annex
 from .indicators.publication import publish_count
 from .selectors import (
@@ -70,14 +72,14 @@ def dashboard(request):
         context.update(
             {
                 "bilan": bilan,
-                "unisvers": bilan["unisvers"],
-                "villages": bilan["villages"],
+                "unisvers": bilan[Programme.UNISVERS],
+                "villages": bilan[Programme.VILLAGES],
                 "computed_at": datetime.datetime.fromisoformat(bilan["generated_at"]),
                 "cached": settings.CEIS_DASHBOARD_CACHE_SECONDS > 0,
                 "charts": {name: _img(svg) for name, svg in figures["charts"].items()},
                 "definitions": definitions_for_annex(),
                 "domestic_violence_n": publish_count(
-                    bilan["unisvers"]["domestic_violence_rate"]["n"]
+                    bilan[Programme.UNISVERS][U.DOMESTIC_VIOLENCE_RATE]["n"]
                 ),
                 "query": query.urlencode(),
             }
@@ -152,7 +154,8 @@ def document_create(request):
 def _testimonials_for(document):
     qs = Testimonial.objects.filter(publication_consent=True).select_related("person")
     if document.site_id:
-        qs = qs.filter(person__site_id=document.site_id)
+        # A testimonial belongs to the sites where its person took part (Testimonial.site_path).
+        qs = qs.on_sites([document.site_id])
     return qs.order_by("-date")
 
 

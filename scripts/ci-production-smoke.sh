@@ -126,7 +126,7 @@ health=$(curl -sS "$BASE/healthz") || fail "/healthz did not answer"
 # A manager on a site of its own (the only site, so "all sites" is allowed too).
 PASSWORD=$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(18))')
 CEIS_NEW_USER_PASSWORD=$PASSWORD "$BIN/python" manage.py create_user smoke-manager \
-  --role manager --site SMOKE --create-site --first-name Smoke >/dev/null \
+  --role manager --site SMOKE --create-site --first-name Smoke --wet-run >/dev/null \
   || fail "create_user did not create the manager"
 SITE_PK=$("$BIN/python" manage.py shell -c \
   "from ceis.models import Site; print(Site.objects.get(code='SMOKE').pk)" 2>/dev/null | tail -1)

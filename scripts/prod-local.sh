@@ -129,7 +129,7 @@ cat <<MSG
   CEIS (réglages de production) est prêt : $URL
   gunicorn, worker Celery (files celery et pdf) et Celery beat démarrés ; journaux : $LOGS
   Base : $(sed -E 's#//[^@/]*@#//#; s#\?.*##' <<<"$DATABASE_URL")   Broker : $(sed -E 's#//[^@/]*@#//#' <<<"$CELERY_BROKER_URL")
-  Premier compte : DATABASE_URL=… $BIN/python manage.py create_user NOM --role admin
+  Premier compte : DATABASE_URL=… $BIN/python manage.py create_user NOM --role admin --wet-run
   Ctrl-C arrête tout.
 
 MSG

@@ -40,6 +40,7 @@ from .choices import (
     ReferralSource,
     Space,
 )
+from .demo import FOLLOWUP_NOTES, ORIENTATIONS  # the same notes as the small demo
 from .models import (
     Attendance,
     Cohort,
@@ -50,6 +51,15 @@ from .models import (
     MeetingDay,
     Target,
     Testimonial,
+)
+
+# What `seed_demo --scale` needs empty, and the tables whose indexes it builds after loading
+# (ceis.demo_scale).
+EMPTY_MODELS = (Cohort, Enrollment)
+BIG_TABLES = (
+    "unisvers_attendance",
+    "unisvers_collectiveactivity_participants",
+    "unisvers_followup",
 )
 
 PARTICIPANTS_PER_CENTRE = 200
@@ -103,16 +113,6 @@ ACTIVITIES = [
     (Space.CULTURE_SPORT_SANTE, "Visite du centre-ville – Architectures Vives", 180),
     (Space.BUDGET, "Construire son budget mensuel", 150),
 ]
-FOLLOWUP_NOTES = {
-    FollowupKind.ENTRETIEN: "Point d'étape sur le projet professionnel.",
-    FollowupKind.ACCES_DROITS: "Dossier de complémentaire santé solidaire déposé.",
-    FollowupKind.ORIENTATION_SANTE: "Orientation vers un bilan de santé.",
-    FollowupKind.LOGEMENT: "Demande de logement social mise à jour.",
-    FollowupKind.BUDGET: "Plan de budget établi ensemble.",
-    FollowupKind.EMPLOI: "Candidatures envoyées, relance prévue.",
-    FollowupKind.AUTRE: "Échange sur les modes de garde.",
-}
-ORIENTATIONS = ["", "", "Mission locale", "CMP", "ADIL 34", "Restos du cœur", "PLIE", "CAF"]
 QUOTES = [
     ("Guillaume", "Ici chacun est utile à l'autre, dans la bienveillance.", True),
     ("Doriane", "Cette action secoue, dynamise : je repars avec plus de confiance.", True),

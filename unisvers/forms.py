@@ -6,8 +6,7 @@ from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 
 from ceis.bounds import BoundedForm, BoundedModelForm
-from ceis.models import Person
-from ceis.selectors import sites_visible_to
+from ceis.models import Person, Site
 
 from .choices import Barrier, ExitOutcome, Weekday
 from .models import (
@@ -66,7 +65,7 @@ class CohortForm(BoundedModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = sites_visible_to(user)
+        self.fields["site"].queryset = Site.objects.visible_to(user)
         sites = list(self.fields["site"].queryset)
         if len(sites) == 1 and not self.instance.pk:
             self.fields["site"].initial = sites[0]
@@ -292,7 +291,7 @@ class EventForm(BoundedModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = sites_visible_to(user)
+        self.fields["site"].queryset = Site.objects.visible_to(user)
         sites = list(self.fields["site"].queryset)
         if len(sites) == 1:
             self.fields["site"].initial = sites[0]
@@ -325,5 +324,5 @@ class TargetForm(BoundedForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = sites_visible_to(user)
+        self.fields["site"].queryset = Site.objects.visible_to(user)
         self.helper = _helper(Row(Column("site"), Column("year"), Column("persons")))

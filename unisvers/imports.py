@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import Http404
 
 from ceis.choices import ImportKind, ImportStep
-from ceis.imports import ImportFailure, job_path
+from ceis.uploads import ImportFailure, job_path
 
 from . import selectors
 from .referrals import (

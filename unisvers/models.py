@@ -18,6 +18,7 @@ from django.utils import timezone
 from ceis.bounds import check_cohort_span, check_date
 from ceis.fields import EncryptedTextField, ref_field, validate_code_list
 from ceis.models import Person, Site
+from ceis.scoping import SiteScopedQuerySet
 
 from .choices import (
     AttendanceStatus,
@@ -38,7 +39,7 @@ from .choices import (
 CONFIDENCE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(10)]
 
 
-class CohortQuerySet(models.QuerySet):
+class CohortQuerySet(SiteScopedQuerySet):
     def with_status(self, status: str, today=None):
         today = today or timezone.localdate()
         if status == CohortStatus.A_VENIR:
@@ -74,6 +75,7 @@ class Cohort(models.Model):
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
 
+    site_path = "site"
     objects = CohortQuerySet.as_manager()
 
     class Meta:
@@ -234,6 +236,9 @@ class Enrollment(models.Model):
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
 
+    site_path = "cohort__site"
+    objects = SiteScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["person__last_name", "person__first_name"]
         verbose_name = "inscription"
@@ -272,7 +277,10 @@ class Enrollment(models.Model):
     def get_absolute_url(self):
         return reverse("unisvers:participant", kwargs={"public_id": self.person.public_id})
 
-    def clean(self):
+    def clean(self, *, others=None):
+        """The enrollment rules. `others`: the person's other enrollments when the caller holds
+        them already (a data package checks thousands of rows, its own rows among them); by
+        default they are read from the database."""
         super().clean()
         errors = {}
         validate_code_list(self.barriers, Barrier, "barriers")
@@ -295,7 +303,7 @@ class Enrollment(models.Model):
         elif self.followup_3m_date and self.followup_3m_date < self.exit_date:
             errors["followup_3m_date"] = "Le suivi à 3 mois ne peut pas précéder la sortie."
         if self.entry_date and self.cohort_id and not errors:
-            overlapping = self.overlapping_enrollments()
+            overlapping = self.overlapping_enrollments(others)
             if overlapping:
                 errors["entry_date"] = (
                     "Cette personne est déjà inscrite sur la même période "
@@ -309,11 +317,17 @@ class Enrollment(models.Model):
         """The last day of the enrollment: its exit, or the end of its cohort."""
         return self.exit_date or self.cohort.end_date
 
-    def overlapping_enrollments(self) -> list["Enrollment"]:
-        """Other enrollments of the same person whose period meets this one's."""
-        others = Enrollment.objects.filter(person_id=self.person_id).select_related("cohort")
-        if self.pk:
-            others = others.exclude(pk=self.pk)
+    def overlapping_enrollments(self, others=None) -> list["Enrollment"]:
+        """Other enrollments of the same person whose period meets this one's, among `others`
+        when given (saved or not), else in the database."""
+        if others is not None:
+            others = [o for o in others if o is not self and (o.pk is None or o.pk != self.pk)]
+        elif self.person_id is None:
+            return []  # a person not yet saved has no other enrollment
+        else:
+            others = Enrollment.objects.filter(person_id=self.person_id).select_related("cohort")
+            if self.pk:
+                others = others.exclude(pk=self.pk)
         end = self.period_end
         return [
             other
@@ -355,6 +369,9 @@ class Attendance(models.Model):
     )
     date = models.DateField("date")
     status = models.CharField("présence", max_length=20, choices=AttendanceStatus.choices)
+
+    site_path = "cohort__site"
+    objects = SiteScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["date"]
@@ -435,6 +452,9 @@ class FollowUp(models.Model):
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
 
+    site_path = "enrollment__cohort__site"
+    objects = SiteScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-date", "-id"]
         verbose_name = "suivi individuel"
@@ -508,6 +528,9 @@ class Event(models.Model):
         Person, related_name="unisvers_events", blank=True, verbose_name="participants"
     )
 
+    site_path = "site"
+    objects = SiteScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-date"]
         verbose_name = "événement"
@@ -531,6 +554,9 @@ class Testimonial(models.Model):
     display_name = models.CharField("prénom affiché", max_length=100)
     publication_consent = models.BooleanField("consentement écrit à la publication", default=False)
 
+    site_path = "person__unisvers_enrollments__cohort__site"
+    objects = SiteScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-date"]
         verbose_name = "témoignage"
@@ -550,6 +576,9 @@ class Target(models.Model):
         "année", validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
     persons = models.PositiveIntegerField("personnes à accompagner")
+
+    site_path = "site"
+    objects = SiteScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "site__name"]

@@ -350,9 +350,11 @@ def enroll_referrals(
         try:
             person = row.person
             if person is None:
+                # `classify` matched the row against the persons by the same rule: it is new.
                 person = person_create(
                     user=user,
                     request=request,
+                    allow_duplicate=True,
                     site=cohort.site,
                     last_name=values["last_name"],
                     first_name=values["first_name"],

@@ -5,7 +5,6 @@ A forbidden object is a 404, never a 403 or data.
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -13,6 +12,7 @@ from django.utils import timezone
 
 from ceis.choices import Role
 from ceis.models import Person, User
+from ceis.scoping import get_visible_or_404, site_ids
 from ceis.selectors import persons_visible_to
 
 from . import perms
@@ -34,24 +34,13 @@ from .models import (
 FOLLOWUP_3M_NOTICE_DAYS = 14
 
 
-def _site_ids(user) -> list[int]:
-    return [site.pk for site in user.site_list]
-
-
-def _get(qs, public_id, message):
-    try:
-        return qs.get(public_id=public_id)
-    except (qs.model.DoesNotExist, ValueError, ValidationError):
-        raise Http404(message) from None
-
-
 # Cohorts ------------------------------------------------------------------------------------
 
 
 def cohorts_visible_to(user) -> QuerySet[Cohort]:
     if not user.is_authenticated or not perms.can_access(user):
         return Cohort.objects.none()
-    return Cohort.objects.filter(site_id__in=_site_ids(user)).select_related("site")
+    return Cohort.objects.visible_to(user).select_related("site")
 
 
 def cohort_list(user) -> QuerySet[Cohort]:
@@ -70,8 +59,10 @@ def cohort_list(user) -> QuerySet[Cohort]:
 
 
 def cohort_get(*, public_id, user) -> Cohort:
-    return _get(
-        cohorts_visible_to(user).prefetch_related("referents"), public_id, "Promotion introuvable."
+    return get_visible_or_404(
+        cohorts_visible_to(user).prefetch_related("referents"),
+        "Promotion introuvable.",
+        public_id=public_id,
     )
 
 
@@ -169,7 +160,7 @@ def referent_candidates(user) -> QuerySet[User]:
     """Social workers of the user's sites, to be named referents of a cohort."""
     return (
         User.objects.filter(
-            groups__name=Role.TRAVAILLEUR_SOCIAL, sites__in=_site_ids(user), is_active=True
+            groups__name=Role.TRAVAILLEUR_SOCIAL, sites__in=site_ids(user), is_active=True
         )
         .distinct()
         .order_by("last_name", "first_name")
@@ -182,9 +173,7 @@ def referent_candidates(user) -> QuerySet[User]:
 def enrollments_visible_to(user) -> QuerySet[Enrollment]:
     if not user.is_authenticated or not perms.can_view_participants(user):
         return Enrollment.objects.none()
-    return Enrollment.objects.filter(cohort__site_id__in=_site_ids(user)).select_related(
-        "cohort", "cohort__site", "person"
-    )
+    return Enrollment.objects.visible_to(user).select_related("cohort", "cohort__site", "person")
 
 
 def enrollments_prefetch(user) -> Prefetch:
@@ -192,17 +181,15 @@ def enrollments_prefetch(user) -> Prefetch:
     from another site does not show the cohorts they followed there."""
     return Prefetch(
         "unisvers_enrollments",
-        queryset=Enrollment.objects.filter(cohort__site_id__in=_site_ids(user)).select_related(
-            "cohort"
-        ),
+        queryset=Enrollment.objects.visible_to(user).select_related("cohort"),
     )
 
 
 def enrollment_get(*, public_id, user) -> Enrollment:
-    return _get(
+    return get_visible_or_404(
         enrollments_visible_to(user).prefetch_related("cohort__referents"),
-        public_id,
         "Inscription introuvable.",
+        public_id=public_id,
     )
 
 
@@ -212,15 +199,12 @@ def participant_get(*, public_id, user) -> Person:
     followed them there) — else 404."""
     if not perms.can_view_participants(user):
         raise Http404("Personne introuvable.")
-    enrolled_here = Enrollment.objects.filter(cohort__site_id__in=_site_ids(user))
+    enrolled_here = Enrollment.objects.visible_to(user)
     persons = Person.objects.select_related("site", "neighbourhood").filter(
         Q(pk__in=persons_visible_to(user).values("pk"))
         | Q(pk__in=enrolled_here.values("person_id"))
     )
-    try:
-        return persons.get(public_id=public_id)
-    except (Person.DoesNotExist, ValueError, ValidationError):
-        raise Http404("Personne introuvable.") from None
+    return get_visible_or_404(persons, "Personne introuvable.", public_id=public_id)
 
 
 def participant_enrollments(*, person: Person, user) -> list[Enrollment]:
@@ -297,7 +281,8 @@ def followups_visible_to(user) -> QuerySet[FollowUp]:
         return followups
     if not user.has_role(Role.TRAVAILLEUR_SOCIAL):
         return FollowUp.objects.none()
-    return followups.filter(enrollment__cohort__site_id__in=_site_ids(user)).filter(
+    # Row 17 is layered on the site rule: on the user's sites, only the entries in their charge.
+    return followups.visible_to(user).filter(
         _in_charge(user, enrollment="enrollment_id", cohort="enrollment__cohort_id")
     )
 
@@ -305,7 +290,8 @@ def followups_visible_to(user) -> QuerySet[FollowUp]:
 def participant_attendance(*, person: Person, user) -> dict:
     counts = dict.fromkeys(AttendanceStatus.values, 0)
     rows = (
-        Attendance.objects.filter(person=person, cohort__site_id__in=_site_ids(user))
+        Attendance.objects.visible_to(user)
+        .filter(person=person)
         .values("status")
         .annotate(n=Count("id"))
     )
@@ -324,7 +310,7 @@ def participant_followups(*, person: Person, user) -> list[FollowUp]:
 
 
 def participant_events(*, person: Person, user) -> list[Event]:
-    return list(person.unisvers_events.filter(site_id__in=_site_ids(user)).order_by("-date"))
+    return list(person.unisvers_events.visible_to(user).order_by("-date"))
 
 
 def participant_testimonials(*, person: Person) -> list[Testimonial]:
@@ -332,7 +318,7 @@ def participant_testimonials(*, person: Person) -> list[Testimonial]:
 
 
 def followup_get(*, public_id, user) -> FollowUp:
-    return _get(followups_visible_to(user), public_id, "Suivi introuvable.")
+    return get_visible_or_404(followups_visible_to(user), "Suivi introuvable.", public_id=public_id)
 
 
 def handover_candidates(*, enrollment: Enrollment, user) -> QuerySet[User]:
@@ -353,18 +339,14 @@ def handover_candidates(*, enrollment: Enrollment, user) -> QuerySet[User]:
 def testimonials_visible_to(user) -> QuerySet[Testimonial]:
     if not user.is_authenticated or not user.has_perm("unisvers.view_testimonial"):
         return Testimonial.objects.none()
-    # A testimonial belongs to a person; it is seen on the sites where that person took part.
-    return (
-        Testimonial.objects.filter(
-            person__unisvers_enrollments__cohort__site_id__in=_site_ids(user)
-        )
-        .select_related("person")
-        .distinct()
-    )
+    # A testimonial is seen on the sites where its person took part (`Testimonial.site_path`).
+    return Testimonial.objects.visible_to(user).select_related("person")
 
 
 def testimonial_get(*, public_id, user) -> Testimonial:
-    return _get(testimonials_visible_to(user), public_id, "Témoignage introuvable.")
+    return get_visible_or_404(
+        testimonials_visible_to(user), "Témoignage introuvable.", public_id=public_id
+    )
 
 
 def enrollable_persons(*, user, query: str):
@@ -379,7 +361,7 @@ def enrollable_persons(*, user, query: str):
 def events_visible_to(user) -> QuerySet[Event]:
     if not user.is_authenticated or not user.has_perm("unisvers.view_event"):
         return Event.objects.none()
-    return Event.objects.filter(site_id__in=_site_ids(user)).select_related("site")
+    return Event.objects.visible_to(user).select_related("site")
 
 
 def event_list(user) -> QuerySet[Event]:
@@ -391,7 +373,9 @@ def event_list(user) -> QuerySet[Event]:
 
 
 def event_get(*, public_id, user) -> Event:
-    return _get(events_visible_to(user), public_id, "Événement introuvable.")
+    return get_visible_or_404(
+        events_visible_to(user), "Événement introuvable.", public_id=public_id
+    )
 
 
 def event_candidates(*, event: Event) -> QuerySet[Person]:
@@ -406,14 +390,11 @@ def event_candidates(*, event: Event) -> QuerySet[Person]:
 def targets_visible_to(user) -> QuerySet[Target]:
     if not user.is_authenticated or not user.has_perm("unisvers.view_target"):
         return Target.objects.none()
-    return Target.objects.filter(site_id__in=_site_ids(user)).select_related("site")
+    return Target.objects.visible_to(user).select_related("site")
 
 
 def target_get(*, pk, user) -> Target:
-    try:
-        return targets_visible_to(user).get(pk=pk)
-    except Target.DoesNotExist:
-        raise Http404("Objectif introuvable.") from None
+    return get_visible_or_404(targets_visible_to(user), "Objectif introuvable.", pk=pk)
 
 
 # To-do list ---------------------------------------------------------------------------------

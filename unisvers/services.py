@@ -69,10 +69,38 @@ def cohort_update(*, cohort: Cohort, user, request=None, referents=None, **field
 
 
 def _calendar_regenerate(cohort: Cohort) -> None:
-    """After a change of dates or weekdays: add the new generated days, drop the days that no
-    longer fit — except days whose register is taken and hand-added days inside the dates."""
-    wanted = set(meeting_dates(cohort.start_date, cohort.end_date, cohort.weekdays))
+    """After a change of dates or weekdays (see `calendar_changes`)."""
     existing = {day.date: day for day in cohort.meeting_days.all()}
+    new_days, stale = calendar_changes(cohort, existing)
+    MeetingDay.objects.filter(pk__in=stale).delete()
+    MeetingDay.objects.bulk_create(new_days)
+
+
+def calendar_changes(
+    cohort: Cohort,
+    existing: dict[datetime.date, MeetingDay],
+    *,
+    registers: frozenset[datetime.date] = frozenset(),
+    regenerate: bool = True,
+) -> tuple[list[MeetingDay], list[int]]:
+    """The meeting days to add to `cohort` and the ids of those to drop, given its `existing`
+    days by date and the dates that have a register (`registers`).
+
+    Regenerating adds the generated days, and drops the days that no longer fit — except days
+    whose register is taken and hand-added (labelled) days inside the dates. Every date with a
+    register gets its day, marked taken; without `regenerate`, nothing else changes. The cohort
+    screens and the data package import both call this (one calendar rule), the import in bulk.
+    """
+    wanted = set(registers)
+    if regenerate:
+        wanted |= set(meeting_dates(cohort.start_date, cohort.end_date, cohort.weekdays))
+    now = timezone.now()
+    new_days = [
+        MeetingDay(cohort=cohort, date=date, register_taken_at=now if date in registers else None)
+        for date in sorted(wanted - set(existing))
+    ]
+    if not regenerate:
+        return new_days, []
     stale = [
         day.pk
         for date, day in existing.items()
@@ -80,10 +108,7 @@ def _calendar_regenerate(cohort: Cohort) -> None:
         and not day.register_taken
         and not (day.label and cohort.start_date <= date <= cohort.end_date)
     ]
-    MeetingDay.objects.filter(pk__in=stale).delete()
-    MeetingDay.objects.bulk_create(
-        MeetingDay(cohort=cohort, date=date) for date in sorted(wanted - set(existing))
-    )
+    return new_days, stale
 
 
 @transaction.atomic

@@ -336,7 +336,7 @@ def _seed_visits(rng, contacts, sites, volunteer, first_day, today):
     return len(new)
 
 
-def _answers_for(rng, scores):
+def answers_for(rng, scores: dict) -> dict:
     """Raw answers consistent with the scores (0 → no yes, 1 → one, 2 → two or more)."""
     answers = {}
     for domain, questions in QUESTIONS.items():
@@ -382,7 +382,7 @@ def _seed_assessments(rng, first_contacts, sites, mediator, today):
                 date=assess_day,
                 internet_use_3m=used,
                 classification=classify(internet_use_3m=used, scores=values),
-                answers=_answers_for(rng, values),
+                answers=answers_for(rng, values),
                 questionnaire_version=QUESTIONNAIRE_VERSION,
                 owns_smartphone=rng.random() < 0.85,
                 owns_tablet=rng.random() < 0.25,

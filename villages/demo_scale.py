@@ -26,7 +26,7 @@ from ceis.demo_scale import (
 )
 from ceis.models import Person
 
-from .assessment import QUESTIONNAIRE_VERSION, QUESTIONS, classify
+from .assessment import QUESTIONNAIRE_VERSION, classify
 from .choices import (
     Attendance,
     Autonomy,
@@ -37,8 +37,18 @@ from .choices import (
     WorkshopFormat,
     WorkshopLevel,
 )
-from .demo import PROCEDURE_WEIGHTS
+from .demo import PROCEDURE_WEIGHTS, answers_for
 from .models import Assessment, IndividualHelp, Registration, Session, Visit, Workshop
+
+# What `seed_demo --scale` needs empty, and the tables whose indexes it builds after loading
+# (ceis.demo_scale).
+EMPTY_MODELS = (Session, Registration, IndividualHelp)
+BIG_TABLES = (
+    "villages_registration",
+    "villages_individualhelp",
+    "villages_visit",
+    "villages_assessment",
+)
 
 PERSONS_PER_CENTRE = 1800
 SESSIONS_PER_CENTRE = 956  # about 10,000 registrations
@@ -309,17 +319,6 @@ def _scores(rng, bias: float) -> dict:
     return {domain: min(2, max(0, round(rng.gauss(bias, 0.8)))) for domain in SkillDomain.values}
 
 
-def _answers(rng, scores: dict) -> dict:
-    """Raw answers consistent with the scores (0 → no yes, 1 → one, 2 → two or more)."""
-    answers = {}
-    for domain, questions in QUESTIONS.items():
-        keys = [key for key, _ in questions]
-        yes_count = {0: 0, 1: 1, 2: rng.randint(2, len(keys))}[scores[domain]]
-        yes = set(rng.sample(keys, yes_count))
-        answers.update({key: key in yes for key in keys})
-    return answers
-
-
 def _assessments(ctx, rng, site, persons, days, mediator):
     tz = timezone.get_current_timezone()
     for person_id in persons:
@@ -343,7 +342,7 @@ def _assessments(ctx, rng, site, persons, days, mediator):
                 "date": day,
                 "internet_use_3m": used,
                 "classification": classify(internet_use_3m=used, scores=values),
-                "answers": _answers(rng, values),
+                "answers": answers_for(rng, values),
                 "questionnaire_version": QUESTIONNAIRE_VERSION,
                 "owns_smartphone": rng.random() < 0.85,
                 "owns_tablet": rng.random() < 0.25,

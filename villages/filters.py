@@ -6,6 +6,7 @@ from django import forms
 from ceis.bounds import BoundedFilterSet
 from ceis.choices import Role
 from ceis.models import Person, Site, User
+from ceis.scoping import site_ids
 from ceis.selectors import person_search
 
 from .choices import DigitalTheme, Procedure, WorkshopFormat, WorkshopLevel
@@ -53,9 +54,7 @@ class _SiteScopedFilter(BoundedFilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["site"].queryset = Site.objects.filter(
-            pk__in=[site.pk for site in user.site_list]
-        )
+        self.filters["site"].queryset = Site.objects.visible_to(user)
 
 
 class PastSessionFilter(_SiteScopedFilter):
@@ -111,7 +110,7 @@ class HelpFilter(_SiteScopedFilter):
         super().__init__(*args, user=user, **kwargs)
         self.filters["mediator"].queryset = User.objects.filter(
             groups__name=Role.MEDIATEUR_NUMERIQUE,
-            sites__in=[site.pk for site in user.site_list],
+            sites__in=site_ids(user),
         ).distinct()
 
     def filter_q(self, queryset, name, value):

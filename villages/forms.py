@@ -8,8 +8,8 @@ from django import forms
 from django.utils import timezone
 
 from ceis.bounds import BoundedForm, BoundedModelForm
-from ceis.models import Person
-from ceis.selectors import neighbourhood_list, persons_visible_to, sites_visible_to
+from ceis.models import Person, Site
+from ceis.selectors import neighbourhood_list, persons_visible_to
 
 from .assessment import QUESTIONS
 from .choices import Autonomy, DigitalTheme, Orientation, Procedure, SkillDomain
@@ -28,7 +28,7 @@ def _helper(*layout):
 
 
 def _limit_sites(form, user):
-    form.fields["site"].queryset = sites_visible_to(user)
+    form.fields["site"].queryset = Site.objects.visible_to(user)
     sites = user.site_list  # read once per request; the field's queryset is read when rendered
     if len(sites) == 1 and not form.initial.get("site"):
         form.fields["site"].initial = sites[0]
@@ -172,9 +172,6 @@ class MinimalPersonForm(BoundedModelForm):
             Row(Column("neighbourhood"), Column("site")),
             "confirm_not_duplicate",
         )
-
-    def person_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class HelpForm(BoundedModelForm):

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from ceis.fields import ref_field, validate_code_list
 from ceis.models import Person, Site
+from ceis.scoping import SiteScopedQuerySet
 
 from .choices import (
     Attendance,
@@ -71,6 +72,9 @@ class Session(models.Model):
     # Sessions created together as a weekly series share this id (edit/delete stay per session).
     series_id = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    site_path = "site"
+    objects = SiteScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["start"]
@@ -145,6 +149,9 @@ class Registration(models.Model):
         editable=False,
     )
 
+    site_path = "session__site"
+    objects = SiteScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["registered_at", "id"]
         verbose_name = "inscription"
@@ -211,6 +218,9 @@ class IndividualHelp(models.Model):
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
 
+    site_path = "site"
+    objects = SiteScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-date", "-created_at"]
         verbose_name = "accompagnement individuel"
@@ -271,6 +281,9 @@ class Visit(models.Model):
         editable=False,
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    site_path = "site"
+    objects = SiteScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-created_at"]
@@ -336,6 +349,9 @@ class Assessment(models.Model):
     )
     # "On the same date, the one recorded last" (indicators.md) is decided by created_at, id.
     created_at = models.DateTimeField("créé le", default=timezone.now, editable=False)
+
+    site_path = "site"
+    objects = SiteScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["date", "created_at", "id"]

@@ -2,28 +2,16 @@
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import timezone
 
 from ceis.perms import can_view_person_file
+from ceis.scoping import get_visible_or_404
 from ceis.selectors import person_search, persons_visible_to
 
 from .choices import Attendance, RegistrationStatus
 from .models import Assessment, IndividualHelp, Registration, Session, Visit, Workshop
-
-
-def _site_ids(user) -> list[int]:
-    return [site.pk for site in user.site_list]
-
-
-def _get(qs, public_id, message):
-    try:
-        return qs.get(public_id=public_id)
-    except (qs.model.DoesNotExist, ValueError, ValidationError):
-        raise Http404(message) from None
 
 
 def workshop_list() -> QuerySet[Workshop]:
@@ -32,7 +20,7 @@ def workshop_list() -> QuerySet[Workshop]:
 
 
 def workshop_get(*, public_id) -> Workshop:
-    return _get(Workshop.objects.all(), public_id, "Atelier introuvable.")
+    return get_visible_or_404(Workshop.objects.all(), "Atelier introuvable.", public_id=public_id)
 
 
 def _registration_count(**filters) -> Coalesce:
@@ -51,10 +39,8 @@ def _registration_count(**filters) -> Coalesce:
 
 def sessions_visible_to(user) -> QuerySet[Session]:
     """Sessions of the user's sites, with their seat and attendance figures."""
-    if not user.is_authenticated:
-        return Session.objects.none()
     return (
-        Session.objects.filter(site_id__in=_site_ids(user))
+        Session.objects.visible_to(user)
         .select_related("workshop", "site")
         .annotate(
             registered_count=_registration_count(status=RegistrationStatus.INSCRIT),
@@ -66,7 +52,7 @@ def sessions_visible_to(user) -> QuerySet[Session]:
 
 
 def session_get(*, public_id, user) -> Session:
-    return _get(sessions_visible_to(user), public_id, "Séance introuvable.")
+    return get_visible_or_404(sessions_visible_to(user), "Séance introuvable.", public_id=public_id)
 
 
 def sessions_between(
@@ -94,29 +80,28 @@ def session_registrations(*, session: Session) -> QuerySet[Registration]:
 
 
 def registration_get(*, public_id, user) -> Registration:
-    qs = Registration.objects.filter(session__site_id__in=_site_ids(user)).select_related(
+    qs = Registration.objects.visible_to(user).select_related(
         "session", "session__workshop", "person"
     )
-    return _get(qs, public_id, "Inscription introuvable.")
+    return get_visible_or_404(qs, "Inscription introuvable.", public_id=public_id)
 
 
 def helps_visible_to(user) -> QuerySet[IndividualHelp]:
-    if not user.is_authenticated:
-        return IndividualHelp.objects.none()
-    return IndividualHelp.objects.filter(site_id__in=_site_ids(user)).select_related(
-        "person", "site", "mediator"
-    )
+    return IndividualHelp.objects.visible_to(user).select_related("person", "site", "mediator")
 
 
 def help_get(*, public_id, user) -> IndividualHelp:
-    return _get(helps_visible_to(user), public_id, "Accompagnement introuvable.")
+    return get_visible_or_404(
+        helps_visible_to(user), "Accompagnement introuvable.", public_id=public_id
+    )
 
 
 def help_defaults(*, user) -> dict:
     """What the help form is prefilled with: today, and the site and duration of the
     mediator's last help (their habits), so a usual help takes a few taps."""
     last = (
-        IndividualHelp.objects.filter(mediator=user, site_id__in=_site_ids(user))
+        IndividualHelp.objects.visible_to(user)
+        .filter(mediator=user)
         .order_by("-created_at", "-id")
         .only("site_id", "duration_min", "autonomy")
         .first()
@@ -131,9 +116,7 @@ def help_defaults(*, user) -> dict:
 
 
 def visits_visible_to(user) -> QuerySet[Visit]:
-    if not user.is_authenticated:
-        return Visit.objects.none()
-    return Visit.objects.filter(site_id__in=_site_ids(user)).select_related("person", "site")
+    return Visit.objects.visible_to(user).select_related("person", "site")
 
 
 def visit_counts_today(*, user) -> dict:
@@ -146,34 +129,31 @@ def visit_counts_today(*, user) -> dict:
 
 
 def assessments_visible_to(user) -> QuerySet[Assessment]:
-    if not user.is_authenticated:
-        return Assessment.objects.none()
-    return Assessment.objects.filter(site_id__in=_site_ids(user)).select_related("person", "site")
+    return Assessment.objects.visible_to(user).select_related("person", "site")
 
 
 def assessment_get(*, public_id, user) -> Assessment:
-    return _get(assessments_visible_to(user), public_id, "Diagnostic introuvable.")
+    return get_visible_or_404(
+        assessments_visible_to(user), "Diagnostic introuvable.", public_id=public_id
+    )
 
 
 def person_history(*, person, user) -> dict:
     """A person's Vill@ges history on the user's sites: constant number of queries."""
-    sites = _site_ids(user)
     return {
         "registrations": list(
-            person.village_registrations.filter(session__site_id__in=sites)
+            person.village_registrations.visible_to(user)
             .select_related("session", "session__workshop", "session__site")
             .order_by("-session__start")
         ),
         "helps": list(
-            person.village_helps.filter(site_id__in=sites)
+            person.village_helps.visible_to(user)
             .select_related("mediator", "site")
             .order_by("-date", "-created_at")
         ),
-        "visits": list(person.village_visits.filter(site_id__in=sites).order_by("-date")),
+        "visits": list(person.village_visits.visible_to(user).order_by("-date")),
         "assessments": list(
-            person.village_assessments.filter(site_id__in=sites).order_by(
-                "date", "created_at", "id"
-            )
+            person.village_assessments.visible_to(user).order_by("date", "created_at", "id")
         ),
     }
 

@@ -62,9 +62,7 @@ def _csv(spec: FileSpec, include_notes: bool, keys: dict) -> tuple[str, int]:
             attrs.append(column.attr)
     extra = ["public_id"] if spec.key == ("ref",) else []
     order = ["code"] if spec.key == ("code",) else ["pk"]
-    queryset = model.objects.order_by(*order)
-    if spec.name == "assessments":
-        queryset = queryset.order_by("date", "created_at", "pk")  # keeps "the one recorded last"
+    queryset = model.objects.order_by(*(spec.export_order or order))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([column.name for column in columns])

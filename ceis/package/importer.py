@@ -3,10 +3,13 @@
 `PackageImport(path).validate()` reads every file, resolves every reference (inside the package
 or to a record already in the database), checks the domain rules and plans what is created and
 updated; `apply()` then writes it all with `bulk_create`/`bulk_update`, or nothing when there is
-an error. Records are matched by `ref` (or by the `public_id` an export writes when a record has
-no `ref`), by code for sites and neighbourhoods, and by their natural key elsewhere.
+an error. The rules and writers of a programme's files are its own (`<app>/package.py`, hooks of
+its `FileSpec`s, called with this object as `job`). Records are matched by `ref` (or by the
+`public_id` an export writes when a record has no `ref`), by code for sites and neighbourhoods,
+and by their natural key elsewhere.
 """
 
+import functools
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -16,40 +19,28 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import models, transaction
-from django.utils import timezone
 
 from ceis.bounds import (
     BIRTH_DATE_FIELDS,
     DATE_MIN,
     check_birth_date,
-    check_cohort_span,
     check_date,
 )
 from ceis.choices import JournalAction
+from ceis.hooks import app_modules
 from ceis.models import Person, Site
 from ceis.services import journal_record
-from unisvers.calendar import meeting_dates
-from unisvers.choices import ExitOutcome, Weekday
-from unisvers.models import Event, MeetingDay
-from villages.assessment import classify
-from villages.choices import SkillDomain
 
 from .reader import PackageError, ParsedFile, read_package
 from .spec import FILES, FILES_BY_NAME, FileSpec
 
 BATCH = 2000
-# Targets of `ref` columns whose records carry a `ref` and a `public_id`.
-REF_TARGETS = {"people", "cohorts", "events", "workshops", "sessions"}
 CODE_TARGETS = {"sites", "neighbourhoods"}
-LABELS = {
-    "sites": "site",
-    "neighbourhoods": "quartier",
-    "people": "personne",
-    "cohorts": "promotion",
-    "events": "événement",
-    "workshops": "atelier",
-    "sessions": "séance",
-}
+# Targets of `ref` columns whose records carry a `ref` and a `public_id`.
+REF_TARGETS = {
+    column.target for spec in FILES for column in spec.columns if column.kind == "ref"
+} - CODE_TARGETS
+LABELS = {spec.name: spec.label for spec in FILES if spec.label}
 
 
 @dataclass(frozen=True)
@@ -60,16 +51,6 @@ class New:
     key: str
 
 
-@dataclass(frozen=True)
-class EntryEnrollment:
-    """The enrollment a follow-up entry belongs to, found once people and enrollments are
-    written: the person's enrollment in `cohort`, else the one the date falls in."""
-
-    person: object
-    date: object
-    cohort: object = None
-
-
 @dataclass
 class FilePlan:
     creates: list[dict] = field(default_factory=list)
@@ -78,8 +59,9 @@ class FilePlan:
 
 
 def _model(spec: FileSpec):
-    if spec.name == "event_attendance":
-        return Event.attendees.through
+    if spec.through:
+        model, relation = spec.through.rsplit(".", 1)
+        return getattr(apps.get_model(model), relation).through
     return apps.get_model(spec.model)
 
 
@@ -121,12 +103,15 @@ def _uuid_or_none(text: str):
 
 
 class PackageImport:
+    BATCH = BATCH
+
     def __init__(self, path: Path):
         self.path = Path(path)
         self.errors: list[PackageError] = []
         self.plans: dict[str, FilePlan] = {}
         self.files: dict[str, ParsedFile] = {}
         self.manifest: dict[str, str] = {}
+        self.scratch: dict[str, dict] = {}  # what each app's hooks keep during one import
 
     # Validation --------------------------------------------------------------------------------
 
@@ -142,7 +127,7 @@ class PackageImport:
         self.errors.sort(key=lambda e: (_file_order(e.file), e.line))
         return not self.errors
 
-    def _error(self, spec: FileSpec, line: int, column: str, message: str) -> None:
+    def error(self, spec: FileSpec, line: int, column: str, message: str) -> None:
         self.errors.append(PackageError(spec.filename, line, column, message))
 
     def _load_database(self) -> None:
@@ -172,10 +157,6 @@ class PackageImport:
             if spec.name in REF_TARGETS | CODE_TARGETS:
                 self.ids[spec.name] = {key: obj.pk for key, obj in self.existing[spec.name].items()}
         self.person_site = dict(Person.objects.values_list("pk", "site_id"))
-        self.db_cohort_dates = {
-            obj.pk: (obj.start_date, obj.end_date)
-            for obj in self.existing.get("cohorts", {}).values()
-        }
 
     def _index_package(self) -> None:
         """Row values by key of the files other rows may refer to (first occurrence wins)."""
@@ -189,7 +170,7 @@ class PackageImport:
                 if row.values.get(key):
                     self.package_rows[name].setdefault(row.values[key], row.values)
 
-    def _resolve(self, target: str, value: str):
+    def resolve(self, target: str, value: str):
         """The id of the record named `value`, a `New` marker, or None when it exists nowhere."""
         if value in self.ids.get(target, {}):
             return self.ids[target][value]
@@ -202,7 +183,10 @@ class PackageImport:
         model = _model(spec)
         fields = {f.attname: f for f in model._meta.concrete_fields}
         present = [spec.column(name) for name in parsed.columns]
-        check = getattr(self, f"_check_{spec.name}", None)
+        if spec.check:
+            check = functools.partial(spec.check, self)
+        else:
+            check = getattr(self, f"_check_{spec.name}", None)
         seen: dict[tuple, int] = {}
         for row in parsed.rows:
             if not row.ok:
@@ -216,9 +200,9 @@ class PackageImport:
                     if not value:
                         resolved[column.name] = None
                         continue
-                    target_id = self._resolve(column.target, value)
+                    target_id = self.resolve(column.target, value)
                     if target_id is None:
-                        self._error(
+                        self.error(
                             spec,
                             row.line,
                             column.name,
@@ -230,12 +214,12 @@ class PackageImport:
                 elif column.kind == "text" and value and spec.model:
                     message = _text_error(fields[column.attr], value)
                     if message:
-                        self._error(spec, row.line, column.name, message)
+                        self.error(spec, row.line, column.name, message)
                         ok = False
                 elif column.kind == "date" and value:
                     message = _date_error(column.name, value)
                     if message:
-                        self._error(spec, row.line, column.name, message)
+                        self.error(spec, row.line, column.name, message)
                         ok = False
             if not ok:
                 continue
@@ -246,7 +230,7 @@ class PackageImport:
             raw_key = tuple(str(values.get(name)) for name in spec.key)
             if raw_key in seen or (key in seen and not any(isinstance(k, New) for k in key)):
                 first = seen.get(raw_key, seen.get(key))
-                self._error(
+                self.error(
                     spec,
                     row.line,
                     spec.key[0],
@@ -263,7 +247,7 @@ class PackageImport:
                     resolved[column.name] if column.kind == "ref" else values[column.name]
                 )
             self._derive(spec, record, values)
-            obj = self._existing(spec, key)
+            obj = self.existing_record(spec, key)
             if obj is None:
                 for attr, value in list(record.items()):
                     model_field = fields.get(attr)
@@ -284,7 +268,7 @@ class PackageImport:
                 plan.unchanged += 1
         return plan
 
-    def _existing(self, spec: FileSpec, key: tuple):
+    def existing_record(self, spec: FileSpec, key: tuple):
         if any(isinstance(part, New) for part in key):
             return None
         existing = self.existing.get(spec.name, {})
@@ -296,27 +280,8 @@ class PackageImport:
         """Values that are not columns: computed from the row."""
         if spec.key == ("ref",) and "ref" in record:
             record["ref"] = self._stored_ref(spec, values["ref"])
-        if spec.name == "assessments":
-            scores = {domain: values[domain] for domain in SkillDomain.values}
-            record["classification"] = classify(
-                internet_use_3m=values["internet_use_3m"], scores=scores
-            )
-        if spec.name == "cohorts" and not record.get("weekdays") and "weekdays" in record:
-            record.pop("weekdays")  # an empty list keeps the recorded days (or derives them)
-        if spec.name == "followups":
-            self._derive_followup(spec, record, values)
-
-    def _derive_followup(self, spec, record: dict, values: dict) -> None:
-        """An entry belongs to an enrollment: the `cohort` column names it with the person; an
-        empty cell ties a new entry by its date and keeps an existing entry's enrollment."""
-        cohort = record.pop("enrollment__cohort_id", None)
-        person = record["person_id"]
-        if cohort is None:
-            if self._existing(spec, (values["ref"],)) is None:
-                record["enrollment_id"] = EntryEnrollment(person, values["date"])
-            return
-        known = self.db_enrollments.get((cohort, person))
-        record["enrollment_id"] = known or EntryEnrollment(person, values["date"], cohort)
+        if spec.derive:
+            spec.derive(self, spec, record, values)
 
     def _stored_ref(self, spec, ref: str) -> str:
         """A record found by its `public_id` keeps its own `ref` (None for records made here)."""
@@ -328,120 +293,32 @@ class PackageImport:
     # Domain rules (each returns False after recording its errors) ---------------------------------
 
     def _check_people(self, spec, row, resolved) -> bool:
+        """`Person.clean`: the birth date within its bounds, the year agreeing with it."""
         values = row.values
-        birth_date, birth_year = values["birth_date"], values["birth_year"]
-        if birth_date and birth_date > timezone.localdate():
-            self._error(spec, row.line, "birth_date", "date de naissance dans le futur")
-            return False
-        if birth_date and birth_year and birth_date.year != birth_year:
-            self._error(
-                spec, row.line, "birth_year", "l'année ne correspond pas à la date de naissance"
-            )
-            return False
-        return True
-
-    def _check_cohorts(self, spec, row, resolved) -> bool:
-        values = row.values
-        if values["end_date"] < values["start_date"]:
-            self._error(spec, row.line, "end_date", "la fin de la promotion précède son début")
-            return False
+        person = Person(birth_date=values["birth_date"], birth_year=values["birth_year"])
         try:
-            check_cohort_span(values["start_date"], values["end_date"])
+            person.clean()
         except ValidationError as error:
-            self._error(spec, row.line, "end_date", error.messages[0])
-            return False
-        return True
-
-    def _cohort_dates(self, ref: str, cohort_id):
-        if ref in self.package_rows.get("cohorts", {}):
-            values = self.package_rows["cohorts"][ref]
-            start, end = values["start_date"], values["end_date"]
-            # A cohort with its own errors is reported once, not through its rows.
-            return (start, end) if start and end and start <= end else None
-        return self.db_cohort_dates.get(cohort_id)
-
-    def _check_enrollments(self, spec, row, resolved) -> bool:
-        values = row.values
-        errors = []
-        entry, exit_date = values["entry_date"], values["exit_date"]
-        outcome, reason = values["exit_outcome"], values["dropout_reason"]
-        dates = self._cohort_dates(values["cohort"], resolved["cohort"])
-        if dates and dates[1] and entry > dates[1]:
-            errors.append(("entry_date", "la date d'entrée est après la fin de la promotion"))
-        if exit_date and exit_date < entry:
-            errors.append(("exit_date", "la date de sortie précède la date d'entrée"))
-        if exit_date and not outcome:
-            errors.append(("exit_outcome", "une sortie demande son motif"))
-        if outcome and not exit_date:
-            errors.append(("exit_date", "un motif de sortie demande une date de sortie"))
-        if outcome == ExitOutcome.ABANDON and not reason:
-            errors.append(("dropout_reason", "un abandon demande sa raison"))
-        if reason and outcome != ExitOutcome.ABANDON:
-            errors.append(("dropout_reason", "une raison d'abandon ne vaut que pour un abandon"))
-        followup_date, situation = values["followup_3m_date"], values["followup_3m_situation"]
-        if bool(followup_date) != bool(situation):
-            errors.append(
-                ("followup_3m_situation", "le suivi à 3 mois demande une date et une situation")
-            )
-        elif followup_date and not exit_date:
-            errors.append(("followup_3m_date", "un suivi à 3 mois demande une sortie"))
-        elif followup_date and followup_date < exit_date:
-            errors.append(("followup_3m_date", "le suivi à 3 mois précède la sortie"))
-        for column, message in errors:
-            self._error(spec, row.line, column, message)
-        return not errors
-
-    def _check_followups(self, spec, row, resolved) -> bool:
-        """An entry's cohort is one the person is enrolled in (database or package)."""
-        if not hasattr(self, "db_enrollments"):
-            from unisvers.models import Enrollment
-
-            self.db_enrollments = {
-                (cohort, person): pk
-                for pk, cohort, person in Enrollment.objects.values_list(
-                    "pk", "cohort_id", "person_id"
-                )
-            }
-            parsed = self.files.get("enrollments")
-            self.package_enrollments = {
-                (
-                    self._resolve("cohorts", r.values["cohort"]),
-                    self._resolve("people", r.values["person"]),
-                )
-                for r in (parsed.rows if parsed else ())
-                if r.ok
-            }
-        pair = (resolved["cohort"], resolved["person"])
-        if pair[0] is None or pair in self.db_enrollments or pair in self.package_enrollments:
-            return True
-        self._error(
-            spec,
-            row.line,
-            "cohort",
-            f"la personne « {row.values['person']} » n'est pas inscrite dans la promotion "
-            f"« {row.values['cohort']} »",
-        )
-        return False
-
-    def _check_attendance(self, spec, row, resolved) -> bool:
-        values = row.values
-        dates = self._cohort_dates(values["cohort"], resolved["cohort"])
-        if dates and not (dates[0] <= values["date"] <= dates[1]):
-            self._error(
-                spec,
-                row.line,
-                "date",
-                f"le {values['date']:%Y-%m-%d} est en dehors de la promotion "
-                f"(du {dates[0]:%Y-%m-%d} au {dates[1]:%Y-%m-%d})",
-            )
+            for column, messages in error.message_dict.items():
+                for message in messages:
+                    self.error(spec, row.line, column, message)
             return False
         return True
 
     # Persons' site: the model needs one, people.csv has none ------------------------------------
 
+    def site_of(self, target: str, ref: str):
+        """The site of a record of `target` (a cohort, session or event) named `ref`, package
+        first."""
+        if ref in self.package_rows.get(target, {}):
+            return self.resolve("sites", self.package_rows[target][ref]["site"])
+        obj = self.existing.get(target, {}).get(ref)
+        return obj.site_id if obj is not None else None
+
     def _plan_person_sites(self) -> None:
-        """A new person belongs to the site of their first record in the package (enrollment,
-        help, registration, visit, event), else to the first site of the package or database."""
+        """A new person belongs to the site of their first record in the package (the files'
+        `person_site`, by rank: enrollment, help, registration, visit, event), else to the first
+        site of the package or database."""
         plan = self.plans.get("people")
         if plan is None or not plan.creates:
             return
@@ -452,26 +329,17 @@ class PackageImport:
             if person_ref in wanted and person_ref not in site_of and site_value is not None:
                 site_of[person_ref] = site_value
 
-        def via(target: str, ref: str):
-            """The site of a cohort, session or event named `ref` (package first)."""
-            if ref in self.package_rows.get(target, {}):
-                return self._resolve("sites", self.package_rows[target][ref]["site"])
-            obj = self.existing.get(target, {}).get(ref)
-            return obj.site_id if obj is not None else None
-
-        for name, pick in (
-            ("enrollments", lambda v: via("cohorts", v["cohort"])),
-            ("helps", lambda v: self._resolve("sites", v["site"])),
-            ("registrations", lambda v: via("sessions", v["session"])),
-            ("visits", lambda v: self._resolve("sites", v["site"]) if v["person"] else None),
-            ("event_attendance", lambda v: via("events", v["event"])),
-        ):
-            parsed = self.files.get(name)
+        ranked = sorted(
+            (spec for spec in FILES if spec.person_site), key=lambda s: s.person_site[0]
+        )
+        for spec in ranked:
+            pick = spec.person_site[1]
+            parsed = self.files.get(spec.name)
             for row in parsed.rows if parsed else ():
-                offer(row.values.get("person"), pick(row.values))
+                offer(row.values.get("person"), pick(self, row.values))
         fallback = None
         if self.package_rows.get("sites"):
-            fallback = self._resolve("sites", sorted(self.package_rows["sites"])[0])
+            fallback = self.resolve("sites", sorted(self.package_rows["sites"])[0])
         if fallback is None:
             first = Site.objects.order_by("code").values_list("pk", flat=True).first()
             fallback = first
@@ -501,19 +369,20 @@ class PackageImport:
     def apply(self, *, user=None) -> dict:
         if self.errors:
             raise ValueError("Le paquet contient des erreurs : rien n'est écrit.")
-        # Cohort id → True when its calendar is (re)generated, False when only the dates of
-        # new attendances are added to it.
-        touched_cohorts: dict[int, bool] = {}
         for spec in FILES:
             plan = self.plans.get(spec.name)
             if plan is None:
                 continue
-            writer = getattr(self, f"_write_{spec.name}", None)
-            if writer:
-                writer(spec, plan, touched_cohorts)
+            if spec.write:
+                spec.write(self, spec, plan)
+            elif spec.name == "people":
+                self._write_people(spec, plan)
             else:
-                self._write(spec, plan)
-        self._write_calendars(touched_cohorts)
+                self.write(spec, plan)
+        for module in app_modules("package"):
+            finish = getattr(module, "finish", None)
+            if finish:
+                finish(self)  # what a programme writes once its files are (its calendars)
         counts = {
             "created": {name: len(p.creates) for name, p in self.plans.items() if p.creates},
             "updated": {name: len(p.updates) for name, p in self.plans.items() if p.updates},
@@ -527,18 +396,18 @@ class PackageImport:
         )
         return counts
 
-    def _value(self, value):
+    def value_of(self, value):
         if isinstance(value, New):
             return self.ids[value.target][value.key]
         return value
 
-    def _write(self, spec: FileSpec, plan: FilePlan, prepare=None) -> list:
+    def write(self, spec: FileSpec, plan: FilePlan, prepare=None) -> list:
         model = _model(spec)
         created = []
         for start in range(0, len(plan.creates), BATCH):
             objs = []
             for record in plan.creates[start : start + BATCH]:
-                obj = model(**{attr: self._value(value) for attr, value in record.items()})
+                obj = model(**{attr: self.value_of(value) for attr, value in record.items()})
                 if prepare:
                     prepare(obj)
                 objs.append(obj)
@@ -557,129 +426,21 @@ class PackageImport:
         objs = []
         for obj, changed in plan.updates:
             for attr, value in changed.items():
-                setattr(obj, attr, self._value(value))
+                setattr(obj, attr, self.value_of(value))
             if prepare:
                 prepare(obj)
             updated_fields.update(changed)
             objs.append(obj)
         if objs:
             names = {model._meta.get_field(attr).name for attr in updated_fields}
-            if spec.name == "people":
-                names |= {"name_key", "phone_key"}
-            if spec.name == "assessments":
-                names.add("classification")
+            names |= set(spec.derived_fields)
             model.objects.bulk_update(objs, sorted(names), batch_size=BATCH // 2)
         return created
 
-    def _write_people(self, spec, plan, touched):
-        created = self._write(spec, plan, prepare=Person.refresh_keys)
+    def _write_people(self, spec, plan):
+        created = self.write(spec, plan, prepare=Person.refresh_keys)
         for obj in created:
             self.person_site[obj.pk] = obj.site_id
-
-    def _write_cohorts(self, spec, plan, touched):
-        derived = self._attendance_weekdays()
-        for record in plan.creates:
-            if not record.get("weekdays"):
-                record["weekdays"] = derived.get(record["ref"], [])
-        created = self._write(spec, plan)
-        touched.update(dict.fromkeys((obj.pk for obj in created), True))
-        calendar_fields = {"start_date", "end_date", "weekdays"}
-        touched.update(
-            dict.fromkeys(
-                (obj.pk for obj, changed in plan.updates if calendar_fields & set(changed)), True
-            )
-        )
-
-    def _attendance_weekdays(self) -> dict[str, list[str]]:
-        """For a cohort without weekdays: the weekdays of its attendance dates."""
-        codes = Weekday.values
-        found: dict[str, set] = defaultdict(set)
-        parsed = self.files.get("attendance")
-        for row in parsed.rows if parsed else ():
-            found[row.values["cohort"]].add(row.values["date"].isoweekday())
-        return {ref: [codes[n - 1] for n in sorted(days)] for ref, days in found.items()}
-
-    def _write_attendance(self, spec, plan, touched):
-        self._write(spec, plan)
-        for record in plan.creates:
-            touched.setdefault(self._value(record["cohort_id"]), False)
-
-    def _write_followups(self, spec, plan, touched):
-        """Enrollments are written before follow-ups: each entry's enrollment is found now."""
-        from unisvers.selectors import enrollment_periods, pick_enrollment
-
-        pending = [
-            record
-            for record in [*plan.creates, *(changed for _obj, changed in plan.updates)]
-            if isinstance(record.get("enrollment_id"), EntryEnrollment)
-        ]
-        periods = enrollment_periods({self._value(r["enrollment_id"].person) for r in pending})
-        for record in pending:
-            entry = record["enrollment_id"]
-            cohort = self._value(entry.cohort) if entry.cohort is not None else None
-            record["enrollment_id"] = pick_enrollment(
-                periods.get(self._value(entry.person), []), date=entry.date, cohort_id=cohort
-            )
-        self._write(spec, plan)
-
-    def _write_assessments(self, spec, plan, touched):
-        def prepare(obj):
-            if obj.site_id is None:
-                obj.site_id = self.person_site[obj.person_id]
-
-        self._write(spec, plan, prepare=prepare)
-
-    def _write_calendars(self, cohort_ids: dict[int, bool]) -> None:
-        """Meeting days of the created cohorts and of those whose dates or weekdays changed:
-        the generated days plus every date that has an attendance (a day added by hand), minus
-        the days no longer wanted (as `unisvers.services` does: days with a register or a label
-        inside the dates stay). Other cohorts only gain the dates of their new attendances."""
-        if not cohort_ids:
-            return
-        from unisvers.models import Attendance, Cohort
-
-        ids = sorted(cohort_ids)
-        now = timezone.now()
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            cohorts = Cohort.objects.filter(pk__in=chunk)
-            days = defaultdict(dict)
-            for day in MeetingDay.objects.filter(cohort_id__in=chunk):
-                days[day.cohort_id][day.date] = day
-            registers = defaultdict(set)
-            for cohort_id, date in (
-                Attendance.objects.filter(cohort_id__in=chunk)
-                .values_list("cohort_id", "date")
-                .distinct()
-            ):
-                registers[cohort_id].add(date)
-            new_days, stale = [], []
-            for cohort in cohorts:
-                existing = days[cohort.pk]
-                regenerate = cohort_ids[cohort.pk]
-                wanted = set(registers[cohort.pk])
-                if regenerate:
-                    wanted |= set(
-                        meeting_dates(cohort.start_date, cohort.end_date, cohort.weekdays)
-                    )
-                for date in sorted(wanted - set(existing)):
-                    taken = date in registers[cohort.pk]
-                    new_days.append(
-                        MeetingDay(
-                            cohort=cohort, date=date, register_taken_at=now if taken else None
-                        )
-                    )
-                if not regenerate:
-                    continue
-                stale.extend(
-                    day.pk
-                    for date, day in existing.items()
-                    if date not in wanted
-                    and not day.register_taken
-                    and not (day.label and cohort.start_date <= date <= cohort.end_date)
-                )
-            MeetingDay.objects.bulk_create(new_days, batch_size=BATCH)
-            MeetingDay.objects.filter(pk__in=stale).delete()
 
 
 def _file_order(filename: str) -> int:

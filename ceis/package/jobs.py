@@ -3,7 +3,7 @@ validation report, the apply validates again (the database may have changed) and
 in one transaction."""
 
 from ceis.choices import ImportKind, ImportStep
-from ceis.imports import ImportFailure, job_path
+from ceis.uploads import ImportFailure, job_path
 
 from .importer import PackageImport
 from .reader import PackageSourceError

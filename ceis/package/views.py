@@ -2,7 +2,6 @@
 an export. The uploaded file is kept under MEDIA_ROOT (never served) between the two steps,
 named by a random token held in the session."""
 
-import secrets
 from functools import wraps
 from pathlib import Path
 
@@ -17,7 +16,14 @@ from django.views.decorators.http import require_GET, require_POST
 from ceis.choices import ImportKind, ImportStep
 from ceis.imports import import_job_start
 from ceis.submissions import single_submission
-from ceis.uploads import UploadRefused, check_zip, size_mo
+from ceis.uploads import (
+    UploadRefused,
+    check_zip,
+    size_mo,
+    upload_folder,
+    upload_store,
+    upload_stored,
+)
 
 from .exporter import export_zip_bytes
 from .importer import PackageImport
@@ -37,17 +43,15 @@ def admin_required(view):
     return wrapper
 
 
+UPLOAD_KIND = "packages"
+
+
 def upload_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "uploads" / "packages"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return upload_folder(UPLOAD_KIND)
 
 
 def _stored(token: str | None) -> Path | None:
-    if not token or not token.replace("-", "").replace("_", "").isalnum():
-        return None
-    path = upload_dir() / f"{token}.zip"
-    return path if path.is_file() else None
+    return upload_stored(token, kind=UPLOAD_KIND, suffix=".zip")
 
 
 def check_zip_upload(upload) -> str:
@@ -89,11 +93,7 @@ def upload(request):
     reason = check_zip_upload(file)
     if reason:
         return render(request, "ceis/package/index.html", _context(upload_error=reason), status=400)
-    token = secrets.token_urlsafe(16)
-    path = upload_dir() / f"{token}.zip"
-    with open(path, "wb") as out:
-        for chunk in file.chunks():
-            out.write(chunk)
+    token, path = upload_store(file, kind=UPLOAD_KIND, suffix=".zip")
     try:
         count = count_rows(path)
     except PackageSourceError as error:

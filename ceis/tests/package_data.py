@@ -2,6 +2,8 @@
 
 import copy
 import csv
+import io
+import zipfile
 from pathlib import Path
 
 BASE = {
@@ -296,3 +298,14 @@ def write(path: Path, data: dict, *, bom: bool = False) -> Path:
         ) as f:
             csv.writer(f, lineterminator="\r\n").writerows(rows)
     return path
+
+
+def zipped(tmp_path, data, name="paquet.zip"):
+    folder = write(tmp_path / "src", data)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for file in folder.iterdir():
+            archive.write(file, file.name)
+    buffer.seek(0)
+    buffer.name = name
+    return buffer

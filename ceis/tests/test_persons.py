@@ -8,6 +8,7 @@ from django.urls import reverse
 from ceis.choices import JournalAction, Role
 from ceis.models import JournalEntry, Person
 from ceis.selectors import person_duplicates, person_search, persons_visible_to
+from ceis.services import PossibleDuplicate, person_create
 from ceis.tests.factories import NeighbourhoodFactory, PersonFactory
 
 
@@ -64,6 +65,37 @@ def test_confirming_it_is_someone_else_creates_the_person(client_for, site):
     )
     assert response.status_code == 302
     assert Person.objects.filter(name_key="lefevre jeaneric").count() == 2
+
+
+@pytest.mark.django_db
+def test_the_service_refuses_a_possible_duplicate_until_it_is_confirmed(ts_user, site):
+    """The check lives in the write itself: every entry point gets the same rule, and a refusal
+    creates and journals nothing."""
+    existing = PersonFactory(
+        site=site, last_name="Lefèvre", first_name="Jean-Éric", birth_year=1979, birth_date=None
+    )
+    fields = {"site": site, "last_name": "LEFEVRE", "first_name": "jean eric", "birth_year": 1979}
+    with pytest.raises(PossibleDuplicate) as refused:
+        person_create(user=ts_user, **fields)
+    assert refused.value.matches == [existing]
+    assert Person.objects.count() == 1
+    assert not JournalEntry.objects.filter(action=JournalAction.CREATE).exists()
+    person = person_create(user=ts_user, allow_duplicate=True, **fields)
+    assert Person.objects.count() == 2
+    assert JournalEntry.objects.get(action=JournalAction.CREATE).object_ref == str(person.public_id)
+
+
+@pytest.mark.django_db
+def test_the_duplicate_warning_offers_to_open_the_matchs_file(client_for, site):
+    client = client_for(Role.TRAVAILLEUR_SOCIAL)
+    existing = PersonFactory(
+        site=site, last_name="Lefèvre", first_name="Jean-Éric", birth_date=None, birth_year=None
+    )
+    page = client.post(reverse("persons:create"), _form(site)).content.decode()
+    warning = page.split("Cette personne existe peut-être déjà")[1].split("</div>")[0]
+    assert f'<a href="{existing.get_absolute_url()}">ouvrir sa fiche' in warning
+    assert "naissance inconnue" in warning
+    assert "Une personne semblable existe déjà : ouvrez sa fiche" in page
 
 
 @pytest.mark.django_db

@@ -131,7 +131,7 @@ def test_production_cookies_are_secure_unless_explicitly_turned_off():
 
 def test_create_user_gives_the_role_and_sites_and_journals_it(db, site, monkeypatch):
     monkeypatch.setenv("CEIS_NEW_USER_PASSWORD", "un-mot-de-passe-solide-42")
-    call_command("create_user", "claire", "--role", Role.MANAGER, "--site", site.code)
+    call_command("create_user", "claire", "--role", Role.MANAGER, "--site", site.code, "--wet-run")
     user = User.objects.get(username="claire")
     assert user.roles == {Role.MANAGER}
     assert list(user.sites.all()) == [site]
@@ -143,10 +143,19 @@ def test_create_user_gives_the_role_and_sites_and_journals_it(db, site, monkeypa
 def test_create_user_refuses_unknown_sites_and_weak_passwords(db, monkeypatch):
     monkeypatch.setenv("CEIS_NEW_USER_PASSWORD", "un-mot-de-passe-solide-42")
     with pytest.raises(CommandError, match="inconnu"):
-        call_command("create_user", "paul", "--role", Role.MANAGER, "--site", "NOPE")
-    call_command("create_user", "paul", "--role", Role.MANAGER, "--site", "NOPE", "--create-site")
+        call_command("create_user", "paul", "--role", Role.MANAGER, "--site", "NOPE", "--wet-run")
+    call_command(
+        "create_user",
+        "paul",
+        "--role",
+        Role.MANAGER,
+        "--site",
+        "NOPE",
+        "--create-site",
+        "--wet-run",
+    )
     assert Site.objects.filter(code="NOPE").exists()
     monkeypatch.setenv("CEIS_NEW_USER_PASSWORD", "court")
     with pytest.raises(CommandError):
-        call_command("create_user", "lea", "--role", Role.MANAGER, "--site", "NOPE")
+        call_command("create_user", "lea", "--role", Role.MANAGER, "--site", "NOPE", "--wet-run")
     assert not User.objects.filter(username="lea").exists()

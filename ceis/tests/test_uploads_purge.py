@@ -12,8 +12,7 @@ from ceis.choices import Role
 from ceis.models import Person
 from ceis.package import views
 from ceis.tasks import uploads_purge_task
-from ceis.tests.package_data import package
-from ceis.tests.test_package_web import zipped
+from ceis.tests.package_data import package, zipped
 from ceis.uploads import stale_uploads_purge, uploads_root
 
 pytestmark = pytest.mark.django_db

@@ -9,6 +9,7 @@ import datetime
 from ceis.models import Site
 
 from . import unisvers, villages
+from .codes import Programme
 from .common import Period
 
 SCHEMA = "ceis.bilan/1"
@@ -34,6 +35,6 @@ def compute_bilan(
         "period": {"from": date_from.isoformat(), "to": date_to.isoformat()},
         "site": site.code if site is not None else None,
         "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "unisvers": unisvers.compute(period, site),
-        "villages": villages.compute(period, site),
+        Programme.UNISVERS: unisvers.compute(period, site),
+        Programme.VILLAGES: villages.compute(period, site),
     }

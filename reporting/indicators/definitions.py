@@ -17,6 +17,8 @@ from unisvers.choices import (
 )
 from villages.choices import Autonomy, DigitalTheme, Procedure, SkillLevel
 
+from .codes import Programme, UnisversCode, VillagesCode
+
 COUNT = "count"  # an integer
 RATE = "rate"  # {"n", "of", "rate"}
 BREAKDOWN = "breakdown"  # {code: count}, every code of `codes`
@@ -24,7 +26,7 @@ CONFIDENCE = "confidence"  # the self-rating object of Unis'Vers
 MONTHLY = "monthly"  # the list of months of Vill@ges
 NULLABLE_COUNT = "nullable_count"  # an integer or null (the target)
 
-PROGRAMMES = {"unisvers": "Unis'Vers", "villages": "Vill@ges connectés"}
+PROGRAMMES = {Programme.UNISVERS: "Unis'Vers", Programme.VILLAGES: "Vill@ges connectés"}
 
 
 @dataclass(frozen=True)
@@ -58,75 +60,79 @@ LATEST_ASSESSMENT = (
 
 UNISVERS = [
     Definition(
-        "participants",
+        UnisversCode.PARTICIPANTS,
         "Personnes accompagnées",
         "Personnes distinctes ayant au moins une inscription active sur la période. " + ACTIVE,
     ),
     Definition(
-        "target",
+        UnisversCode.TARGET,
         "Objectif",
         "Objectif de personnes à accompagner de l'année (somme des sites sans choix de site) ; "
         "vide si la période n'est pas exactement une année civile.",
         kind=NULLABLE_COUNT,
     ),
     Definition(
-        "target_rate",
+        UnisversCode.TARGET_RATE,
         "Taux d'atteinte de l'objectif",
         "Personnes accompagnées rapportées à l'objectif de l'année.",
         "objectif de l'année (0 s'il n'y en a pas)",
         RATE,
     ),
     Definition(
-        "cohorts",
+        UnisversCode.COHORTS,
         "Promotions",
         "Promotions dont les dates de début et de fin recoupent la période.",
     ),
-    Definition("exits", "Sorties", "Inscriptions dont la date de sortie est dans la période."),
-    Definition("dropouts", "Abandons", "Sorties avec le motif « abandon en cours d'action »."),
-    Definition("completions", "Parcours menés à terme", "Sorties moins abandons."),
     Definition(
-        "positive_exits",
+        UnisversCode.EXITS, "Sorties", "Inscriptions dont la date de sortie est dans la période."
+    ),
+    Definition(
+        UnisversCode.DROPOUTS, "Abandons", "Sorties avec le motif « abandon en cours d'action »."
+    ),
+    Definition(UnisversCode.COMPLETIONS, "Parcours menés à terme", "Sorties moins abandons."),
+    Definition(
+        UnisversCode.POSITIVE_EXITS,
         "Sorties positives",
         "Sorties vers l'emploi durable, l'emploi de transition, une SIAE, une formation ou un "
         "projet professionnel validé.",
     ),
     Definition(
-        "positive_exit_rate",
+        UnisversCode.POSITIVE_EXIT_RATE,
         "Taux de sorties positives",
         "Sorties positives rapportées à toutes les sorties de la période.",
         "sorties de la période (abandons compris)",
         RATE,
     ),
     Definition(
-        "positive_exit_rate_completers",
+        UnisversCode.POSITIVE_EXIT_RATE_COMPLETERS,
         "Taux de sorties positives des parcours menés à terme",
         "Sorties positives rapportées aux sorties hors abandons.",
         "sorties de la période hors abandons",
         RATE,
     ),
     Definition(
-        "dropout_rate",
+        UnisversCode.DROPOUT_RATE,
         "Taux d'abandon",
         "Abandons rapportés à toutes les sorties de la période.",
         "sorties de la période",
         RATE,
     ),
     Definition(
-        "outcomes",
+        UnisversCode.OUTCOMES,
         "Motifs de sortie",
         "Sorties de la période par motif.",
         kind=BREAKDOWN,
         codes=ExitOutcome,
     ),
     Definition(
-        "dropout_reasons",
+        UnisversCode.DROPOUT_REASONS,
         "Raisons des abandons",
         "Abandons de la période par raison. Un effectif de 1 à 4 est publié « moins de 5 ».",
         kind=BREAKDOWN,
         codes=DropoutReason,
     ),
     Definition(
-        "individual_followup_rate",
+        UnisversCode.INDIVIDUAL_FOLLOWUP_RATE,
         "Part des participants suivis individuellement",
         "Participants ayant au moins un entretien de suivi individuel daté de la période, "
         "quel que soit le site.",
@@ -134,7 +140,7 @@ UNISVERS = [
         RATE,
     ),
     Definition(
-        "age_35_50_rate",
+        UnisversCode.AGE_35_50_RATE,
         "Part des 35-50 ans",
         "Participants âgés de 35 à 50 ans inclus à leur date d'entrée (" + LATEST + ") ; "
         "avec la seule année de naissance, âge = année d'entrée − année de naissance.",
@@ -142,28 +148,28 @@ UNISVERS = [
         RATE,
     ),
     Definition(
-        "income_below_550_rate",
+        UnisversCode.INCOME_BELOW_550_RATE,
         "Part des participants aux ressources inférieures à 550 €",
         "Participants dont les ressources mensuelles sont inférieures à 550 € (" + LATEST + ").",
         "participants dont les ressources sont renseignées",
         RATE,
     ),
     Definition(
-        "living_alone_rate",
+        UnisversCode.LIVING_ALONE_RATE,
         "Part des personnes vivant seules",
         "Participants dont le foyer est « vit seul·e » (" + LATEST + ").",
         "participants dont la composition du foyer est renseignée",
         RATE,
     ),
     Definition(
-        "single_parent_rate",
+        UnisversCode.SINGLE_PARENT_RATE,
         "Part des familles monoparentales",
         "Participants dont le foyer est « famille monoparentale » (" + LATEST + ").",
         "participants dont la composition du foyer est renseignée",
         RATE,
     ),
     Definition(
-        "domestic_violence_rate",
+        UnisversCode.DOMESTIC_VIOLENCE_RATE,
         "Part des victimes de violences conjugales",
         "Participants déclarés victimes de violences conjugales (" + LATEST + "). Un effectif "
         "de 1 à 4 est publié « moins de 5 ».",
@@ -171,40 +177,40 @@ UNISVERS = [
         RATE,
     ),
     Definition(
-        "attendance",
+        UnisversCode.ATTENDANCE,
         "Présences",
         "Émargements datés de la période, par statut.",
         kind=BREAKDOWN,
         codes=AttendanceStatus,
     ),
     Definition(
-        "attendance_rate",
+        UnisversCode.ATTENDANCE_RATE,
         "Taux de présence",
         "Présences rapportées à tous les émargements datés de la période.",
         "émargements de la période",
         RATE,
     ),
     Definition(
-        "unexcused_absence_rate",
+        UnisversCode.UNEXCUSED_ABSENCE_RATE,
         "Part des absences non excusées",
         "Absences non excusées rapportées à toutes les absences datées de la période.",
         "absences de la période (excusées ou non)",
         RATE,
     ),
     Definition(
-        "followup_3m",
+        UnisversCode.FOLLOWUP_3M,
         "Situation à 3 mois",
         "Situations à 3 mois enregistrées pour les sorties de la période.",
         kind=BREAKDOWN,
         codes=FollowupSituation,
     ),
     Definition(
-        "followup_3m_recorded",
+        UnisversCode.FOLLOWUP_3M_RECORDED,
         "Sorties avec un suivi à 3 mois",
         "Sorties de la période dont la situation à 3 mois est enregistrée.",
     ),
     Definition(
-        "confidence",
+        UnisversCode.CONFIDENCE,
         "Confiance en soi",
         "Sorties de la période dont l'auto-évaluation (1 à 10) est connue à l'entrée et à la "
         "sortie : moyennes à l'entrée et à la sortie, part des personnes dont la note a "
@@ -213,7 +219,7 @@ UNISVERS = [
         CONFIDENCE,
     ),
     Definition(
-        "event_attendees",
+        UnisversCode.EVENT_ATTENDEES,
         "Participants aux événements",
         "Personnes distinctes venues à une rencontre des anciens, un comité d'usagers ou une "
         "co-évaluation datés de la période.",
@@ -222,44 +228,48 @@ UNISVERS = [
 
 VILLAGES = [
     Definition(
-        "people",
+        VillagesCode.PEOPLE,
         "Personnes touchées",
         "Personnes distinctes ayant, dans la période, une inscription non annulée à une séance, "
         "un accompagnement individuel ou une visite en accès libre.",
     ),
-    Definition("sessions", "Séances d'atelier", "Séances d'atelier datées de la période."),
     Definition(
-        "registrations",
+        VillagesCode.SESSIONS, "Séances d'atelier", "Séances d'atelier datées de la période."
+    ),
+    Definition(
+        VillagesCode.REGISTRATIONS,
         "Inscriptions aux ateliers",
         "Inscriptions non annulées aux séances datées de la période.",
     ),
     Definition(
-        "waitlisted",
+        VillagesCode.WAITLISTED,
         "Inscriptions en liste d'attente",
         "Parmi ces inscriptions, celles encore en liste d'attente.",
     ),
     Definition(
-        "attended", "Présences aux ateliers", "Parmi ces inscriptions, celles pointées présentes."
+        VillagesCode.ATTENDED,
+        "Présences aux ateliers",
+        "Parmi ces inscriptions, celles pointées présentes.",
     ),
     Definition(
-        "session_attendance_rate",
+        VillagesCode.SESSION_ATTENDANCE_RATE,
         "Taux de présence aux ateliers",
         "Présences rapportées aux inscriptions dont la présence a été pointée.",
         "inscriptions pointées présentes ou absentes",
         RATE,
     ),
     Definition(
-        "individual_helps",
+        VillagesCode.INDIVIDUAL_HELPS,
         "Accompagnements individuels",
         "Accompagnements individuels datés de la période.",
     ),
     Definition(
-        "urgent_helps",
+        VillagesCode.URGENT_HELPS,
         "Urgences numériques",
         "Parmi ces accompagnements, ceux marqués urgents.",
     ),
     Definition(
-        "procedures",
+        VillagesCode.PROCEDURES,
         "Démarches administratives",
         "Accompagnements individuels par démarche (un accompagnement à deux démarches compte "
         "dans les deux).",
@@ -267,7 +277,7 @@ VILLAGES = [
         codes=Procedure,
     ),
     Definition(
-        "themes",
+        VillagesCode.THEMES,
         "Thèmes numériques",
         "Accompagnements individuels (un par thème abordé) et séances d'atelier (thème de "
         "l'atelier) datés de la période.",
@@ -275,61 +285,61 @@ VILLAGES = [
         codes=DigitalTheme,
     ),
     Definition(
-        "autonomy",
+        VillagesCode.AUTONOMY,
         "Autonomie atteinte",
         "Accompagnements individuels par degré d'autonomie atteint.",
         kind=BREAKDOWN,
         codes=Autonomy,
     ),
     Definition(
-        "free_access_visits",
+        VillagesCode.FREE_ACCESS_VISITS,
         "Visites en accès libre",
         "Visites de l'espace en accès libre datées de la période.",
     ),
     Definition(
-        "monthly",
+        VillagesCode.MONTHLY,
         "Activité mensuelle",
         "Pour chaque mois touché par la période (dates dans la période seulement) : personnes "
         "touchées dans le mois, présences aux ateliers, accompagnements individuels.",
         kind=MONTHLY,
     ),
     Definition(
-        "centre_ville_rate",
+        VillagesCode.CENTRE_VILLE_RATE,
         "Part des habitants du centre-ville",
         "Personnes touchées dont le quartier est en centre-ville.",
         "personnes touchées dont le quartier est connu",
         RATE,
     ),
     Definition(
-        "qpv_rate",
+        VillagesCode.QPV_RATE,
         "Part des habitants des quartiers prioritaires",
         "Personnes touchées dont le quartier est un quartier prioritaire de la ville (QPV).",
         "personnes touchées dont le quartier est connu",
         RATE,
     ),
     Definition(
-        "age_under_26_rate",
+        VillagesCode.AGE_UNDER_26_RATE,
         "Part des moins de 26 ans",
         "Personnes touchées âgées de moins de 26 ans à leur premier contact de la période.",
         "personnes touchées dont la date ou l'année de naissance est connue",
         RATE,
     ),
     Definition(
-        "age_26_59_rate",
+        VillagesCode.AGE_26_59_RATE,
         "Part des 26-59 ans",
         "Personnes touchées âgées de 26 à 59 ans inclus à leur premier contact de la période.",
         "personnes touchées dont la date ou l'année de naissance est connue",
         RATE,
     ),
     Definition(
-        "age_60_plus_rate",
+        VillagesCode.AGE_60_PLUS_RATE,
         "Part des 60 ans et plus",
         "Personnes touchées âgées de 60 ans ou plus à leur premier contact de la période.",
         "personnes touchées dont la date ou l'année de naissance est connue",
         RATE,
     ),
     Definition(
-        "bac_or_higher_rate",
+        VillagesCode.BAC_OR_HIGHER_RATE,
         "Part des bacheliers",
         "Personnes touchées ayant au moins le baccalauréat (professionnel, technologique ou "
         "général, ou plus).",
@@ -337,21 +347,21 @@ VILLAGES = [
         RATE,
     ),
     Definition(
-        "illectronisme_rate",
+        VillagesCode.ILLECTRONISME_RATE,
         "Part des personnes en situation d'illectronisme",
         "Personnes diagnostiquées dont le " + LATEST_ASSESSMENT + " les classe en illectronisme.",
         "personnes touchées ayant un diagnostic",
         RATE,
     ),
     Definition(
-        "skills",
+        VillagesCode.SKILLS,
         "Niveau de compétences numériques",
         "Personnes diagnostiquées par classement de leur " + LATEST_ASSESSMENT + ".",
         kind=BREAKDOWN,
         codes=SkillLevel,
     ),
     Definition(
-        "equipped_rate",
+        VillagesCode.EQUIPPED_RATE,
         "Part des personnes équipées",
         "Personnes diagnostiquées possédant un smartphone, une tablette ou un ordinateur ("
         + LATEST_ASSESSMENT
@@ -360,7 +370,7 @@ VILLAGES = [
         RATE,
     ),
     Definition(
-        "tiers_aidant_rate",
+        VillagesCode.TIERS_AIDANT_RATE,
         "Part des personnes s'appuyant sur un tiers aidant",
         "Personnes diagnostiquées s'appuyant sur un tiers aidant numérique ("
         + LATEST_ASSESSMENT
@@ -369,7 +379,7 @@ VILLAGES = [
         RATE,
     ),
     Definition(
-        "skills_progress_rate",
+        VillagesCode.SKILLS_PROGRESS_RATE,
         "Part des personnes ayant progressé",
         "Personnes touchées ayant au moins deux diagnostics datés au plus tard du dernier jour "
         "de la période, dont le dernier classement est meilleur que le premier (illectronisme "
@@ -380,8 +390,8 @@ VILLAGES = [
 ]
 
 DEFINITIONS: dict[str, dict[str, Definition]] = {
-    "unisvers": {definition.key: definition for definition in UNISVERS},
-    "villages": {definition.key: definition for definition in VILLAGES},
+    Programme.UNISVERS: {definition.key: definition for definition in UNISVERS},
+    Programme.VILLAGES: {definition.key: definition for definition in VILLAGES},
 }
 
 MONTHLY_COLUMNS = {

@@ -6,12 +6,19 @@ person. When the count of a rate is hidden, its percentage is hidden too: with t
 beside it, the percentage would give the count back.
 """
 
+from .codes import Programme, UnisversCode
+
 SMALL_COUNT_LABEL = "moins de 5"
 HIDDEN_RATE_LABEL = "non publié (effectif inférieur à 5)"
 SMALL_COUNT_MAX = 4
 
 # (programme, key) of the figures under the rule.
-CONFIDENTIAL = frozenset({("unisvers", "domestic_violence_rate"), ("unisvers", "dropout_reasons")})
+CONFIDENTIAL = frozenset(
+    {
+        (Programme.UNISVERS, UnisversCode.DOMESTIC_VIOLENCE_RATE),
+        (Programme.UNISVERS, UnisversCode.DROPOUT_REASONS),
+    }
+)
 
 
 def is_confidential(programme: str, key: str) -> bool:

@@ -31,6 +31,7 @@ from unisvers.choices import (
 )
 from unisvers.models import Attendance, Cohort, Enrollment, Event, FollowUp, Target
 
+from .codes import UnisversCode
 from .common import Period, age_at, breakdown, mean, rate
 
 INCOME_THRESHOLD_EUR = 550
@@ -159,35 +160,39 @@ def compute(period: Period, site) -> dict:
         attendance[AttendanceStatus.ABSENT_EXCUSE] + attendance[AttendanceStatus.ABSENT_NON_EXCUSE]
     )
     return {
-        "participants": participants,
-        "target": target,
-        "target_rate": rate(participants, target or 0),
-        "cohorts": _cohorts(period, site),
-        "exits": exits["exits"],
-        "dropouts": dropouts,
-        "completions": completions,
-        "positive_exits": exits["positive"],
-        "positive_exit_rate": rate(exits["positive"], exits["exits"]),
-        "positive_exit_rate_completers": rate(exits["positive"], completions),
-        "dropout_rate": rate(dropouts, exits["exits"]),
-        "outcomes": breakdown(ExitOutcome, _picked(exits, "outcome:")),
-        "dropout_reasons": breakdown(DropoutReason, _picked(exits, "reason:")),
-        "individual_followup_rate": rate(people["followed"], participants),
-        "age_35_50_rate": rate(people["age_in_band"], people["age_known"]),
-        "income_below_550_rate": rate(people["income_below"], people["income_known"]),
-        "living_alone_rate": rate(people["living_alone"], people["household_known"]),
-        "single_parent_rate": rate(people["single_parent"], people["household_known"]),
-        "domestic_violence_rate": rate(people["violence"], people["violence_known"]),
-        "attendance": breakdown(AttendanceStatus, attendance),
-        "attendance_rate": rate(attendance[AttendanceStatus.PRESENT], attendance["total"]),
-        "unexcused_absence_rate": rate(attendance[AttendanceStatus.ABSENT_NON_EXCUSE], absences),
-        "followup_3m": breakdown(FollowupSituation, _picked(exits, "followup:")),
-        "followup_3m_recorded": exits["followup_recorded"],
-        "confidence": {
+        UnisversCode.PARTICIPANTS: participants,
+        UnisversCode.TARGET: target,
+        UnisversCode.TARGET_RATE: rate(participants, target or 0),
+        UnisversCode.COHORTS: _cohorts(period, site),
+        UnisversCode.EXITS: exits["exits"],
+        UnisversCode.DROPOUTS: dropouts,
+        UnisversCode.COMPLETIONS: completions,
+        UnisversCode.POSITIVE_EXITS: exits["positive"],
+        UnisversCode.POSITIVE_EXIT_RATE: rate(exits["positive"], exits["exits"]),
+        UnisversCode.POSITIVE_EXIT_RATE_COMPLETERS: rate(exits["positive"], completions),
+        UnisversCode.DROPOUT_RATE: rate(dropouts, exits["exits"]),
+        UnisversCode.OUTCOMES: breakdown(ExitOutcome, _picked(exits, "outcome:")),
+        UnisversCode.DROPOUT_REASONS: breakdown(DropoutReason, _picked(exits, "reason:")),
+        UnisversCode.INDIVIDUAL_FOLLOWUP_RATE: rate(people["followed"], participants),
+        UnisversCode.AGE_35_50_RATE: rate(people["age_in_band"], people["age_known"]),
+        UnisversCode.INCOME_BELOW_550_RATE: rate(people["income_below"], people["income_known"]),
+        UnisversCode.LIVING_ALONE_RATE: rate(people["living_alone"], people["household_known"]),
+        UnisversCode.SINGLE_PARENT_RATE: rate(people["single_parent"], people["household_known"]),
+        UnisversCode.DOMESTIC_VIOLENCE_RATE: rate(people["violence"], people["violence_known"]),
+        UnisversCode.ATTENDANCE: breakdown(AttendanceStatus, attendance),
+        UnisversCode.ATTENDANCE_RATE: rate(
+            attendance[AttendanceStatus.PRESENT], attendance["total"]
+        ),
+        UnisversCode.UNEXCUSED_ABSENCE_RATE: rate(
+            attendance[AttendanceStatus.ABSENT_NON_EXCUSE], absences
+        ),
+        UnisversCode.FOLLOWUP_3M: breakdown(FollowupSituation, _picked(exits, "followup:")),
+        UnisversCode.FOLLOWUP_3M_RECORDED: exits["followup_recorded"],
+        UnisversCode.CONFIDENCE: {
             "assessed": exits["assessed"],
             "mean_entry": mean(exits["confidence_entry_sum"], exits["assessed"]),
             "mean_exit": mean(exits["confidence_exit_sum"], exits["assessed"]),
             "improved_rate": rate(exits["improved"], exits["assessed"]),
         },
-        "event_attendees": _event_attendees(period, site),
+        UnisversCode.EVENT_ATTENDEES: _event_attendees(period, site),
     }

@@ -51,15 +51,16 @@ from villages.choices import (
 )
 from villages.models import Assessment, IndividualHelp, Registration, Session, Visit
 
+from .codes import VillagesCode
 from .common import Period, age_from_keys, birth_key, breakdown, date_key, local_date, rate
 
 # Later than any real contact: stands in for "no contact of this kind" when taking the earliest.
 NO_CONTACT_KEY = 99991231
 # Bands of whole years, both ends included.
 AGE_BANDS = {
-    "age_under_26_rate": (None, 25),
-    "age_26_59_rate": (26, 59),
-    "age_60_plus_rate": (60, None),
+    VillagesCode.AGE_UNDER_26_RATE: (None, 25),
+    VillagesCode.AGE_26_59_RATE: (26, 59),
+    VillagesCode.AGE_60_PLUS_RATE: (60, None),
 }
 
 
@@ -346,24 +347,24 @@ def compute(period: Period, site) -> dict:
     help_themes = _picked(helps, "theme:")
     reached = people["people"]
     return {
-        "people": reached,
-        "sessions": sessions["sessions"],
-        "registrations": registrations["registrations"],
-        "waitlisted": registrations["waitlisted"],
-        "attended": registrations["attended"],
-        "session_attendance_rate": rate(
+        VillagesCode.PEOPLE: reached,
+        VillagesCode.SESSIONS: sessions["sessions"],
+        VillagesCode.REGISTRATIONS: registrations["registrations"],
+        VillagesCode.WAITLISTED: registrations["waitlisted"],
+        VillagesCode.ATTENDED: registrations["attended"],
+        VillagesCode.SESSION_ATTENDANCE_RATE: rate(
             registrations["attended"], registrations["attendance_taken"]
         ),
-        "individual_helps": helps["helps"],
-        "urgent_helps": helps["urgent"],
-        "procedures": breakdown(Procedure, _picked(helps, "procedure:")),
-        "themes": breakdown(
+        VillagesCode.INDIVIDUAL_HELPS: helps["helps"],
+        VillagesCode.URGENT_HELPS: helps["urgent"],
+        VillagesCode.PROCEDURES: breakdown(Procedure, _picked(helps, "procedure:")),
+        VillagesCode.THEMES: breakdown(
             DigitalTheme,
             {code: help_themes[code] + session_themes[code] for code in DigitalTheme.values},
         ),
-        "autonomy": breakdown(Autonomy, _picked(helps, "autonomy:")),
-        "free_access_visits": visits_in(period, site).count(),
-        "monthly": [
+        VillagesCode.AUTONOMY: breakdown(Autonomy, _picked(helps, "autonomy:")),
+        VillagesCode.FREE_ACCESS_VISITS: visits_in(period, site).count(),
+        VillagesCode.MONTHLY: [
             {
                 "month": month.label,
                 "people": people[f"month:{month.label}"],
@@ -372,15 +373,17 @@ def compute(period: Period, site) -> dict:
             }
             for month in months
         ],
-        "centre_ville_rate": rate(people["centre_ville"], people["neighbourhood_known"]),
-        "qpv_rate": rate(people["qpv"], people["neighbourhood_known"]),
+        VillagesCode.CENTRE_VILLE_RATE: rate(people["centre_ville"], people["neighbourhood_known"]),
+        VillagesCode.QPV_RATE: rate(people["qpv"], people["neighbourhood_known"]),
         **{key: rate(ages[key], ages["age_known"]) for key in AGE_BANDS},
-        "bac_or_higher_rate": rate(people["bac_or_higher"], people["education_known"]),
-        "illectronisme_rate": rate(
+        VillagesCode.BAC_OR_HIGHER_RATE: rate(people["bac_or_higher"], people["education_known"]),
+        VillagesCode.ILLECTRONISME_RATE: rate(
             assessments[f"skill:{SkillLevel.ILLECTRONISME}"], assessments["assessed"]
         ),
-        "skills": breakdown(SkillLevel, _picked(assessments, "skill:")),
-        "equipped_rate": rate(assessments["equipped"], assessments["equipment_known"]),
-        "tiers_aidant_rate": rate(assessments["tiers_aidant"], assessments["tiers_aidant_known"]),
-        "skills_progress_rate": rate(progress["n"], progress["of"]),
+        VillagesCode.SKILLS: breakdown(SkillLevel, _picked(assessments, "skill:")),
+        VillagesCode.EQUIPPED_RATE: rate(assessments["equipped"], assessments["equipment_known"]),
+        VillagesCode.TIERS_AIDANT_RATE: rate(
+            assessments["tiers_aidant"], assessments["tiers_aidant_known"]
+        ),
+        VillagesCode.SKILLS_PROGRESS_RATE: rate(progress["n"], progress["of"]),
     }

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from reporting.indicators import compute_bilan
+from reporting.indicators.codes import Programme, UnisversCode, VillagesCode
 from reporting.indicators.common import Period, mean, rate
 from reporting.indicators.definitions import DEFINITIONS, definitions_for_annex
 from reporting.indicators.publication import (
@@ -321,6 +322,14 @@ def test_catalogue_defines_every_key_in_the_json_order():
     annex = definitions_for_annex()
     assert [section["title"] for section in annex] == ["Unis'Vers", "Vill@ges connectés"]
     assert annex[0]["indicators"][0]["key"] == "participants"
+
+
+def test_the_codes_are_the_json_keys_in_their_order():
+    """One constant per key: the indicators, definitions, XLSX, PDF, texts and charts name the
+    figures through `codes.py`, whose values are the published keys."""
+    assert [code.value for code in UnisversCode] == list(UNISVERS_KEYS)
+    assert [code.value for code in VillagesCode] == list(VILLAGES_KEYS)
+    assert [programme.value for programme in Programme] == list(DEFINITIONS)
 
 
 def test_publication_rule_hides_counts_from_one_to_four_of_confidential_figures():

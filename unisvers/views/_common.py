@@ -2,17 +2,10 @@
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 
-
-def apply_errors(form, error: ValidationError):
-    """Show a service's refusal on the form, keeping what was typed."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
+# One way to show a service's refusal on a form, shared with every app's views.
+from ceis.forms import apply_errors as apply_errors
 
 
 def parse_day(value: str):

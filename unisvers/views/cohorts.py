@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ceis.decorators import object_permission_required, refuse_object
+from ceis.models import Site
 from ceis.pagination import paginate
-from ceis.selectors import sites_visible_to
 from ceis.submissions import single_submission
 
 from .. import perms, selectors, services
@@ -31,7 +31,7 @@ from ._common import apply_errors, cohort_fields, parse_day
 @require_GET
 @permission_required("unisvers.view_cohort", raise_exception=True)
 def cohort_list(request):
-    sites = sites_visible_to(request.user)
+    sites = Site.objects.visible_to(request.user)
     cohort_filter = CohortFilter(
         request.GET, queryset=selectors.cohort_list(request.user), sites=sites
     )

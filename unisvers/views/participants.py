@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -13,8 +14,9 @@ from ceis.choices import JournalAction
 from ceis.decorators import object_permission_required, refuse_object
 from ceis.forms import PersonForm
 from ceis.pagination import paginate
-from ceis.selectors import person_duplicates, person_get
-from ceis.services import journal_record, person_create
+from ceis.person_flow import PersonCreation
+from ceis.selectors import person_get
+from ceis.services import journal_record
 from ceis.submissions import single_submission
 
 from .. import perms, selectors, services
@@ -58,34 +60,26 @@ def enroll_new_person(request, public_id):
     cohort = selectors.cohort_get(public_id=public_id, user=request.user)
     if not request.user.has_perm("ceis.add_person"):
         refuse_object(request)
-    duplicates = []
+    creation = PersonCreation(
+        request,
+        hint="inscrivez-la",
+        choose_label="inscrire cette personne",
+        choose_url=lambda match: reverse(
+            "unisvers:enroll_intake", args=[cohort.public_id, match.public_id]
+        ),
+    )
     if request.method == "POST":
         form = PersonForm(request.POST, user=request.user, ask_duplicate=True)
-        if form.is_valid():
-            data = form.cleaned_data
-            duplicates = person_duplicates(
-                user=request.user,
-                last_name=data["last_name"],
-                first_name=data["first_name"],
-                birth_date=data.get("birth_date"),
-                birth_year=data.get("birth_year"),
-            )
-            if not duplicates or data.get("confirm_not_duplicate"):
-                fields = {k: v for k, v in data.items() if k in PersonForm.Meta.fields}
-                person = person_create(user=request.user, request=request, **fields)
-                messages.success(request, f"La fiche de {person} est créée.")
-                return redirect("unisvers:enroll_intake", cohort.public_id, person.public_id)
-            form.add_error(
-                "confirm_not_duplicate",
-                "Une personne semblable existe déjà : inscrivez-la, ou cochez cette case si "
-                "c'est bien quelqu'un d'autre.",
-            )
+        person = creation.create(form)
+        if person is not None:
+            messages.success(request, f"La fiche de {person} est créée.")
+            return redirect("unisvers:enroll_intake", cohort.public_id, person.public_id)
     else:
         form = PersonForm(user=request.user, initial={"site": cohort.site})
     return render(
         request,
         "unisvers/enroll/new_person.html",
-        {"cohort": cohort, "form": form, "duplicates": duplicates},
+        {"cohort": cohort, "form": form, **creation.context()},
     )
 
 
@@ -131,33 +125,38 @@ def enroll_intake(request, public_id, person_id):
     return render(request, "unisvers/enroll/intake.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-@object_permission_required("unisvers.change_enrollment")
-def enrollment_update(request, public_id):
-    user = request.user
-    enrollment = selectors.enrollment_get(public_id=public_id, user=user)
-    sensitive = perms.is_in_charge(user, enrollment)
-    form = EnrollmentForm(request.POST or None, instance=enrollment, sensitive=sensitive)
+def _enrollment_step(request, enrollment, form, *, service, success, template, context=None):
+    """One step of an enrollment (entry file, exit, 3-month follow-up) on its own form.
+
+    The form has written what was typed onto `enrollment`: the service gets a fresh copy, so
+    that it compares with what is stored; its refusal stays on the form. `success` may name
+    the `{person}`."""
     if request.method == "POST" and form.is_valid():
-        fresh = selectors.enrollment_get(public_id=public_id, user=user)
+        fresh = selectors.enrollment_get(public_id=enrollment.public_id, user=request.user)
         try:
-            services.enrollment_update(
-                enrollment=fresh, user=user, request=request, **form.cleaned_data
-            )
+            service(enrollment=fresh, user=request.user, request=request, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, "La fiche d'entrée est mise à jour.")
+            messages.success(request, success.format(person=fresh.person))
             return redirect(fresh)
-    return render(
+    return render(request, template, {"form": form, "enrollment": enrollment, **(context or {})})
+
+
+@require_http_methods(["GET", "POST"])
+@object_permission_required("unisvers.change_enrollment")
+def enrollment_update(request, public_id):
+    enrollment = selectors.enrollment_get(public_id=public_id, user=request.user)
+    sensitive = perms.is_in_charge(request.user, enrollment)
+    form = EnrollmentForm(request.POST or None, instance=enrollment, sensitive=sensitive)
+    return _enrollment_step(
         request,
-        "unisvers/enroll/intake.html",
-        {
-            "form": form,
-            "enrollment": enrollment,
-            "cohort": enrollment.cohort,
-            "person": enrollment.person,
-        },
+        enrollment,
+        form,
+        service=services.enrollment_update,
+        success="La fiche d'entrée est mise à jour.",
+        template="unisvers/enroll/intake.html",
+        context={"cohort": enrollment.cohort, "person": enrollment.person},
     )
 
 
@@ -188,48 +187,36 @@ def enrollment_delete(request, public_id):
 @object_permission_required("unisvers.change_enrollment")
 @single_submission
 def enrollment_exit(request, public_id):
-    user = request.user
-    enrollment = selectors.enrollment_get(public_id=public_id, user=user)
+    enrollment = selectors.enrollment_get(public_id=public_id, user=request.user)
     initial = {} if enrollment.exit_date else {"exit_date": timezone.localdate()}
     form = ExitForm(request.POST or None, instance=enrollment, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        fresh = selectors.enrollment_get(public_id=public_id, user=user)
-        try:
-            services.enrollment_exit(
-                enrollment=fresh, user=user, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"La sortie de {fresh.person} est enregistrée.")
-            return redirect(fresh)
-    return render(request, "unisvers/enroll/exit.html", {"form": form, "enrollment": enrollment})
+    return _enrollment_step(
+        request,
+        enrollment,
+        form,
+        service=services.enrollment_exit,
+        success="La sortie de {person} est enregistrée.",
+        template="unisvers/enroll/exit.html",
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @object_permission_required("unisvers.change_enrollment")
 @single_submission
 def enrollment_followup_3m(request, public_id):
-    user = request.user
-    enrollment = selectors.enrollment_get(public_id=public_id, user=user)
+    enrollment = selectors.enrollment_get(public_id=public_id, user=request.user)
     if not enrollment.exit_date:
         messages.error(request, "Enregistrez d'abord la sortie : le suivi à 3 mois vient après.")
         return redirect(enrollment)
     initial = {} if enrollment.followup_3m_date else {"followup_3m_date": timezone.localdate()}
     form = Followup3mForm(request.POST or None, instance=enrollment, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        fresh = selectors.enrollment_get(public_id=public_id, user=user)
-        try:
-            services.enrollment_followup_3m(
-                enrollment=fresh, user=user, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "La situation à 3 mois est enregistrée.")
-            return redirect(fresh)
-    return render(
-        request, "unisvers/enroll/followup_3m.html", {"form": form, "enrollment": enrollment}
+    return _enrollment_step(
+        request,
+        enrollment,
+        form,
+        service=services.enrollment_followup_3m,
+        success="La situation à 3 mois est enregistrée.",
+        template="unisvers/enroll/followup_3m.html",
     )
 
 

@@ -4,7 +4,6 @@ The uploaded file is kept under MEDIA_ROOT (never served) and named by a random 
 the session, so that a refused confirmation keeps both the file and the rows chosen."""
 
 import datetime
-import secrets
 import zipfile
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from ceis.choices import ImportKind, ImportStep
 from ceis.decorators import object_permission_required, refuse_object
 from ceis.imports import import_job_start
 from ceis.submissions import single_submission
+from ceis.uploads import upload_store, upload_stored
 
 from .. import selectors
 from ..referrals import (
@@ -34,10 +34,7 @@ from ..referrals import (
 TEMPLATE = "unisvers/referrals/import.html"
 
 
-def _folder() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "uploads" / "referrals"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+UPLOAD_KIND = "referrals"
 
 
 def _session_key(cohort) -> str:
@@ -91,11 +88,7 @@ def referral_import(request, public_id):
     if reason:
         context["upload_error"] = reason
         return render(request, TEMPLATE, context, status=400)
-    token = secrets.token_urlsafe(16)
-    path = _folder() / token
-    with open(path, "wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
+    token, path = upload_store(upload, kind=UPLOAD_KIND)
     try:
         count = count_rows(path)
     except ReferralFileError as problem:
@@ -119,10 +112,7 @@ def referral_import(request, public_id):
 
 
 def _stored(token) -> Path | None:
-    if not token or not token.replace("-", "").replace("_", "").isalnum():
-        return None
-    path = _folder() / token
-    return path if path.is_file() else None
+    return upload_stored(token, kind=UPLOAD_KIND)
 
 
 def _preview(request, cohort, token, context, *, chosen, error="", status=200):

@@ -261,6 +261,25 @@ def test_walk_in_adds_a_new_person_present(client_for, site):
     assert (walk_in.status, walk_in.attendance) == (RegistrationStatus.INSCRIT, "present")
 
 
+@pytest.mark.django_db
+def test_a_walk_in_duplicate_is_chosen_with_one_button_that_marks_it_present(client_for, site):
+    client = client_for(Role.VOLONTAIRE)
+    session = SessionFactory(site=site, today=True)
+    existing = PersonFactory(site=site, last_name="Durand", first_name="Lou", birth_date=None)
+    url = reverse("villages:session_walk_in", args=[session.public_id])
+    data = {"nouvelle-last_name": "DURAND", "nouvelle-first_name": "lou", "nouvelle-site": site.pk}
+    page = _page(client.post(url, data))
+    choice = page.split("Cette personne existe peut-être déjà")[1].split("</form>")[0]
+    assert f'action="{url}"' in choice
+    assert f'name="person" value="{existing.public_id}"' in choice
+    assert "Choisir cette personne" in choice
+    assert "choisissez-la dans la liste" in page
+    client.post(url, {"person": existing.public_id})
+    walk_in = Registration.objects.get()
+    assert (walk_in.person, walk_in.attendance) == (existing, "present")
+    assert Person.objects.count() == 1
+
+
 # Individual help ---------------------------------------------------------------------------
 
 

@@ -1,5 +1,8 @@
 """`manage.py create_user USERNAME --role manager --site CEIS [--site MPT] [--create-site]`.
 
+Without `--wet-run` it checks the name, roles and sites and says what it would create; with
+`--wet-run` it asks for the password and creates the account.
+
 The first accounts of a new installation (an admin, then the others from `/equipe/`), and
 the manager of the production smoke test. The password is read from the environment variable
 CEIS_NEW_USER_PASSWORD when set (scripts), otherwise asked twice on the terminal; it is never
@@ -12,20 +15,26 @@ import os
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
 from ceis.choices import JournalAction, Role
+from ceis.management.base import WetRunCommand
 from ceis.models import Site, User
 from ceis.services import journal_record
 
 PASSWORD_ENV = "CEIS_NEW_USER_PASSWORD"  # noqa: S105 (a variable name)
 
 
-class Command(BaseCommand):
-    help = "Crée un compte avec un ou plusieurs rôles et ses sites."
+class Command(WetRunCommand):
+    help = (
+        "Crée un compte avec un ou plusieurs rôles et ses sites (avec --wet-run ; sans, vérifie "
+        "et dit ce qui serait créé)."
+    )
+    wet_run_action = "créer le compte"
 
     def add_arguments(self, parser):
+        super().add_arguments(parser)
         parser.add_argument("username")
         parser.add_argument(
             "--role", action="append", required=True, choices=Role.values, dest="roles"
@@ -42,7 +51,7 @@ class Command(BaseCommand):
         parser.add_argument("--last-name", default="")
         parser.add_argument("--email", default="")
 
-    def handle(self, *args, username, roles, sites, create_site, **options):
+    def handle(self, *args, username, roles, sites, create_site, wet_run, **options):
         if User.objects.filter(username=username).exists():
             raise CommandError(f"L'identifiant « {username} » existe déjà.")
         if not sites and Role.ADMIN not in roles:
@@ -63,6 +72,14 @@ class Command(BaseCommand):
             email=options["email"],
             is_staff=Role.ADMIN in roles,
         )
+        labels = ", ".join(Role(role).label for role in roles)
+        if not wet_run:
+            new_sites = f" ; site(s) à créer : {', '.join(missing)}" if missing else ""
+            self.stdout.write(
+                f"Compte « {username} » à créer ({labels}), site(s) : "
+                f"{', '.join(sites) or 'tous (administrateur)'}{new_sites}."
+            )
+            return
         password = self._password()
         try:
             validate_password(password, user)
@@ -85,7 +102,6 @@ class Command(BaseCommand):
                 username="manage.py",
                 payload={"roles": sorted(roles), "sites": sorted(sites)},
             )
-        labels = ", ".join(Role(role).label for role in roles)
         self.stdout.write(f"Compte « {username} » créé ({labels}).")
 
     def _password(self) -> str:

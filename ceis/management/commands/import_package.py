@@ -9,7 +9,9 @@ MAX_ERRORS = 100
 class Command(BaseCommand):
     help = (
         "Importe un paquet de données ceis.package/1 (dossier ou .zip). Tout le paquet est "
-        "vérifié avant d'écrire : à la moindre erreur, rien n'est écrit."
+        "vérifié avant d'écrire : à la moindre erreur, rien n'est écrit. Contrairement aux "
+        "autres commandes qui modifient les données, l'import se fait sans --wet-run (interface "
+        "documentée dans docs/data-package.md) ; --dry-run pour une simulation."
     )
 
     def add_arguments(self, parser):

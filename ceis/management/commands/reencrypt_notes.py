@@ -4,21 +4,22 @@ Dry run by default (counts what would be rewritten); `--wet-run` writes, in batc
 twice: a note already under the newest key is rewritten under it again.
 """
 
-from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
 from ceis.crypto import rotate
+from ceis.management.base import WetRunCommand
 
 # (table, column) of every encrypted field.
 ENCRYPTED_COLUMNS = [("unisvers_followup", "note")]
 BATCH = 500
 
 
-class Command(BaseCommand):
-    help = "Rechiffre les notes avec la clé la plus récente de CEIS_FIELD_ENCRYPTION_KEYS."
-
-    def add_arguments(self, parser):
-        parser.add_argument("--wet-run", action="store_true", help="Écrire (sinon : simulation).")
+class Command(WetRunCommand):
+    help = (
+        "Rechiffre les notes avec la clé la plus récente de CEIS_FIELD_ENCRYPTION_KEYS "
+        "(avec --wet-run ; sans, compte les notes à rechiffrer)."
+    )
+    wet_run_action = "rechiffrer les notes"
 
     def handle(self, *args, wet_run, **options):
         total = 0
@@ -42,5 +43,5 @@ class Command(BaseCommand):
                             )
                     total += len(rows)
                     last_id = rows[-1][0]
-        verb = "rechiffrées" if wet_run else "à rechiffrer (simulation, --wet-run pour écrire)"
+        verb = "rechiffrées" if wet_run else "à rechiffrer"
         self.stdout.write(f"{total} note(s) {verb}.")

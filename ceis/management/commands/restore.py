@@ -1,9 +1,10 @@
-"""`manage.py restore PATH [--force]`: put back a folder written by `manage.py backup`.
+"""`manage.py restore PATH [--force] --wet-run`: put back a folder written by `manage.py backup`.
 
-The files are checked against the manifest first. The database must be empty (no table): a
-restore never mixes with existing data unless `--force`, which drops the `public` schema and
-everything in it first. Media files are extracted into MEDIA_ROOT, which must be empty too
-unless `--force` (files of the backup then replace those of the same name).
+Without `--wet-run` it only checks (the manifest, the target database and folder) and says what
+it would restore. The files are checked against the manifest first. The database must be empty
+(no table): a restore never mixes with existing data unless `--force`, which drops the `public`
+schema and everything in it first. Media files are extracted into MEDIA_ROOT, which must be
+empty too unless `--force` (files of the backup then replace those of the same name).
 
 `--database-url` restores into another database than DATABASE_URL (a copy for checks, a
 staging server), `--media-root` into another folder than MEDIA_ROOT. Stop gunicorn and the
@@ -19,8 +20,10 @@ from pathlib import Path
 import environ
 import psycopg2
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connections
+
+from ceis.management.base import WetRunCommand
 
 from .backup import DUMP, FORMAT, MANIFEST, MEDIA, pg_tool, postgres_env, sha256
 
@@ -35,10 +38,15 @@ def _connect(env: dict):
     )
 
 
-class Command(BaseCommand):
-    help = "Restaure une sauvegarde de `manage.py backup` dans une base vide (et MEDIA_ROOT)."
+class Command(WetRunCommand):
+    help = (
+        "Restaure une sauvegarde de `manage.py backup` dans une base vide (et MEDIA_ROOT), avec "
+        "--wet-run ; sans, vérifie la sauvegarde et la cible et dit ce qui serait restauré."
+    )
+    wet_run_action = "restaurer"
 
     def add_arguments(self, parser):
+        super().add_arguments(parser)
         parser.add_argument("path", help="dossier écrit par `manage.py backup`")
         parser.add_argument(
             "--force",
@@ -53,7 +61,7 @@ class Command(BaseCommand):
             "--pg-bindir", help="dossier de pg_restore, s'il n'est pas dans le PATH"
         )
 
-    def handle(self, *args, path, force, database_url, media_root, pg_bindir, **options):
+    def handle(self, *args, path, force, database_url, media_root, pg_bindir, wet_run, **options):
         source = Path(path)
         manifest = self._checked_manifest(source)
         if database_url:
@@ -75,6 +83,13 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{media} n'est pas vide : restauration refusée (--force pour écrire dedans)."
             )
+        if not wet_run:
+            dropped = f", après suppression de ses {tables} table(s)" if tables else ""
+            self.stdout.write(
+                f"Sauvegarde du {manifest['created_at']} à restaurer dans la base "
+                f"{env['PGDATABASE']}{dropped}, et {media} ({manifest['media_files']} fichier(s))."
+            )
+            return
 
         # Django's own connection must not hold the database while pg_restore works on it.
         connections.close_all()

@@ -1,22 +1,24 @@
 """List the persons past the retention period; with --wet-run, anonymise them in batches."""
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from ceis.management.base import WetRunCommand
 from ceis.models import Person
 from ceis.retention import persons_anonymise, persons_to_anonymise, with_last_contact
 
 
-class Command(BaseCommand):
+class Command(WetRunCommand):
     help = (
         "Personnes sans contact depuis 2 ans (réglable) : liste pour relecture, et avec "
         "--wet-run, anonymisation par lots. Sans --wet-run, rien n'est modifié."
     )
+    wet_run_action = "les anonymiser"
 
     def add_arguments(self, parser):
+        super().add_arguments(parser)
         parser.add_argument("--years", type=int, default=2, help="Durée sans contact (années).")
         parser.add_argument("--batch", type=int, default=500, help="Personnes par lot.")
-        parser.add_argument("--wet-run", action="store_true", help="Anonymiser (sinon : liste).")
         parser.add_argument(
             "--person",
             action="append",
@@ -39,10 +41,7 @@ class Command(BaseCommand):
                     f"dernier contact : {person.last_contact:%d/%m/%Y}"
                 )
             found = "désignée(s)" if public_ids else f"sans contact depuis {years} an(s)"
-            self.stdout.write(
-                f"{count} personne(s) {found} — simulation : "
-                "relancez avec --wet-run pour les anonymiser."
-            )
+            self.stdout.write(f"{count} personne(s) {found} — simulation.")
             return
         total = 0
         while True:

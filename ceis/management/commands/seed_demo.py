@@ -1,10 +1,10 @@
 import datetime
-from importlib import import_module
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from ceis.demo import DEMO_PASSWORD, USERS, seed_core
+from ceis.hooks import app_modules
 
 
 class Command(BaseCommand):
@@ -43,11 +43,7 @@ class Command(BaseCommand):
         if year is not None:
             raise CommandError("--year ne vaut qu'avec --scale.")
         core = seed_core(persons=persons)
-        for app in ("unisvers", "villages", "reporting"):
-            try:
-                module = import_module(f"{app}.demo")
-            except ModuleNotFoundError:
-                continue
+        for module in app_modules("demo"):
             module.seed(core=core, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
         self._accounts()

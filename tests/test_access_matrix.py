@@ -20,7 +20,7 @@ from django.urls import reverse
 from ceis.choices import JournalAction, Role
 from ceis.models import JournalEntry
 from ceis.tests.factories import SiteFactory
-from ceis.tests.security_world import (
+from tests.security_world import (
     OBJECT_KWARGS,
     ROLES,
     build_world,

@@ -21,9 +21,9 @@ from django.urls import reverse
 from ceis.choices import Role
 from ceis.roles import sync_all_role_groups
 from ceis.submissions import FIELD
-from ceis.tests.create_forms import CREATE_FORMS, World
 from ceis.tests.factories import PersonFactory, UserFactory
-from ceis.tests.html_forms import form_data, post_forms
+from tests.create_forms import CREATE_FORMS, World
+from tests.html_forms import form_data, post_forms
 from villages.choices import RegistrationStatus
 from villages.models import Registration
 from villages.tests.factories import RegistrationFactory, SessionFactory

@@ -129,6 +129,7 @@ def test_a_backup_restored_into_an_empty_database_gives_the_same_bilan(
         str(backup),
         database_url=_url(empty_database),
         media_root=str(restored_media),
+        wet_run=True,
     )
 
     assert _comparable(_restored_bilan(empty_database)) == expected
@@ -142,13 +143,32 @@ def test_restore_refuses_a_database_that_is_not_empty_unless_forced(
     backup = tmp_path / "backup"
     call_command("backup", str(backup))
     restored_media = tmp_path / "restored-media"
-    options = {"database_url": _url(empty_database), "media_root": str(restored_media)}
+    options = {
+        "database_url": _url(empty_database),
+        "media_root": str(restored_media),
+        "wet_run": True,
+    }
     call_command("restore", str(backup), **options)
 
     with pytest.raises(CommandError, match="n'est pas vide"):
         call_command("restore", str(backup), **options)
 
     call_command("restore", str(backup), force=True, **options)
+    assert _restored_bilan(empty_database)["site"] is None
+
+
+def test_restore_without_wet_run_checks_and_writes_nothing(media, empty_database, tmp_path, capsys):
+    SiteFactory(code="CEIS", name="CEIS des Arceaux")
+    backup = tmp_path / "backup"
+    call_command("backup", str(backup))
+    restored_media = tmp_path / "restored-media"
+    options = {"database_url": _url(empty_database), "media_root": str(restored_media)}
+    call_command("restore", str(backup), **options)
+    out = capsys.readouterr().out
+    assert f"à restaurer dans la base {empty_database}" in out
+    assert "Simulation : rien n'a été modifié. Relancez avec --wet-run pour restaurer." in out
+    assert not restored_media.exists()
+    call_command("restore", str(backup), wet_run=True, **options)
     assert _restored_bilan(empty_database)["site"] is None
 
 

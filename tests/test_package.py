@@ -291,7 +291,7 @@ def with_cell(name, line, column, value) -> dict:
             2,
             "dropout_reason",
             "",
-            "enrollments.csv:2: dropout_reason: un abandon demande sa raison",
+            "enrollments.csv:2: dropout_reason: Un abandon demande sa raison.",
             id="abandon-without-reason",
         ),
         pytest.param(
@@ -299,7 +299,7 @@ def with_cell(name, line, column, value) -> dict:
             3,
             "dropout_reason",
             "sante",
-            "enrollments.csv:3: dropout_reason: une raison d'abandon ne vaut que pour un abandon",
+            "enrollments.csv:3: dropout_reason: Une raison d'abandon ne vaut que pour un abandon.",
             id="reason-without-abandon",
         ),
         pytest.param(
@@ -307,7 +307,8 @@ def with_cell(name, line, column, value) -> dict:
             2,
             "exit_date",
             "2026-03-01",
-            "enrollments.csv:2: exit_date: la date de sortie précède la date d'entrée",
+            "enrollments.csv:2: exit_date: "
+            "La date de sortie ne peut pas précéder la date d'entrée.",
             id="exit-before-entry",
         ),
         pytest.param(
@@ -315,7 +316,7 @@ def with_cell(name, line, column, value) -> dict:
             4,
             "exit_outcome",
             "formation",
-            "enrollments.csv:4: exit_date: un motif de sortie demande une date de sortie",
+            "enrollments.csv:4: exit_date: Un motif de sortie demande une date de sortie.",
             id="outcome-without-exit-date",
         ),
         pytest.param(
@@ -323,7 +324,7 @@ def with_cell(name, line, column, value) -> dict:
             3,
             "followup_3m_date",
             "2026-04-01",
-            "enrollments.csv:3: followup_3m_date: le suivi à 3 mois précède la sortie",
+            "enrollments.csv:3: followup_3m_date: Le suivi à 3 mois ne peut pas précéder la sortie.",
             id="followup-before-exit",
         ),
         pytest.param(
@@ -331,7 +332,7 @@ def with_cell(name, line, column, value) -> dict:
             4,
             "entry_date",
             "2026-05-01",
-            "enrollments.csv:4: entry_date: la date d'entrée est après la fin de la promotion",
+            "enrollments.csv:4: entry_date: La date d'entrée est après la fin de la promotion.",
             id="entry-after-cohort",
         ),
         pytest.param(
@@ -364,7 +365,7 @@ def with_cell(name, line, column, value) -> dict:
             2,
             "end_date",
             "2026-02-01",
-            "cohorts.csv:2: end_date: la fin de la promotion précède son début",
+            "cohorts.csv:2: end_date: La fin de la promotion précède son début.",
             id="cohort-end-before-start",
         ),
         pytest.param(
@@ -405,7 +406,7 @@ def with_cell(name, line, column, value) -> dict:
             4,
             "birth_year",
             "2002",
-            "people.csv:4: birth_year: l'année ne correspond pas à la date de naissance",
+            "people.csv:4: birth_year: L'année ne correspond pas à la date de naissance.",
             id="birth-year-mismatch",
         ),
         pytest.param(
@@ -413,7 +414,7 @@ def with_cell(name, line, column, value) -> dict:
             2,
             "birth_date",
             "2999-01-01",
-            "people.csv:2: birth_date: date de naissance dans le futur",
+            "people.csv:2: birth_date: La date de naissance est dans le futur.",
             id="birth-in-the-future",
         ),
         pytest.param(
@@ -687,4 +688,44 @@ def test_a_followup_in_a_cohort_the_person_is_not_enrolled_in_is_refused(tmp_pat
     data["followups"][2][4] = "C2"  # F2 (line 4): P2 was never enrolled in C2
     assert refused(tmp_path, data) == [
         "followups.csv:4: cohort: la personne « P2 » n'est pas inscrite dans la promotion « C2 »"
+    ]
+
+
+def test_an_enrollment_on_a_period_already_taken_in_the_database_is_refused(tmp_path):
+    """Enrollments are checked by `Enrollment.clean`, its overlap rule included: the import had
+    rules of its own, without it."""
+    assert run(write(tmp_path / "first", package()))[2]
+    base = package()
+    second = {
+        "manifest": base["manifest"],
+        "cohorts": [
+            base["cohorts"][0],
+            ["C2", "CEIS", "Promotion d'été", "2026-03-02", "2026-04-12", "mon", "20"],
+        ],
+        "enrollments": [["cohort", "person", "entry_date"], ["C2", "P1", "2026-03-10"]],
+    }
+    _out, err, ok = run(write(tmp_path / "second", second))
+    assert not ok
+    assert err.strip().splitlines() == [
+        "enrollments.csv:2: entry_date: Cette personne est déjà inscrite sur la même période "
+        "(Promotion de printemps)."
+    ]
+    assert not Cohort.objects.filter(ref="C2").exists()
+
+
+def test_two_enrollments_of_a_person_on_one_period_inside_a_package_are_refused(tmp_path):
+    """The rows of the package are compared with each other too, by the same rule."""
+    data = package()
+    data["cohorts"].append(
+        ["C2", "CEIS", "Promotion d'été", "2026-03-02", "2026-04-12", "mon", "20"]
+    )
+    header = data["enrollments"][0]
+    row = [""] * len(header)
+    row[header.index("cohort")], row[header.index("person")] = "C2", "P1"
+    row[header.index("entry_date")] = "2026-03-10"
+    data["enrollments"].append(row)
+    line = len(data["enrollments"])
+    assert refused(tmp_path, data) == [
+        f"enrollments.csv:{line}: entry_date: Cette personne est déjà inscrite sur la même "
+        "période (Promotion de printemps)."
     ]

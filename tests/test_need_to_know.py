@@ -36,7 +36,7 @@ from django.urls import reverse
 
 from ceis.choices import EducationLevel, ProfessionalStatus, Role
 from ceis.tests.factories import SiteFactory
-from ceis.tests.security_world import (
+from tests.security_world import (
     MOVED_MARKERS,
     OWN_MARKERS,
     build_world,
@@ -231,7 +231,7 @@ def leaks(text: str, viewer: str, name: str) -> list[str]:
         if not allowed and any(p.search(text) for p in patterns):
             found.append(f"own {kind}")
     if viewer != ADMIN:
-        from ceis.tests.security_world import MOVED_MARKERS, OTHER_MARKERS
+        from tests.security_world import MOVED_MARKERS, OTHER_MARKERS
 
         for kind, patterns in _patterns(OTHER_MARKERS).items():
             if kind != "sensitive" and any(p.search(text) for p in patterns):

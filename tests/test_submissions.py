@@ -14,9 +14,9 @@ from django.utils import timezone
 from ceis.choices import ImportStep, Role
 from ceis.models import FormSubmission, ImportJob, JournalEntry, Person
 from ceis.submissions import ALREADY_DONE, FIELD, submissions_purge
-from ceis.tests.create_forms import CREATE_FORMS, World
-from ceis.tests.html_forms import form_data
 from ceis.tests.package_data import package, write
+from tests.create_forms import CREATE_FORMS, World
+from tests.html_forms import form_data
 from unisvers.models import Enrollment
 
 pytestmark = pytest.mark.django_db

@@ -32,7 +32,7 @@ from django.urls import reverse
 from ceis.bounds import date_max
 from ceis.choices import Role
 from ceis.tests.factories import SiteFactory, UserFactory
-from ceis.tests.security_world import (
+from tests.security_world import (
     ROLES,
     build_world,
     is_admin_url,

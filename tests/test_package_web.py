@@ -10,7 +10,7 @@ from django.urls import reverse
 from ceis.choices import Role
 from ceis.models import JournalEntry, Person
 from ceis.package import views
-from ceis.tests.package_data import package, write
+from ceis.tests.package_data import package, write, zipped
 from unisvers.models import FollowUp
 
 pytestmark = pytest.mark.django_db
@@ -19,17 +19,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def media(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def zipped(tmp_path, data, name="paquet.zip"):
-    folder = write(tmp_path / "src", data)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for file in folder.iterdir():
-            archive.write(file, file.name)
-    buffer.seek(0)
-    buffer.name = name
-    return buffer
 
 
 def test_only_admins_reach_the_pages(client_for):
