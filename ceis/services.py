@@ -5,7 +5,7 @@ import datetime
 from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .choices import JournalAction
@@ -85,6 +85,7 @@ def person_create(*, user, request=None, allow_duplicate: bool = False, **fields
     person = Person(**fields, created_by=user)
     person.full_clean()
     if not allow_duplicate:
+        _wait_for_namesakes(person)
         matches = person_duplicates(
             user=user,
             last_name=person.last_name,
@@ -97,6 +98,18 @@ def person_create(*, user, request=None, allow_duplicate: bool = False, **fields
     person.save()
     journal_record(action=JournalAction.CREATE, user=user, obj=person, request=request)
     return person
+
+
+def _wait_for_namesakes(person: Person) -> None:
+    """Two desks (or two tabs, each with its own form token) creating the same name at the same
+    instant: on PostgreSQL the second waits here until the first commits, then finds it among
+    the possible duplicates (security.md row 24). SQLite's immediate transactions already let
+    one writer in at a time."""
+    if connection.vendor != "postgresql":
+        return
+    person.refresh_keys()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"person {person.name_key}"])
 
 
 def fields_apply(obj, fields: dict) -> list[str]:

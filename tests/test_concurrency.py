@@ -116,8 +116,11 @@ def test_two_parallel_posts_of_a_create_form_make_one_record(name, site):
     assert case.count() == before + 1
 
 
-# Forms whose record has a natural key: two tabs (two different tokens) sending it at once.
+# Forms whose record has a natural key (or, for a person, the duplicate check): two tabs (two
+# different tokens) sending it at once.
 NATURAL_KEYS = {
+    "personne": [200, 302],  # the second form shows the first as a possible duplicate
+    "personne (Unis'Vers)": [200, 302],
     "inscription Unis'Vers": [200, 302],  # the second form says the person is already enrolled
     "jour de rencontre": [302, 302],  # the second is sent back with "déjà dans le calendrier"
     "registre": [302, 302],  # the second updates the first's rows
