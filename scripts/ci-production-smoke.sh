@@ -131,7 +131,11 @@ CEIS_NEW_USER_PASSWORD=$PASSWORD "$BIN/python" manage.py create_user smoke-manag
 SITE_PK=$("$BIN/python" manage.py shell -c \
   "from ceis.models import Site; print(Site.objects.get(code='SMOKE').pk)" 2>/dev/null | tail -1)
 
-csrf_from() { sed -n 's/.*name="csrfmiddlewaretoken" value="\([^"]*\)".*/\1/p' | head -1; }
+csrf_from() {  # reads the whole page first: `sed | head -1` can fail under pipefail (SIGPIPE)
+  local html
+  html=$(cat)
+  sed -n '/name="csrfmiddlewaretoken"/{s/.*name="csrfmiddlewaretoken" value="\([^"]*\)".*/\1/p;q}' <<<"$html"
+}
 post() {  # post URL_PATH FORM_PAGE_PATH [field=value...] → prints "status redirect_url"
   local path=$1 page=$2 token
   shift 2
