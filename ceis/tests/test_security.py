@@ -192,10 +192,13 @@ def test_healthz_is_anonymous_and_says_only_ok(client):
 
 
 @pytest.mark.django_db
-def test_healthz_reports_a_broker_that_is_down(client, settings):
+def test_healthz_reports_a_broker_that_is_down(client, settings, monkeypatch):
     from ceis.celery import app
 
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    down = "redis://127.0.0.1:1/0"
+    # Celery reads the CELERY_BROKER_URL environment variable before its own setting, as in CI.
+    monkeypatch.setenv("CELERY_BROKER_URL", down)
+    app.conf.broker_url = down
     try:
         response = client.get(reverse("healthz"))
     finally:

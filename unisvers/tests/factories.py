@@ -141,6 +141,8 @@ class EventFactory(factory.django.DjangoModelFactory):
 
 
 class TestimonialFactory(factory.django.DjangoModelFactory):
+    __test__ = False  # not a test class, whatever its name says
+
     class Meta:
         model = Testimonial
 
