@@ -1,0 +1,63 @@
+"""Comparisons over time: the same period one year earlier, and one bilan per calendar year.
+
+`one_year_before` is the one rule for "the same day a year earlier" (29 February has no twin in a
+common year: it becomes 28 February); the dashboard, `bilan --compare`, the XLSX and the PDF all
+shift a period with it, so they compare the same two periods.
+"""
+
+import datetime
+
+from ceis.models import Site
+
+from . import compute_bilan
+
+PREVIOUS = "previous"
+
+__all__ = [
+    "PREVIOUS",
+    "compute_with_previous",
+    "compute_years",
+    "one_year_before",
+    "previous_period",
+]
+
+
+def one_year_before(day: datetime.date) -> datetime.date:
+    """The same day one year earlier; 29 February gives 28 February."""
+    if day.month == 2 and day.day == 29:
+        return day.replace(year=day.year - 1, day=28)
+    return day.replace(year=day.year - 1)
+
+
+def previous_period(
+    date_from: datetime.date, date_to: datetime.date
+) -> tuple[datetime.date, datetime.date]:
+    """`[date_from, date_to]` shifted back one year, each end by `one_year_before`."""
+    return one_year_before(date_from), one_year_before(date_to)
+
+
+def compute_with_previous(
+    *, date_from: datetime.date, date_to: datetime.date, site: Site | str | None = None
+) -> dict:
+    """`compute_bilan` for the period, with a top-level `previous`: the whole bilan of the same
+    period one year earlier, same site (indicators.md, "Comparison with the previous period")."""
+    if isinstance(site, str):
+        site = Site.objects.get(code=site)
+    bilan = compute_bilan(date_from=date_from, date_to=date_to, site=site)
+    previous_from, previous_to = previous_period(date_from, date_to)
+    bilan[PREVIOUS] = compute_bilan(date_from=previous_from, date_to=previous_to, site=site)
+    return bilan
+
+
+def compute_years(*, first: int, last: int, site: Site | str | None = None) -> list[dict]:
+    """One bilan per calendar year from `first` to `last` (both included), oldest first."""
+    if first > last:
+        raise ValueError("La première année est postérieure à la dernière.")
+    if isinstance(site, str):
+        site = Site.objects.get(code=site)
+    return [
+        compute_bilan(
+            date_from=datetime.date(year, 1, 1), date_to=datetime.date(year, 12, 31), site=site
+        )
+        for year in range(first, last + 1)
+    ]

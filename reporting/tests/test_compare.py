@@ -1,0 +1,77 @@
+"""Comparisons over time: the one-year shift, the previous period, one bilan per year."""
+
+import pytest
+
+from reporting.indicators import compute_bilan
+from reporting.indicators.compare import (
+    compute_with_previous,
+    compute_years,
+    one_year_before,
+    previous_period,
+)
+from unisvers.choices import ExitOutcome
+
+from .helpers import D, cohort, enrollment, person
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (D(2019, 1, 1), D(2018, 1, 1)),
+        (D(2019, 12, 31), D(2018, 12, 31)),
+        (D(2020, 2, 29), D(2019, 2, 28)),
+        (D(2020, 2, 28), D(2019, 2, 28)),
+        (D(2021, 3, 1), D(2020, 3, 1)),
+    ],
+)
+def test_one_year_before_keeps_the_day_and_turns_29_february_into_28(day, expected):
+    assert one_year_before(day) == expected
+
+
+def test_previous_period_shifts_both_ends():
+    assert previous_period(D(2020, 2, 1), D(2020, 2, 29)) == (D(2019, 2, 1), D(2019, 2, 28))
+
+
+def without_time(bilan: dict) -> dict:
+    return {key: value for key, value in bilan.items() if key != "generated_at"}
+
+
+@pytest.fixture
+def two_years(site):
+    """Two participants in 2018 (both out by April), three in 2019."""
+    group_2018 = cohort(site, D(2018, 3, 5), D(2018, 4, 13))
+    enrollment(group_2018, person(site), exit_date=D(2018, 4, 13), exit_outcome=ExitOutcome.IAE)
+    enrollment(
+        group_2018, person(site), exit_date=D(2018, 4, 13), exit_outcome=ExitOutcome.FORMATION
+    )
+    group_2019 = cohort(site, D(2019, 3, 4), D(2019, 4, 12))
+    for _ in range(3):
+        enrollment(group_2019, person(site))
+
+
+@pytest.mark.django_db
+def test_previous_is_the_bilan_of_the_year_before(two_years, site):
+    bilan = compute_with_previous(date_from=D(2019, 1, 1), date_to=D(2019, 12, 31), site=site)
+    expected = compute_bilan(date_from=D(2018, 1, 1), date_to=D(2018, 12, 31), site=site)
+
+    assert bilan["unisvers"]["participants"] == 3
+    assert bilan["previous"]["unisvers"]["participants"] == 2
+    assert bilan["previous"]["period"] == {"from": "2018-01-01", "to": "2018-12-31"}
+    assert without_time(bilan["previous"]) == without_time(expected)
+    assert "previous" not in bilan["previous"]
+
+
+@pytest.mark.django_db
+def test_compute_years_gives_one_bilan_per_calendar_year(two_years, site):
+    years = compute_years(first=2017, last=2019, site=site.code)
+
+    assert [bilan["period"] for bilan in years] == [
+        {"from": f"{year}-01-01", "to": f"{year}-12-31"} for year in (2017, 2018, 2019)
+    ]
+    assert [bilan["unisvers"]["participants"] for bilan in years] == [0, 2, 3]
+    assert {bilan["site"] for bilan in years} == {site.code}
+
+
+def test_compute_years_refuses_a_reversed_range():
+    with pytest.raises(ValueError):
+        compute_years(first=2019, last=2017)
