@@ -5,8 +5,14 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django import forms
+from django.db.models import BLANK_CHOICE_DASH
 from django.template import Context, Template
+from django.utils.formats import number_format
 
+from ceis.choices import Role, Sex
+from ceis.forms import PersonForm
+from ceis.models import Site
 from ceis.templatetags.french import (
     accord,
     date_phrase,
@@ -171,3 +177,51 @@ def test_filters_in_a_template():
     )
     text = template.render(Context({"day": datetime.date(2026, 12, 1), "n": 0, "rate": 87}))
     assert text == f"mardi 1er décembre 2026 : 0 inscrit, 0 place ; 87{NBSP}%"
+
+
+# Django's own formats and form defaults (ceis/formats/fr/formats.py, ceis/form_renderer.py) --
+
+
+def test_django_writes_dates_times_and_numbers_the_french_way():
+    template = Template("{{ day }} | {{ moment }} | {{ hour }} | {{ ratio }}")
+    context = Context(
+        {
+            "day": datetime.date(2026, 12, 1),
+            "moment": datetime.datetime(2026, 12, 1, 13, 30, tzinfo=UTC),
+            "hour": datetime.time(9, 5),
+            "ratio": 12.5,
+        }
+    )
+    assert template.render(context) == (
+        f"01/12/2026 | 01/12/2026 à 14{NBSP}h{NBSP}30 | 9{NBSP}h{NBSP}05 | 12,5"
+    )
+    assert number_format(1234567, force_grouping=True) == f"1{NNBSP}234{NNBSP}567"
+
+
+def test_a_date_field_accepts_a_typed_french_date_and_the_date_pickers_iso_date():
+    field = forms.DateField()
+    assert field.clean("1/12/2026") == datetime.date(2026, 12, 1)
+    assert field.clean("01/12/26") == datetime.date(2026, 12, 1)
+    assert field.clean("2026-12-01") == datetime.date(2026, 12, 1)
+
+
+class _ChoiceForm(forms.Form):
+    sex = forms.ChoiceField(choices=BLANK_CHOICE_DASH + list(Sex.choices), required=False)
+    site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False)
+    neighbourhood = forms.ModelChoiceField(
+        queryset=Site.objects.none(), required=False, empty_label="Tous les quartiers"
+    )
+
+
+def test_every_select_offers_choisir_as_its_empty_choice_unless_the_form_names_it():
+    html = str(_ChoiceForm())
+    assert html.count('<option value="" selected>Choisir…</option>') == 2
+    assert '<option value="" selected>Tous les quartiers</option>' in html
+    assert "---------" not in html
+
+
+def test_a_model_forms_choice_from_its_model_offers_choisir(make_user, site, other_site):
+    user = make_user(Role.TRAVAILLEUR_SOCIAL, sites=[site, other_site])
+    html = str(PersonForm(user=user))
+    assert "---------" not in html
+    assert '<option value="" selected>Choisir…</option>' in html
