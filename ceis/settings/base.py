@@ -109,15 +109,7 @@ AUTH_USER_MODEL = "ceis.User"
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses a locked-out username+IP before the password is even checked.
     "axes.backends.AxesStandaloneBackend",
-    # Django's ModelBackend reading a user's permissions in one query instead of two.
-    "ceis.backends.PermissionBackend",
-]
-# Argon2 first, as Django recommends: a PBKDF2 hash is rehashed with Argon2 at the next login.
-PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
-    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
-    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -132,9 +124,8 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions (security.md row 6): in the database, 30 minutes idle, 12 hours at most; saved on
-# every request in one query (ceis/sessions.py).
-SESSION_ENGINE = "ceis.sessions"
+# Sessions (security.md row 6): in the database, 30 minutes idle, 12 hours at most.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 CEIS_SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
 CEIS_SESSION_MAX_AGE = timedelta(hours=12)
 SESSION_COOKIE_AGE = int(CEIS_SESSION_IDLE_TIMEOUT.total_seconds())
@@ -275,9 +266,6 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Report versions whose worker died, or that the broker did not take: requeued or failed.
     "bilan-versions-sweep": {"task": "reporting.tasks.sweep_bilan_versions", "schedule": 120},
-    # The dashboard's figures: this year, last year, this month (every site, all sites) and
-    # whatever data changes made stale, computed ahead of the pages.
-    "dashboard-refresh": {"task": "reporting.tasks.refresh_dashboard_results", "schedule": 60},
 }
 CELERY_TASK_ALWAYS_EAGER = False
 # PDFs have their own queue, so that a slow WeasyPrint run never delays the other tasks; a
@@ -294,18 +282,10 @@ CEIS_REPORT_JOB_TIME_LIMIT = env.int("CEIS_REPORT_JOB_TIME_LIMIT", default=300)
 # it the job waits "en attente" and the sweeper sends it later, so a page never hangs on the broker.
 CEIS_BROKER_PUBLISH_TIMEOUT = env.float("CEIS_BROKER_PUBLISH_TIMEOUT", default=0.5)
 
-# In memory per process by default; production sets CACHE_URL=redis://… so that every web process
-# shares it.
+# The cache holds the dashboard's figures for a few minutes (reporting/selectors.py). In memory
+# per process by default; production sets CACHE_URL=redis://… so that every web process shares it.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
-# The dashboard's figures are computed by a Celery task per period and site, never in a request
-# (reporting/dashboard.py). After a data change they are recomputed at most once per
-# REFRESH_SECONDS; any result older than MAX_AGE seconds is recomputed (changes that send no
-# signal: bulk imports); a computation is killed past JOB_TIME_LIMIT seconds; the results of
-# periods nobody asked for in KEEP_DAYS days are forgotten.
-CEIS_DASHBOARD_REFRESH_SECONDS = env.int("CEIS_DASHBOARD_REFRESH_SECONDS", default=60)
-CEIS_DASHBOARD_MAX_AGE = env.int("CEIS_DASHBOARD_MAX_AGE", default=3600)
-CEIS_DASHBOARD_JOB_TIME_LIMIT = env.int("CEIS_DASHBOARD_JOB_TIME_LIMIT", default=600)
-CEIS_DASHBOARD_KEEP_DAYS = env.int("CEIS_DASHBOARD_KEEP_DAYS", default=7)
+CEIS_DASHBOARD_CACHE_SECONDS = env.int("CEIS_DASHBOARD_CACHE_SECONDS", default=300)
 
 # The access journal keeps 12 months (CNIL 2021-122 recommends 6 to 12).
 CEIS_JOURNAL_RETENTION_DAYS = env.int("CEIS_JOURNAL_RETENTION_DAYS", default=365)
