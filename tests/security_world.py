@@ -124,6 +124,7 @@ OBJECT_KWARGS = {
     "villages:session_person_search": lambda o: {"public_id": o.session.public_id},
     "villages:session_checkin": lambda o: {"public_id": o.session.public_id},
     "villages:session_walk_in": lambda o: {"public_id": o.session.public_id},
+    "villages:session_anonymous": lambda o: {"public_id": o.session.public_id},
     "villages:registration_cancel": lambda o: {"public_id": o.registration.public_id},
     "villages:registration_attendance": lambda o: {"public_id": o.registration.public_id},
     "villages:help_detail": lambda o: {"public_id": o.help.public_id},

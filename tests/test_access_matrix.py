@@ -64,6 +64,7 @@ GET = {
     "package:upload":                  _ALL_405,
     "package:confirm":                 _ALL_405,
     "package:download":                _ALL_405,
+    "package:template":                "403 403 403 403 200",
     # A long import's page: its author's only (the referent of the first site's cohort).
     "imports:job":                     "200 404 404 404 404 | 404 404 404 404 404",
     "imports:confirm":                 _OBJ_405,
@@ -127,6 +128,7 @@ GET = {
     "villages:session_person_search":  "DENY 200 DENY DENY 200 | DENY 404 DENY DENY 200",
     "villages:session_checkin":        "DENY 200 200 DENY 200 | DENY 404 404 DENY 200",
     "villages:session_walk_in":        _OBJ_405,
+    "villages:session_anonymous":      "DENY 200 200 DENY 200 | DENY 404 404 DENY 200",
     "villages:registration_cancel":    "DENY 200 DENY DENY 200 | DENY 404 DENY DENY 200",
     "villages:registration_attendance": _OBJ_405,
     "villages:help_list":              "403 200 403 403 200",
@@ -173,6 +175,7 @@ POST = {
     "package:upload":                  "403 403 403 403 400",
     "package:confirm":                 "403 403 403 403 302",
     "package:download":                "403 403 403 403 200",
+    "package:template":                _ALL_405,
     # An empty confirmation lacks its entry date (400); a job that did not fail has nothing to
     # relaunch (302). Another user's job is a 404, whatever the role.
     "imports:job":                     _OBJ_405,
@@ -238,6 +241,7 @@ POST = {
     "villages:session_person_search":  _OBJ_405,
     "villages:session_checkin":        _OBJ_405,
     "villages:session_walk_in":        "DENY 200 200 DENY 200 | DENY 404 404 DENY 200",
+    "villages:session_anonymous":      "DENY 302 302 DENY 302 | DENY 404 404 DENY 302",
     "villages:registration_cancel":    "DENY 302 DENY DENY 302 | DENY 404 DENY DENY 302",
     "villages:registration_attendance": "DENY 302 302 DENY 302 | DENY 404 404 DENY 302",
     "villages:help_list":              _ALL_405,

@@ -84,6 +84,24 @@ class Attendance(models.TextChoices):
     ABSENT = "absent", "Absent·e"
 
 
+class AnonymousAgeBand(models.TextChoices):
+    """Age bands of the anonymous attendees of a session (domain.md)."""
+
+    MOINS_26 = "moins_26", "Moins de 26 ans"
+    AGE_26_59 = "26_59", "26 à 59 ans"
+    AGE_60_PLUS = "60_plus", "60 ans et plus"
+    INCONNU = "inconnu", "Âge inconnu"
+
+
+class AnonymousSex(models.TextChoices):
+    """The sexes of `ceis.choices.Sex`, and "unknown" for those who came without a word."""
+
+    F = "F", "Femmes"
+    M = "M", "Hommes"
+    X = "X", "Autre"
+    INCONNU = "inconnu", "Non précisé"
+
+
 class SkillDomain(models.TextChoices):
     INFORMATION = "information", "Information"
     COMMUNICATION = "communication", "Communication"

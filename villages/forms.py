@@ -12,7 +12,15 @@ from ceis.models import Person, Site
 from ceis.selectors import neighbourhood_list, persons_visible_to
 
 from .assessment import QUESTIONS
-from .choices import Autonomy, DigitalTheme, Orientation, Procedure, SkillDomain
+from .choices import (
+    AnonymousAgeBand,
+    AnonymousSex,
+    Autonomy,
+    DigitalTheme,
+    Orientation,
+    Procedure,
+    SkillDomain,
+)
 from .models import IndividualHelp, Session, Workshop
 
 YES_NO = [("1", "Oui"), ("0", "Non")]
@@ -229,6 +237,56 @@ class HelpForm(BoundedModelForm):
         if value is not None and value <= 0:
             raise forms.ValidationError("La durée doit être d'au moins une minute.")
         return value
+
+
+ANONYMOUS_MAX = 500
+
+
+class AnonymousAttendeesForm(BoundedForm):
+    """A grid of numbers, one per age band and sex: who came to a session without a name."""
+
+    def __init__(self, *args, session, **kwargs):
+        recorded = {
+            (row.age_band, row.sex): row.count for row in session.anonymous_attendances.all()
+        }
+        super().__init__(*args, **kwargs)
+        for band in AnonymousAgeBand:
+            for sex in AnonymousSex:
+                self.fields[self.field_name(band, sex)] = forms.IntegerField(
+                    label=f"{band.label}, {sex.label.lower()}",
+                    min_value=0,
+                    max_value=ANONYMOUS_MAX,
+                    required=False,
+                    initial=recorded.get((band.value, sex.value), 0),
+                    error_messages={
+                        "invalid": "Saisissez un nombre entier.",
+                        "min_value": "Le nombre ne peut pas être négatif.",
+                        "max_value": f"Au plus {ANONYMOUS_MAX} personnes par case.",
+                    },
+                    widget=forms.NumberInput(
+                        attrs={"class": "form-control", "inputmode": "numeric"}
+                    ),
+                )
+
+    @staticmethod
+    def field_name(band, sex) -> str:
+        return f"anonyme_{band.value}_{sex.value}"
+
+    sex_labels = AnonymousSex.labels
+
+    def rows(self):
+        """The grid for the template: one row per age band, one bound field per sex."""
+        return [
+            (band, [self[self.field_name(band, sex)] for sex in AnonymousSex])
+            for band in AnonymousAgeBand
+        ]
+
+    def counts(self) -> dict[tuple[str, str], int]:
+        return {
+            (band.value, sex.value): self.cleaned_data[self.field_name(band, sex)] or 0
+            for band in AnonymousAgeBand
+            for sex in AnonymousSex
+        }
 
 
 class VisitForm(BoundedForm):

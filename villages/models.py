@@ -19,6 +19,8 @@ from ceis.models import Person, Site
 from ceis.scoping import SiteScopedQuerySet
 
 from .choices import (
+    AnonymousAgeBand,
+    AnonymousSex,
     Attendance,
     Autonomy,
     DigitalTheme,
@@ -185,6 +187,41 @@ class Registration(models.Model):
     @property
     def is_absent(self) -> bool:
         return self.attendance == Attendance.ABSENT
+
+
+class AnonymousAttendance(models.Model):
+    """People who came to a session without giving their name, counted by age band and sex
+    (the playful workshops): they count in attendance, never in the people reached."""
+
+    session = models.ForeignKey(
+        Session,
+        on_delete=models.CASCADE,
+        related_name="anonymous_attendances",
+        verbose_name="séance",
+    )
+    age_band = models.CharField("tranche d'âge", max_length=10, choices=AnonymousAgeBand.choices)
+    sex = models.CharField("sexe", max_length=10, choices=AnonymousSex.choices)
+    count = models.PositiveSmallIntegerField("nombre", validators=[MinValueValidator(1)])
+
+    site_path = "session__site"
+    objects = SiteScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["session", "age_band", "sex"]
+        verbose_name = "participants anonymes"
+        verbose_name_plural = "participants anonymes"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "age_band", "sex"], name="villages_anonymous_unique_group"
+            ),
+            # A group of nobody is not stored: zero is the absence of the row.
+            models.CheckConstraint(
+                condition=Q(count__gt=0), name="villages_anonymous_count_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.count} · {self.get_age_band_display()} · {self.get_sex_display()}"
 
 
 class IndividualHelp(models.Model):

@@ -20,7 +20,15 @@ from ceis.services import (
 
 from .assessment import ALL_KEYS, QUESTIONNAIRE_VERSION, classify, score_answers
 from .choices import Attendance, RegistrationStatus
-from .models import Assessment, IndividualHelp, Registration, Session, Visit, Workshop
+from .models import (
+    AnonymousAttendance,
+    Assessment,
+    IndividualHelp,
+    Registration,
+    Session,
+    Visit,
+    Workshop,
+)
 
 MAX_SERIES_SESSIONS = 60
 
@@ -220,6 +228,32 @@ def registration_walk_in(*, session: Session, person, user, request=None) -> Reg
         created_by=user,
     )
     return _create(registration, user=user, request=request, payload={"walk_in": True})
+
+
+@transaction.atomic
+def session_set_anonymous(
+    *, session: Session, counts: dict[tuple[str, str], int], user, request=None
+) -> list[AnonymousAttendance]:
+    """Record the session's anonymous attendees: `counts` maps (age band, sex) to a number and
+    replaces what was recorded (a zero or a missing group is no row). Journalled once."""
+    session = _lock_session(session)
+    rows = [
+        AnonymousAttendance(session=session, age_band=band, sex=sex, count=count)
+        for (band, sex), count in sorted(counts.items())
+        if count
+    ]
+    for row in rows:
+        row.full_clean(exclude=["session"], validate_unique=False)
+    session.anonymous_attendances.all().delete()
+    AnonymousAttendance.objects.bulk_create(rows)
+    journal_record(
+        action=JournalAction.UPDATE,
+        user=user,
+        obj=session,
+        request=request,
+        payload={"fields": ["anonymous_attendees"]},
+    )
+    return rows
 
 
 # Individual help ---------------------------------------------------------------------------

@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("seances/<uuid:public_id>/pointage/", views.session_checkin, name="session_checkin"),
     path("seances/<uuid:public_id>/sur-place/", views.session_walk_in, name="session_walk_in"),
+    path("seances/<uuid:public_id>/anonymes/", views.session_anonymous, name="session_anonymous"),
     path(
         "inscriptions/<uuid:public_id>/annuler/",
         views.registration_cancel_view,

@@ -18,6 +18,7 @@ from .helps import (
 from .sessions import (
     registration_attendance,
     registration_cancel_view,
+    session_anonymous,
     session_checkin,
     session_create_view,
     session_delete_view,
@@ -44,6 +45,7 @@ __all__ = [
     "progress",
     "registration_attendance",
     "registration_cancel_view",
+    "session_anonymous",
     "session_checkin",
     "session_create_view",
     "session_delete_view",

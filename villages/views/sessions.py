@@ -21,6 +21,7 @@ from ceis.submissions import single_submission
 from .. import perms, selectors, services
 from ..choices import Attendance, RegistrationStatus
 from ..forms import (
+    AnonymousAttendeesForm,
     MinimalPersonForm,
     SessionCreateForm,
     SessionForm,
@@ -276,6 +277,29 @@ def registration_attendance(request, public_id):
     label = "présent·e" if value == Attendance.PRESENT else "absent·e"
     messages.success(request, f"{registration.person} : {label}.")
     return redirect("villages:session_checkin", public_id=registration.session.public_id)
+
+
+@require_http_methods(["GET", "POST"])
+@object_permission_required("villages.checkin_registration")
+def session_anonymous(request, public_id):
+    """The people who came without giving their name, by age band and sex: one grid, one save.
+    Saving again replaces the numbers (a correction, not an addition)."""
+    session = selectors.session_get(public_id=public_id, user=request.user)
+    form = AnonymousAttendeesForm(request.POST or None, session=session)
+    if request.method == "POST":
+        if form.is_valid():
+            rows = services.session_set_anonymous(
+                session=session, counts=form.counts(), user=request.user, request=request
+            )
+            total = sum(row.count for row in rows)
+            if total:
+                noun = "participant anonyme" if total == 1 else "participants anonymes"
+                messages.success(request, f"{total} {noun} enregistré{'s' if total > 1 else ''}.")
+            else:
+                messages.success(request, "Aucun participant anonyme pour cette séance.")
+            return redirect("villages:session_checkin", public_id=session.public_id)
+        messages.error(request, FORM_ERROR)
+    return render(request, "villages/sessions/anonymous.html", {"session": session, "form": form})
 
 
 @require_POST
