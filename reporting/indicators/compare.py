@@ -17,8 +17,10 @@ __all__ = [
     "PREVIOUS",
     "compute_with_previous",
     "compute_years",
+    "count_change",
     "one_year_before",
     "previous_period",
+    "rate_change_points",
 ]
 
 
@@ -61,3 +63,20 @@ def compute_years(*, first: int, last: int, site: Site | str | None = None) -> l
         )
         for year in range(first, last + 1)
     ]
+
+
+def count_change(current, previous) -> float | None:
+    """The change of a count as a fraction of the previous one (0.12 for +12 %); `None` when
+    there is nothing to compare with (no previous count, or zero)."""
+    if not isinstance(current, int) or not isinstance(previous, int) or previous == 0:
+        return None
+    return round((current - previous) / previous, 4)
+
+
+def rate_change_points(current: dict | None, previous: dict | None) -> float | None:
+    """The change of a rate in percentage points (3.0 for 84 % → 87 %); `None` when either rate
+    is unknown or hidden by the publication rules."""
+    values = [(item or {}).get("rate") for item in (current, previous)]
+    if not all(isinstance(value, float | int) for value in values):
+        return None
+    return round((values[0] - values[1]) * 100, 1)

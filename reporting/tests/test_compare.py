@@ -6,8 +6,10 @@ from reporting.indicators import compute_bilan
 from reporting.indicators.compare import (
     compute_with_previous,
     compute_years,
+    count_change,
     one_year_before,
     previous_period,
+    rate_change_points,
 )
 from unisvers.choices import ExitOutcome
 
@@ -75,3 +77,19 @@ def test_compute_years_gives_one_bilan_per_calendar_year(two_years, site):
 def test_compute_years_refuses_a_reversed_range():
     with pytest.raises(ValueError):
         compute_years(first=2019, last=2017)
+
+
+@pytest.mark.parametrize(
+    ("current", "previous", "expected"),
+    [(112, 100, 0.12), (90, 120, -0.25), (5, 0, None), (5, None, None), (0, 4, -1.0)],
+)
+def test_count_change_is_a_fraction_of_the_previous_count(current, previous, expected):
+    assert count_change(current, previous) == expected
+
+
+def test_rate_change_is_in_points_and_unknown_when_a_rate_is():
+    now, before = {"n": 87, "of": 100, "rate": 0.87}, {"n": 84, "of": 100, "rate": 0.84}
+    assert rate_change_points(now, before) == 3.0
+    assert rate_change_points(before, now) == -3.0
+    assert rate_change_points(now, {"n": 0, "of": 0, "rate": None}) is None
+    assert rate_change_points(now, {"n": None, "of": None, "rate": "moins de 5"}) is None
