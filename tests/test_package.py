@@ -494,7 +494,7 @@ def test_unknown_column_and_missing_required_column(tmp_path):
     data = package()
     data["sites"][0] = ["code", "nom", "address"]
     assert refused(tmp_path, data) == [
-        "sites.csv:1: nom: colonne inconnue",
+        "sites.csv:1: nom: colonne inconnue (colonnes de ce fichier : code, name, address)",
         "sites.csv:1: name: colonne obligatoire absente",
     ]
 
@@ -640,11 +640,12 @@ def test_unknown_file_bad_encoding_and_wrong_cell_count_are_errors(tmp_path):
     data["person"] = [["ref"], ["P9"]]
     data["targets"].append(["CEIS", "2027"])
     path = write(tmp_path / "bad", data)
-    (path / "sites.csv").write_bytes("code,name\nCEIS,Caf\xe9\n".encode("latin-1"))
+    # 0x81 is neither UTF-8 nor Windows-1252 (a byte that encoding leaves undefined).
+    (path / "sites.csv").write_bytes(b"code,name\nCEIS,Caf\x81\n")
     _out, err, ok = run(path)
     assert not ok
     assert err.strip().splitlines() == [
-        "sites.csv:2: -: encodage invalide (UTF-8 attendu) : octet 0xE9",
+        "sites.csv:2: -: encodage invalide (ni UTF-8 ni Windows-1252) : octet 0x81",
         "targets.csv:3: -: 2 valeurs pour 3 colonnes",
         "person.csv:0: -: fichier inconnu dans le paquet",
     ]

@@ -343,7 +343,7 @@ FILES: tuple[FileSpec, ...] = (
             col("confidence_entry", "int", bounds=(1, 10)),
             col("confidence_exit", "int", bounds=(1, 10)),
             col("exit_date", "date"),
-            col("exit_outcome", "code", choices=ExitOutcome),
+            col("exit_outcome", "code", choices=ExitOutcome, example="abandon"),
             col("dropout_reason", "code", choices=DropoutReason),
             col("followup_3m_date", "date"),
             col("followup_3m_situation", "code", choices=FollowupSituation),

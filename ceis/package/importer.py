@@ -31,7 +31,7 @@ from ceis.hooks import app_modules
 from ceis.models import Person, Site
 from ceis.services import journal_record
 
-from .reader import PackageError, ParsedFile, read_package
+from .reader import PackageError, ParsedFile, formats_summary, read_package
 from .spec import FILES, FILES_BY_NAME, FileSpec
 
 BATCH = 2000
@@ -41,6 +41,12 @@ REF_TARGETS = {
     column.target for spec in FILES for column in spec.columns if column.kind == "ref"
 } - CODE_TARGETS
 LABELS = {spec.name: spec.label for spec in FILES if spec.label}
+
+
+def code_key(target: str, value):
+    """How a key is looked up: site and neighbourhood codes regardless of case (`ceis`, `Ceis`
+    and `CEIS` name one site, whose code is stored as first written), refs exactly."""
+    return value.casefold() if target in CODE_TARGETS and isinstance(value, str) else value
 
 
 @dataclass(frozen=True)
@@ -112,11 +118,12 @@ class PackageImport:
         self.files: dict[str, ParsedFile] = {}
         self.manifest: dict[str, str] = {}
         self.scratch: dict[str, dict] = {}  # what each app's hooks keep during one import
+        self.formats: dict = {}  # file name → ceis.package.reader.FileFormat
 
     # Validation --------------------------------------------------------------------------------
 
     def validate(self) -> bool:
-        self.files, self.manifest, self.errors, self.broken = read_package(self.path)
+        self.files, self.manifest, self.errors, self.broken, self.formats = read_package(self.path)
         self._load_database()
         self._index_package()
         for spec in FILES:
@@ -146,7 +153,9 @@ class PackageImport:
                         by_key[obj.ref] = obj
                 self.existing[spec.name] = by_key
             elif spec.key == ("code",):
-                self.existing[spec.name] = {obj.code: obj for obj in model.objects.all()}
+                self.existing[spec.name] = {
+                    code_key(spec.name, obj.code): obj for obj in model.objects.all()
+                }
             else:
                 attrs = [
                     f"{name}_id" if spec.column(name).kind == "ref" else name for name in spec.key
@@ -168,10 +177,11 @@ class PackageImport:
             key = FILES_BY_NAME[name].key[0]
             for row in parsed.rows:
                 if row.values.get(key):
-                    self.package_rows[name].setdefault(row.values[key], row.values)
+                    self.package_rows[name].setdefault(code_key(name, row.values[key]), row.values)
 
     def resolve(self, target: str, value: str):
         """The id of the record named `value`, a `New` marker, or None when it exists nowhere."""
+        value = code_key(target, value)
         if value in self.ids.get(target, {}):
             return self.ids[target][value]
         if value in self.package_rows.get(target, {}) or target in self.broken:
@@ -223,11 +233,16 @@ class PackageImport:
                         ok = False
             if not ok:
                 continue
+            if spec.name in CODE_TARGETS:
+                # The stored code is kept: `ceis` updates the site `CEIS`, it does not rename it.
+                obj = self.existing_record(spec, (values["code"],))
+                if obj is not None:
+                    values = {**values, "code": obj.code}
             key = tuple(
                 resolved[name] if spec.column(name).kind == "ref" else values.get(name)
                 for name in spec.key
             )
-            raw_key = tuple(str(values.get(name)) for name in spec.key)
+            raw_key = tuple(str(code_key(spec.name, values.get(name))) for name in spec.key)
             if raw_key in seen or (key in seen and not any(isinstance(k, New) for k in key)):
                 first = seen.get(raw_key, seen.get(key))
                 self.error(
@@ -273,6 +288,7 @@ class PackageImport:
             return None
         existing = self.existing.get(spec.name, {})
         if len(spec.key) == 1:
+            key = (code_key(spec.name, key[0]),)
             return existing.get(key[0]) or existing.get(_uuid_or_none(key[0]))
         return existing.get(key)
 
@@ -359,6 +375,10 @@ class PackageImport:
 
     # Writing -----------------------------------------------------------------------------------
 
+    def reading(self) -> list[str]:
+        """How the files were read (encoding, separator), as the report says it."""
+        return formats_summary(self.formats)
+
     def summary(self) -> list[tuple[str, int, int, int]]:
         return [
             (FILES_BY_NAME[name].filename, len(p.creates), len(p.updates), p.unchanged)
@@ -421,7 +441,7 @@ class PackageImport:
                 for obj in missing:
                     obj.pk = found[getattr(obj, attr)]
             for obj in created:
-                self.ids[spec.name][getattr(obj, attr)] = obj.pk
+                self.ids[spec.name][code_key(spec.name, getattr(obj, attr))] = obj.pk
         updated_fields: set[str] = set()
         objs = []
         for obj, changed in plan.updates:

@@ -32,6 +32,7 @@ def check(job, progress) -> dict:
         "errors": errors[:MAX_ERRORS],
         "error_count": len(errors),
         "summary": package.summary(),
+        "reading": package.reading(),
     }
 
 

@@ -3,12 +3,20 @@
 Every problem becomes a `PackageError` (`file:line: column: message`); reading never stops at the
 first one. Line numbers are those of the file as a text editor shows them (the header is line 1,
 a quoted field spanning several lines keeps the line where its record starts).
+
+Each file's encoding and separator are found as it is read, so that a file saved by a French
+spreadsheet (Windows-1252, semicolons) is read as well as the format's UTF-8 and commas: the
+encoding is UTF-8 (a BOM accepted) when every line decodes, else Windows-1252; the separator is
+the one among comma, semicolon and tab that splits the header into the most known columns. Both
+are named in the report (`FileFormat`).
 """
 
+import codecs
 import contextlib
 import csv
 import datetime
 import functools
+import itertools
 import re
 import zipfile
 import zlib
@@ -21,11 +29,11 @@ from django.utils import timezone
 
 from ceis.spreadsheet import restore_cell
 from ceis.uploads import (
+    FALLBACK_ENCODING,
     NUL,
     DecodeProblem,
     UploadRefused,
     check_zip,
-    decoded_lines,
     raw_lines,
     size_mo,
 )
@@ -50,6 +58,45 @@ class PackageError:
         return f"{self.file}:{self.line}: {self.column}: {self.message}"
 
 
+DELIMITERS = {",": "virgule", ";": "point-virgule", "\t": "tabulation"}
+ENCODINGS = {"utf-8": "UTF-8", FALLBACK_ENCODING: "Windows-1252 (latin-1)"}
+
+
+@dataclass
+class FileFormat:
+    """How a file was read: what the report names."""
+
+    encoding: str = "utf-8"  # "utf-8" or FALLBACK_ENCODING
+    bom: bool = False
+    delimiter: str = ","
+
+    def __str__(self):
+        encoding = ENCODINGS[self.encoding] + (" avec BOM" if self.bom else "")
+        return f"{encoding}, séparateur {DELIMITERS[self.delimiter]}"
+
+
+def formats_summary(formats: dict[str, FileFormat]) -> list[str]:
+    """The report's lines on how the files were read: one line when they all agree, else one
+    line per way of reading naming its files; a warning when a file was not UTF-8 (its accents
+    are worth a look). A file without accents is plain UTF-8 whatever saved it."""
+    if not formats:
+        return []
+    groups: dict[str, list[str]] = {}
+    for name, file_format in formats.items():
+        groups.setdefault(str(file_format), []).append(name)
+    if len(groups) == 1 and len(formats) > 1:
+        lines = [f"Tous les fichiers : {next(iter(groups))}."]
+    else:
+        lines = [f"{text} : {', '.join(names)}." for text, names in groups.items()]
+    legacy = [name for name, f in formats.items() if f.encoding == FALLBACK_ENCODING]
+    if legacy:
+        lines.append(
+            f"Pas en UTF-8 : {', '.join(legacy)}, lu{'s' if len(legacy) > 1 else ''} en "
+            "Windows-1252 ; vérifiez les accents après l'import."
+        )
+    return lines
+
+
 @dataclass
 class Row:
     line: int
@@ -62,6 +109,7 @@ class ParsedFile:
     spec: FileSpec
     columns: set[str] = field(default_factory=set)  # the columns present in the header
     rows: list[Row] = field(default_factory=list)
+    format: FileFormat = field(default_factory=FileFormat)
 
 
 class PackageSourceError(Exception):
@@ -126,23 +174,28 @@ def count_rows(path: Path) -> int:
 
 
 @functools.cache
-def _codes(choices) -> frozenset[str]:
-    return frozenset(choices.values)
+def _codes(choices) -> dict[str, str]:
+    """The list's codes by their case-folded form: `F`, `Alumni` or `PRESENT` name the code as
+    `domain.md` writes it, which is what is stored."""
+    return {value.casefold(): value for value in choices.values}
+
+
+def _code(choices, text: str) -> str:
+    try:
+        return _codes(choices)[text.casefold()]
+    except KeyError:
+        raise ValueError(f"code inconnu « {text} »") from None
 
 
 def parse_cell(column: Column, raw: str):
     """The Python value of a cell, or raise ValueError with the French message."""
     text = restore_cell(raw.strip())  # the exporter's formula mark (security.md row 22)
-    if column.kind in ("text", "code", "ref"):
-        if column.kind == "code" and text and text not in _codes(column.choices):
-            raise ValueError(f"code inconnu « {text} »")
+    if column.kind in ("text", "ref"):
         return text
+    if column.kind == "code":
+        return _code(column.choices, text) if text else text
     if column.kind == "codes":
-        codes = [code.strip() for code in text.split("|") if code.strip()]
-        unknown = [code for code in codes if code not in _codes(column.choices)]
-        if unknown:
-            raise ValueError(f"code inconnu « {unknown[0]} »")
-        return codes
+        return [_code(column.choices, code.strip()) for code in text.split("|") if code.strip()]
     if not text:
         return None
     if column.kind == "date":
@@ -192,30 +245,95 @@ class RowBudget:
         self.exceeded = False
 
 
-def parse_file(spec: FileSpec, source, errors: list, budget: RowBudget | None = None):
-    """The parsed rows of one file (None when it cannot be read); `source()` opens its bytes."""
+class _BadByte(Exception):
+    def __init__(self, byte: int, line: int):
+        self.byte, self.line = byte, line
+
+
+def _decoded(stream, file_format: FileFormat):
+    """The lines of a binary stream in `file_format.encoding` (a UTF-8 BOM noted and dropped);
+    _BadByte on the first byte that does not decode."""
+    for number, raw in raw_lines(stream):
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+            file_format.bom = True
+            raw = raw[len(codecs.BOM_UTF8) :]
+        try:
+            yield raw.decode(file_format.encoding)
+        except UnicodeDecodeError as error:
+            raise _BadByte(raw[error.start], number) from None
+
+
+def parse_file(
+    spec: FileSpec,
+    source,
+    errors: list,
+    budget: RowBudget | None = None,
+    formats: dict[str, FileFormat] | None = None,
+):
+    """The parsed rows of one file (None when it cannot be read); `source()` opens its bytes.
+    Read as UTF-8 first; a file where a byte is not UTF-8 (and without a BOM) is read again as
+    Windows-1252, what French spreadsheets write. How it was read goes to `formats`."""
     budget = budget or RowBudget()
-    try:
-        with source() as stream:
-            return _parse_lines(spec, decoded_lines(stream, "utf-8-sig"), errors, budget)
-    except DecodeProblem as problem:
-        message = problem.reason
-        if "invalide" in message:
-            message = f"encodage invalide (UTF-8 attendu) : {message.split(' invalide')[0]}"
-        errors.append(PackageError(spec.filename, problem.line, "-", message))
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
-        errors.append(
-            PackageError(spec.filename, 0, "-", f"fichier endommagé dans l'archive ({error})")
-        )
-    return None
+    used = budget.used
+    for encoding in ("utf-8", FALLBACK_ENCODING):
+        file_format = FileFormat(encoding=encoding)
+        found: list[PackageError] = []
+        try:
+            with source() as stream:
+                lines = _decoded(stream, file_format)
+                parsed = _parse_lines(spec, lines, found, budget, file_format)
+        except _BadByte as bad:
+            if encoding == "utf-8" and not file_format.bom:
+                budget.used, budget.exceeded = used, False
+                continue
+            expected = "UTF-8 avec BOM" if file_format.bom else "ni UTF-8 ni Windows-1252"
+            message = f"encodage invalide ({expected}) : octet 0x{bad.byte:02X}"
+            errors.append(PackageError(spec.filename, bad.line, "-", message))
+            return None
+        except DecodeProblem as problem:
+            errors.append(PackageError(spec.filename, problem.line, "-", problem.reason))
+            return None
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
+            errors.append(
+                PackageError(spec.filename, 0, "-", f"fichier endommagé dans l'archive ({error})")
+            )
+            return None
+        errors.extend(found)
+        if formats is not None:
+            formats[spec.filename] = file_format
+        if parsed is not None:
+            parsed.format = file_format
+        return parsed
+    raise AssertionError("unreachable")
 
 
-def _parse_lines(spec: FileSpec, lines, errors: list, budget: RowBudget) -> ParsedFile | None:
+def sniff_delimiter(header: str, known: set[str]) -> str:
+    """The separator that splits the header line into the most known column names (then into
+    the most cells); a comma when nothing tells."""
+
+    def score(delimiter):
+        try:
+            cells = next(csv.reader([header], delimiter=delimiter))
+        except (csv.Error, StopIteration):
+            return (0, 0)
+        return (sum(cell.strip() in known for cell in cells), len(cells))
+
+    return max(DELIMITERS, key=score)
+
+
+def _parse_lines(
+    spec: FileSpec, lines, errors: list, budget: RowBudget, file_format: FileFormat
+) -> ParsedFile | None:
     name = spec.filename
     parsed = ParsedFile(spec=spec)
+    known = {column.name for column in spec.columns}
     # Long free texts (notes, quotes) exceed the csv module's default of 128 KB per field.
     csv.field_size_limit(max(csv.field_size_limit(), FIELD_SIZE_LIMIT))
-    reader = csv.reader(lines, strict=True)
+    first = next(lines, None)
+    if first is not None:
+        file_format.delimiter = sniff_delimiter(first, known)
+        lines = itertools.chain([first], lines)
+    reader = csv.reader(lines, delimiter=file_format.delimiter, strict=True)
     try:
         header = next(reader, None)
     except csv.Error as error:
@@ -235,7 +353,6 @@ def _parse_lines(spec: FileSpec, lines, errors: list, budget: RowBudget) -> Pars
         )
         return None
     header = [column.strip() for column in header]
-    known = {column.name for column in spec.columns}
     ok = True
     seen = set()
     for column in header:
@@ -244,7 +361,9 @@ def _parse_lines(spec: FileSpec, lines, errors: list, budget: RowBudget) -> Pars
             ok = False
         seen.add(column)
         if column not in known:
-            errors.append(PackageError(name, 1, column or "-", "colonne inconnue"))
+            expected = ", ".join(column.name for column in spec.columns)
+            message = f"colonne inconnue (colonnes de ce fichier : {expected})"
+            errors.append(PackageError(name, 1, column or "-", message))
             ok = False
     for column in spec.columns:
         if column.required and column.name not in seen:
@@ -314,17 +433,21 @@ def _parse_lines(spec: FileSpec, lines, errors: list, budget: RowBudget) -> Pars
     return parsed
 
 
-def read_package(path: Path) -> tuple[dict, dict[str, str], list[PackageError], set[str]]:
+def read_package(
+    path: Path,
+) -> tuple[dict, dict[str, str], list[PackageError], set[str], dict[str, FileFormat]]:
     """Parse every file of the package: (files by name, manifest, errors, names of the files
-    present but unreadable — references to them are not checked, to avoid a cascade)."""
+    present but unreadable — references to them are not checked, to avoid a cascade —, how each
+    file was read, by file name in import order)."""
     errors: list[PackageError] = []
+    formats: dict[str, FileFormat] = {}
     sources = read_sources(path)
     budget = RowBudget()
     manifest: dict[str, str] = {}
     if MANIFEST.filename not in sources:
         errors.append(PackageError(MANIFEST.filename, 0, "-", "fichier obligatoire absent"))
     else:
-        parsed = parse_file(MANIFEST, sources[MANIFEST.filename], errors, budget)
+        parsed = parse_file(MANIFEST, sources[MANIFEST.filename], errors, budget, formats)
         for row in parsed.rows if parsed else ():
             manifest[row.values.get("key", "")] = row.values.get("value", "")
         if parsed and manifest.get("format") != "ceis.package/1":
@@ -344,9 +467,9 @@ def read_package(path: Path) -> tuple[dict, dict[str, str], list[PackageError], 
         if spec.filename in sources:
             parsed = None
             if not budget.exceeded:
-                parsed = parse_file(spec, sources[spec.filename], errors, budget)
+                parsed = parse_file(spec, sources[spec.filename], errors, budget, formats)
             if parsed is None:
                 broken.add(spec.name)
             else:
                 files[spec.name] = parsed
-    return files, manifest, errors, broken
+    return files, manifest, errors, broken, formats

@@ -1,4 +1,4 @@
-"""The files and columns of `ceis.package/1` (shared/spec/data-package.md), in import order.
+"""The files and columns of `ceis.package/1` (docs/data-package.md), in import order.
 
 Each column says how its text is parsed (`kind`) and which model attribute it fills (`field`).
 A `ref` column points to another file's key (`target`): `sites` and `neighbourhoods` by code,
@@ -28,6 +28,7 @@ class Column:
     choices: type | None = None
     target: str = ""  # for `ref`: the file whose key it names
     bounds: tuple[int, int] | None = None  # for `int`: inclusive range
+    example: str = ""  # the template package's cell (ceis.package.template), else one of its kind
 
     @property
     def attr(self) -> str:
@@ -88,7 +89,12 @@ CORE_FILES: tuple[FileSpec, ...] = (
     FileSpec(
         "neighbourhoods",
         "ceis.Neighbourhood",
-        (req("code"), req("name"), col("centre_ville", "bool"), col("qpv_code")),
+        (
+            req("code"),
+            req("name"),
+            col("centre_ville", "bool"),
+            col("qpv_code", example="QN03401M"),
+        ),
         key=("code",),
         label="quartier",
     ),
@@ -97,19 +103,19 @@ CORE_FILES: tuple[FileSpec, ...] = (
         "ceis.Person",
         (
             req("ref"),
-            req("last_name"),
-            req("first_name"),
-            col("birth_date", "date"),
-            col("birth_year", "int", bounds=(1900, 2100)),
+            req("last_name", example="Martin"),
+            req("first_name", example="Camille"),
+            col("birth_date", "date", example="1985-04-12"),
+            col("birth_year", "int", bounds=(1900, 2100), example="1985"),
             col("sex", "code", choices=Sex),
-            col("postal_code"),
-            col("commune"),
+            col("postal_code", example="34000"),
+            col("commune", example="Montpellier"),
             ref("neighbourhood", "neighbourhoods", required=False),
             col("education_level", "code", choices=EducationLevel),
             col("status", "code", choices=ProfessionalStatus),
-            col("france_travail_id"),
-            col("phone"),
-            col("email"),
+            col("france_travail_id", example="1234567A"),
+            col("phone", example="06 12 34 56 78"),
+            col("email", example="camille.martin@example.org"),
         ),
         key=("ref",),
         label="personne",

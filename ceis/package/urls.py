@@ -9,4 +9,5 @@ urlpatterns = [
     path("importer/", views.upload, name="upload"),
     path("importer/confirmer/", views.confirm, name="confirm"),
     path("exporter/", views.download, name="download"),
+    path("modele/", views.template, name="template"),
 ]

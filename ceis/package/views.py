@@ -1,6 +1,7 @@
 """Admin pages of the data package: upload a zip, read the validation report, confirm; download
-an export. The uploaded file is kept under MEDIA_ROOT (never served) between the two steps,
-named by a random token held in the session."""
+an export, or the template package (headers and one example row, no data). The uploaded file is
+kept under MEDIA_ROOT (never served) between the two steps, named by a random token held in the
+session."""
 
 from functools import wraps
 from pathlib import Path
@@ -28,6 +29,7 @@ from ceis.uploads import (
 from .exporter import export_zip_bytes
 from .importer import PackageImport
 from .reader import PackageSourceError, count_rows
+from .template import template_zip_bytes
 
 SESSION_KEY = "package_upload"
 MAX_ERRORS = 100
@@ -133,6 +135,7 @@ def _report(request, path: Path, name: str):
             more_errors=max(len(errors) - MAX_ERRORS, 0),
             error_count=len(errors),
             summary=job.summary(),
+            reading=job.reading(),
         ),
     )
 
@@ -169,4 +172,13 @@ def download(request):
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="ceis-paquet-{stamp}.zip"'
+    return response
+
+
+@require_GET
+@admin_required
+def template(request):
+    """The template package: it holds no one's data, only the format, so it is not journalled."""
+    response = HttpResponse(template_zip_bytes(), content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="ceis-paquet-modele.zip"'
     return response

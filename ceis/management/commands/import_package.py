@@ -27,6 +27,8 @@ class Command(BaseCommand):
             job = import_package(path, dry_run=dry_run)
         except PackageSourceError as error:
             raise CommandError(str(error)) from None
+        for line in job.reading():
+            self.stdout.write(line)
         if job.errors:
             for error in job.errors[:MAX_ERRORS]:
                 self.stderr.write(str(error))
