@@ -12,9 +12,12 @@ from ceis.models import Site
 from . import compute_bilan
 
 PREVIOUS = "previous"
+# The key under which the PDF and the XLSX receive the bilans of `compute_years`.
+YEARS = "years"
 
 __all__ = [
     "PREVIOUS",
+    "YEARS",
     "compute_with_previous",
     "compute_years",
     "count_change",

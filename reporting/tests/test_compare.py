@@ -1,6 +1,11 @@
 """Comparisons over time: the one-year shift, the previous period, one bilan per year."""
 
+import io
+import json
+
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from reporting.indicators import compute_bilan
 from reporting.indicators.compare import (
@@ -93,3 +98,60 @@ def test_rate_change_is_in_points_and_unknown_when_a_rate_is():
     assert rate_change_points(before, now) == -3.0
     assert rate_change_points(now, {"n": 0, "of": 0, "rate": None}) is None
     assert rate_change_points(now, {"n": None, "of": None, "rate": "moins de 5"}) is None
+
+
+def run_bilan(*args) -> str:
+    out = io.StringIO()
+    call_command("bilan", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_bilan_compare_json_has_previous_equal_to_bilan_on_the_shifted_period(two_years, site):
+    """The leap day: 1 March 2019 – 29 February 2020 compares with 1 March 2018 – 28 February
+    2019, exactly what `bilan` prints for that period."""
+    compared = json.loads(
+        run_bilan("--from", "2019-03-01", "--to", "2020-02-29", "--site", site.code, "--compare")
+    )
+    shifted = json.loads(
+        run_bilan("--from", "2018-03-01", "--to", "2019-02-28", "--site", site.code)
+    )
+
+    assert without_time(compared["previous"]) == without_time(shifted)
+    assert compared["previous"]["unisvers"]["participants"] == 2
+    assert compared["unisvers"]["participants"] == 3
+
+
+@pytest.mark.django_db
+def test_bilan_years_prints_one_bilan_per_calendar_year(two_years, site):
+    years = json.loads(run_bilan("--years", "2017-2019", "--site", site.code))
+
+    assert [bilan["period"]["from"] for bilan in years] == [
+        "2017-01-01",
+        "2018-01-01",
+        "2019-01-01",
+    ]
+    assert [bilan["unisvers"]["participants"] for bilan in years] == [0, 2, 3]
+    single = json.loads(
+        run_bilan("--from", "2018-01-01", "--to", "2018-12-31", "--site", site.code)
+    )
+    assert without_time(years[1]) == without_time(single)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--years", "2019-2017"], "--years : 2019 est postérieure à 2017."),
+        (["--years", "19-20"], "années invalides pour --years : « 19-20 » (attendu 2017-2019)."),
+        (
+            ["--years", "2018-2019", "--from", "2019-01-01"],
+            "--years remplace --from et --to : donnez l'un ou l'autre.",
+        ),
+    ],
+)
+def test_bilan_years_refuses_bad_input_in_one_french_line(args, message):
+    with pytest.raises(CommandError) as error:
+        run_bilan(*args)
+    assert str(error.value) == message
+    assert error.value.returncode == 2

@@ -1,5 +1,10 @@
 """`manage.py bilan --from 2019-01-01 --to 2019-12-31 [--site CEIS] [--format json|xlsx|pdf]
-[--output PATH]`: the bilan of indicators.md, from `reporting.indicators.compute_bilan`.
+[--output PATH] [--compare]`: the bilan of indicators.md, from `reporting.indicators.compute_bilan`.
+
+`--compare` adds `previous`, the bilan of the same period one year earlier
+(`reporting.indicators.compare`). `--years 2017-2019` instead of `--from`/`--to` computes one
+bilan per calendar year: the JSON is their list, oldest first; the XLSX and the PDF are the last
+year's bilan with its previous year and the trend of all the years.
 
 JSON goes to standard output unless `--output` is given; XLSX and PDF are binary files and
 need `--output`. Invalid dates, a date or a period beyond the bounds of `ceis.bounds`, an
@@ -19,10 +24,12 @@ from django.core.management.base import BaseCommand, CommandError
 from ceis.bounds import check_period
 from ceis.models import Site
 from reporting.indicators import compute_bilan
+from reporting.indicators.compare import PREVIOUS, YEARS, compute_with_previous, compute_years
 from reporting.xlsx import build_bilan_xlsx
 
 USAGE_ERROR = 2
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+YEAR_RANGE = re.compile(r"(\d{4})(?:-(\d{4}))?")
 FORMATS = ("json", "xlsx", "pdf")
 
 
@@ -44,6 +51,20 @@ def parse_date(value: str, option: str) -> datetime.date:
         ) from None
 
 
+def parse_years(value: str) -> tuple[int, int]:
+    """`2017-2019` (both included) or a single `2019`."""
+    match = YEAR_RANGE.fullmatch(value.strip())
+    if not match:
+        raise _usage_error(f"années invalides pour --years : « {value} » (attendu 2017-2019).")
+    first = int(match[1])
+    last = int(match[2] or first)
+    if first > last:
+        raise _usage_error(f"--years : {first} est postérieure à {last}.")
+    if first < 1:
+        raise _usage_error(f"années invalides pour --years : « {value} » (attendu 2017-2019).")
+    return first, last
+
+
 def _pdf_renderer():
     """The lead's `reporting.pdf.render_bilan_pdf`, when it exists; imported only for PDF so
     that JSON and XLSX never load WeasyPrint."""
@@ -63,10 +84,27 @@ class Command(BaseCommand):
         parser.add_argument("--site", help="code du site (tous les sites sans cette option)")
         parser.add_argument("--format", dest="output_format", choices=FORMATS, default="json")
         parser.add_argument("--output", help="fichier à écrire (JSON : sortie standard sinon)")
+        parser.add_argument(
+            "--compare",
+            action="store_true",
+            help="ajoute le bilan de la même période un an plus tôt (clé previous)",
+        )
+        parser.add_argument(
+            "--years",
+            help="un bilan par année civile, par exemple 2017-2019 (au lieu de --from et --to)",
+        )
 
-    def handle(self, *args, date_from, date_to, site, output_format, output, **options):
-        start = parse_date(date_from, "--from")
-        end = parse_date(date_to, "--to")
+    def handle(
+        self, *args, date_from, date_to, site, output_format, output, compare, years, **options
+    ):
+        if years is not None:
+            if date_from is not None or date_to is not None:
+                raise _usage_error("--years remplace --from et --to : donnez l'un ou l'autre.")
+            first, last = parse_years(years)
+            start, end = datetime.date(first, 1, 1), datetime.date(last, 12, 31)
+        else:
+            start = parse_date(date_from, "--from")
+            end = parse_date(date_to, "--to")
         if start > end:
             raise _usage_error(f"--from ({start}) est postérieure à --to ({end}).")
         try:
@@ -86,10 +124,19 @@ class Command(BaseCommand):
             if renderer is None:
                 raise _usage_error("format pdf : pas encore disponible")
 
-        bilan = compute_bilan(date_from=start, date_to=end, site=site_obj)
+        if years is not None:
+            yearly = compute_years(first=start.year, last=end.year, site=site_obj)
+            bilan = {**yearly[-1], YEARS: yearly}
+            if len(yearly) > 1:
+                bilan[PREVIOUS] = yearly[-2]
+            printed = yearly
+        elif compare:
+            bilan = printed = compute_with_previous(date_from=start, date_to=end, site=site_obj)
+        else:
+            bilan = printed = compute_bilan(date_from=start, date_to=end, site=site_obj)
 
         if output_format == "json":
-            text = json.dumps(bilan, ensure_ascii=False, indent=2)
+            text = json.dumps(printed, ensure_ascii=False, indent=2)
             if not output:
                 self.stdout.write(text)
                 return
