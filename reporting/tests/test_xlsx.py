@@ -1,11 +1,13 @@
 """The XLSX holds the JSON's values, with the publication rule applied."""
 
+import datetime
 import io
 
 import pytest
 from openpyxl import load_workbook
 
 from reporting.indicators import compute_bilan
+from reporting.indicators.compare import compute_with_previous, compute_years
 from reporting.indicators.definitions import (
     BREAKDOWN,
     CONFIDENCE,
@@ -14,7 +16,7 @@ from reporting.indicators.definitions import (
     RATE,
 )
 from reporting.indicators.publication import SMALL_COUNT_LABEL, published_count, published_rate
-from reporting.xlsx import HEADER, MONTHLY_TITLE, build_bilan_xlsx
+from reporting.xlsx import HEADER, MONTHLY_TITLE, YEARS_TITLE, build_bilan_xlsx
 from unisvers.choices import DropoutReason, ExitOutcome
 from villages.tests.factories import IndividualHelpFactory, RegistrationFactory
 
@@ -68,7 +70,10 @@ def test_xlsx_values_equal_the_json(bilan):
     workbook = load_workbook(io.BytesIO(build_bilan_xlsx(bilan)))
     assert workbook.sheetnames == ["Bilan", *SHEETS.values()]
     cover = {row[0]: row[1] for row in workbook["Bilan"].iter_rows(values_only=True)}
-    assert cover["Du"] == "2019-01-01" and cover["Au"] == "2019-12-31"
+    # Real dates, shown as 01/01/2019 (ux.md: never ISO in what a person reads).
+    assert cover["Du"] == datetime.datetime(2019, 1, 1)
+    assert cover["Au"] == datetime.datetime(2019, 12, 31)
+    assert workbook["Bilan"]["B3"].number_format == "DD/MM/YYYY"
     assert cover["Site"] == "Tous les sites"
 
     for programme, title in SHEETS.items():
@@ -154,3 +159,58 @@ def test_xlsx_of_an_empty_bilan_keeps_nulls_empty(site):
     ]
     cover = {row[0]: row[1] for row in workbook["Bilan"].iter_rows(values_only=True)}
     assert cover["Site"] == "CEIS"
+
+
+@pytest.fixture
+def compared(site):
+    """2018: 4 exits of which 3 positive; 2019: 5 exits of which 4 positive, 1 dropout."""
+    for year, positive, dropouts in ((2018, 3, 1), (2019, 4, 1)):
+        group = cohort(site, D(year, 1, 7), D(year, 6, 28))
+        for index in range(positive + dropouts):
+            enrollment(
+                group,
+                person(site),
+                exit_date=D(year, 6, 28),
+                exit_outcome=ExitOutcome.IAE if index < positive else ExitOutcome.ABANDON,
+                dropout_reason="" if index < positive else "sante",
+            )
+    return compute_with_previous(date_from=D(2019, 1, 1), date_to=D(2019, 12, 31))
+
+
+def test_a_compared_bilan_has_the_previous_value_and_the_change(compared):
+    workbook = load_workbook(io.BytesIO(build_bilan_xlsx(compared)))
+    sheet = workbook[SHEETS["unisvers"]]
+    assert [cell.value for cell in sheet[1]][3:7] == [
+        "Numérateur",
+        "Dénominateur",
+        "Année précédente",
+        "Évolution",
+    ]
+    rows = rows_by_key(sheet)
+    # Counts: the previous count and the change as a fraction (+25 %).
+    assert rows["participants"][2] == 5 and rows["participants"][5] == 4
+    assert rows["participants"][6] == 0.25
+    # Rates: the previous rate and the change in points (80 % against 75 %: +5 points).
+    assert rows["positive_exit_rate"][2] == 0.8 and rows["positive_exit_rate"][5] == 0.75
+    assert rows["positive_exit_rate"][6] == 5.0
+    cover = {row[0]: row[1] for row in workbook["Bilan"].iter_rows(values_only=True)}
+    assert cover["Comparé au"] == datetime.datetime(2018, 1, 1)
+
+
+def test_a_small_count_hidden_this_year_shows_no_change(compared):
+    """The dropouts for health are 1 each year: "moins de 5" both years, and no change that
+    would give the count back."""
+    sheet = load_workbook(io.BytesIO(build_bilan_xlsx(compared)))[SHEETS["unisvers"]]
+    row = rows_by_key(sheet)["dropout_reasons.sante"]
+    assert row[2] == SMALL_COUNT_LABEL and row[5] == SMALL_COUNT_LABEL
+    assert row[6] is None
+
+
+def test_years_get_a_sheet_of_the_key_figures_year_by_year(site):
+    group = cohort(site, D(2018, 3, 5), D(2018, 4, 13))
+    enrollment(group, person(site), exit_date=D(2018, 4, 13), exit_outcome=ExitOutcome.IAE)
+    years = compute_years(first=2017, last=2019)
+    workbook = load_workbook(io.BytesIO(build_bilan_xlsx({**years[-1], "years": years})))
+    sheet = workbook[YEARS_TITLE]
+    assert [cell.value for cell in sheet[1]] == ["Clé", "Indicateur", "2017", "2018", "2019"]
+    assert rows_by_key(sheet)["participants"][2:] == (0, 1, 0)
