@@ -2,15 +2,17 @@
 
 This is the baseline of `bench/bilan_bench.py`: what a careful SQL writer would send for the same
 figures as `reporting.indicators.compute_bilan`, with the same readings of the spec
-(docs/indicators.md): three queries (four with a site code to resolve), built from CTEs,
-window functions and `FILTER` clauses, on SQLite (3.30 or later) and PostgreSQL.
+(docs/indicators.md): two queries (three with a site code to resolve), one per section, built
+from CTEs, window functions and `FILTER` clauses, on SQLite (3.30 or later) and PostgreSQL.
+Each section reads each table once: the Vill@ges contacts are grouped by person once, and the
+monthly figures are `FILTER`ed counts of the same passes.
 
     bilan_sql(connection, date_from, date_to, site_code=None) -> {"unisvers": …, "villages": …}
 
-Where the dialects differ (a session's local date, dates as YYYYMMDD integers, month labels,
-JSON lists) the SQL branches on `connection.vendor`. A session's local date is compared through
-its UTC bounds (computed here with zoneinfo), so the period filter can use the index on `start`;
-the local date itself is computed once per session of the period, never per registration.
+Where the dialects differ (a session's local date, dates as YYYYMMDD integers, JSON lists) the
+SQL branches on `connection.vendor`. A session's local date is compared through its UTC bounds
+(computed here with zoneinfo), so the period filter can use the index on `start`; the local date
+itself is computed once per session of the period, never per registration.
 
 The shapes (rates rounded by Python's `round()`, means to 2 decimals, breakdowns listing every
 code in order) are written again here on purpose: the baseline shares no code with the ORM
@@ -63,10 +65,6 @@ def _months(start: datetime.date, end: datetime.date) -> list[str]:
     return labels
 
 
-def _month_label(month) -> str:
-    return month if isinstance(month, str) else f"{month.year:04d}-{month.month:02d}"
-
-
 def _quoted_list(values) -> str:
     """Codes of the reference lists are plain ASCII identifiers: safe to inline."""
     return ", ".join(f"'{value}'" for value in values)
@@ -93,13 +91,6 @@ class _Dialect:
         if self.pg:
             return f"CAST(to_char({column}, 'YYYYMMDD') AS integer)"
         return f"CAST(replace({column}, '-', '') AS INTEGER)"
-
-    def month(self, column: str) -> str:
-        """The month of a date: its first day on PostgreSQL (cheaper than formatting every
-        row), "YYYY-MM" on SQLite; `_month_label` turns both into "YYYY-MM"."""
-        if self.pg:
-            return f"CAST(date_trunc('month', {column}) AS date)"
-        return f"substr({column}, 1, 7)"
 
     def json_has(self, column: str, code: str) -> str:
         """A JSON list of codes holds `code`."""
@@ -315,8 +306,44 @@ def _skill_rank(column: str) -> str:
     return f"CASE {column} {whens} END"
 
 
-def _villages_sql(d: _Dialect, site_id) -> str:
+def _month_bounds(date_from: datetime.date, date_to: datetime.date):
+    """(label, first day, last day) of each month the period touches, clipped to it."""
+    bounds = []
+    for label in _months(date_from, date_to):
+        year, month = int(label[:4]), int(label[5:])
+        first = datetime.date(year, month, 1)
+        following = datetime.date(year + month // 12, month % 12 + 1, 1)
+        bounds.append(
+            (label, max(first, date_from), min(following - datetime.timedelta(days=1), date_to))
+        )
+    return bounds
+
+
+def _in_month(column: str, first: datetime.date, last: datetime.date) -> str:
+    """Dates are bound by the reference lists' code only: the month's bounds are literals
+    built here from `datetime.date`, never from input text."""
+    return f"{column} BETWEEN '{first.isoformat()}' AND '{last.isoformat()}'"
+
+
+def _villages_sql(d: _Dialect, site_id, months) -> str:
     bac = _quoted_list(EducationLevel.bac_or_higher())
+    month_person_cols = "".join(
+        f',\n    COUNT(*) FILTER (WHERE {_in_month("day", first, last)}) AS "m:{label}"'
+        for label, first, last in months
+    )
+    reached_month_cols = "".join(
+        f',\n    COUNT(*) FILTER (WHERE p."m:{label}" > 0) AS "people:{label}"'
+        for label, _, _ in months
+    )
+    attended_month_cols = "".join(
+        f",\n    COUNT(*) FILTER (WHERE attendance = 'present' AND {_in_month('day', first, last)})"
+        f' AS "attended:{label}"'
+        for label, first, last in months
+    )
+    help_month_cols = "".join(
+        f',\n    COUNT(*) FILTER (WHERE {_in_month("h.date", first, last)}) AS "helps:{label}"'
+        for label, first, last in months
+    )
     procedure_cols = ",\n".join(
         f'    COUNT(*) FILTER (WHERE {d.json_has("h.procedures", code)}) AS "procedure:{code}"'
         for code in Procedure.values
@@ -340,7 +367,8 @@ def _villages_sql(d: _Dialect, site_id) -> str:
     return f"""
 WITH {_activity_ctes(d, site_id)},
 reached AS (
-  SELECT person_id, MIN(day) AS first_day FROM contacts GROUP BY person_id
+  SELECT person_id, MIN(day) AS first_day{month_person_cols}
+  FROM contacts GROUP BY person_id
 ),
 people AS (
   SELECT
@@ -353,9 +381,10 @@ people AS (
     COUNT(p.age) AS age_known,
     COUNT(*) FILTER (WHERE p.age < 26) AS age_under_26,
     COUNT(*) FILTER (WHERE p.age BETWEEN 26 AND 59) AS age_26_59,
-    COUNT(*) FILTER (WHERE p.age >= 60) AS age_60_plus
+    COUNT(*) FILTER (WHERE p.age >= 60) AS age_60_plus{reached_month_cols}
   FROM (
-    SELECT p.neighbourhood_id, p.education_level, {d.age(d.date_key("r.first_day"))} AS age
+    SELECT r.*, p.neighbourhood_id, p.education_level,
+           {d.age(d.date_key("r.first_day"))} AS age
     FROM reached r JOIN ceis_person p ON p.id = r.person_id
   ) p LEFT JOIN ceis_neighbourhood n ON n.id = p.neighbourhood_id
 ),
@@ -364,7 +393,8 @@ registration_counts AS (
     COUNT(*) AS registrations,
     COUNT(*) FILTER (WHERE status = 'liste_attente') AS waitlisted,
     COUNT(*) FILTER (WHERE attendance = 'present') AS attended,
-    COUNT(*) FILTER (WHERE attendance IN ('present', 'absent')) AS attendance_taken
+    COUNT(*) FILTER (WHERE attendance IN ('present', 'absent'))
+      AS attendance_taken{attended_month_cols}
   FROM registrations
 ),
 help_counts AS (
@@ -373,7 +403,7 @@ help_counts AS (
     COUNT(*) FILTER (WHERE h.urgent = TRUE) AS urgent,
 {procedure_cols},
 {help_theme_cols},
-{autonomy_cols}
+{autonomy_cols}{help_month_cols}
   FROM helps h
 ),
 session_counts AS (
@@ -422,25 +452,7 @@ SELECT * FROM people, registration_counts, help_counts, session_counts, visit_co
 """
 
 
-def _monthly_sql(d: _Dialect, site_id) -> str:
-    """(what, month, n) rows; persons are first made distinct per month (a hash aggregate),
-    then counted."""
-    return f"""
-WITH {_activity_ctes(d, site_id)},
-person_months AS (
-  SELECT DISTINCT person_id, {d.month("day")} AS month FROM contacts
-)
-SELECT 'people' AS what, month, COUNT(*) AS n FROM person_months GROUP BY month
-UNION ALL
-SELECT 'attended', {d.month("day")}, COUNT(*) FROM registrations
-WHERE attendance = 'present' GROUP BY {d.month("day")}
-UNION ALL
-SELECT 'individual_helps', {d.month("date")}, COUNT(*) FROM helps GROUP BY {d.month("date")}
-"""
-
-
-def _villages(row: dict, monthly_rows, labels) -> dict:
-    monthly = {(what, _month_label(month)): n for what, month, n in monthly_rows}
+def _villages(row: dict, labels) -> dict:
     return {
         "people": row["people"],
         "sessions": row["sessions"],
@@ -460,9 +472,9 @@ def _villages(row: dict, monthly_rows, labels) -> dict:
         "monthly": [
             {
                 "month": label,
-                "people": int(monthly.get(("people", label), 0)),
-                "attended": int(monthly.get(("attended", label), 0)),
-                "individual_helps": int(monthly.get(("individual_helps", label), 0)),
+                "people": row[f"people:{label}"],
+                "attended": row[f"attended:{label}"],
+                "individual_helps": row[f"helps:{label}"],
             }
             for label in labels
         ],
@@ -518,11 +530,7 @@ def bilan_sql(connection, date_from: datetime.date, date_to: datetime.date, site
             site_id = params["site"] = found[0]
         cursor.execute(_unisvers_sql(d, site_id, calendar_year), params)
         unisvers = _unisvers(_one_row(cursor))
-        cursor.execute(_villages_sql(d, site_id), params)
-        villages_row = _one_row(cursor)
-        cursor.execute(_monthly_sql(d, site_id), params)
-        monthly_rows = cursor.fetchall()
-    return {
-        "unisvers": unisvers,
-        "villages": _villages(villages_row, monthly_rows, _months(date_from, date_to)),
-    }
+        months = _month_bounds(date_from, date_to)
+        cursor.execute(_villages_sql(d, site_id, months), params)
+        villages = _villages(_one_row(cursor), [label for label, _, _ in months])
+    return {"unisvers": unisvers, "villages": villages}

@@ -1,5 +1,12 @@
-"""Vill@ges connectés indicators (indicators.md, section `villages`): eight aggregate queries
+"""Vill@ges connectés indicators (indicators.md, section `villages`): six aggregate queries
 whatever the amount of data.
+
+The persons reached are read in one pass: every contact of the period (`contacts_cte`, a
+`UNION ALL` of registrations, helps and named visits) grouped once by person (`reached_cte`:
+first contact, contacts per month), which gives the people, their profile, their age band at
+first contact and the persons reached each month. Common table expressions come from
+django-cte; the hand-written SQL of `bench/bilan_sql.py` is kept equal to this module by
+`reporting/tests/test_bilan_sql_baseline.py`.
 
 Readings of the spec where it leaves a choice (also in docs/indicators.md):
 - A session (and so a registration) is dated by the local date (Europe/Paris, the project's
@@ -24,20 +31,18 @@ from django.db import connection
 from django.db.models import (
     Case,
     Count,
-    DateField,
-    ExpressionWrapper,
     F,
     IntegerField,
     Min,
-    OuterRef,
     Q,
-    Subquery,
     TextField,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Cast, Coalesce, Least
+from django.db.models.functions import Cast, FirstValue, RowNumber
 from django.db.models.lookups import GreaterThan
+from django_cte import CTE, with_cte
 
 from ceis.choices import EducationLevel
 from ceis.models import Person
@@ -54,8 +59,6 @@ from villages.models import Assessment, IndividualHelp, Registration, Session, V
 from .codes import VillagesCode
 from .common import Period, age_from_keys, birth_key, breakdown, date_key, local_date, rate
 
-# Later than any real contact: stands in for "no contact of this kind" when taking the earliest.
-NO_CONTACT_KEY = 99991231
 # Bands of whole years, both ends included.
 AGE_BANDS = {
     VillagesCode.AGE_UNDER_26_RATE: (None, 25),
@@ -113,70 +116,45 @@ def reached_q(period: Period, site) -> Q:
     return Q(pk__in=reached_ids(period, site))
 
 
-class PerGroup(ExpressionWrapper):
-    """An expression of the grouped row (here a subquery on the person's id, the GROUP BY
-    key) left out of GROUP BY: the database evaluates it once per group, where Django would
-    group by it and so evaluate it for every joined row."""
+def contacts_cte(period: Period, site) -> CTE:
+    """Every contact of the period as `(person_id, day)`: a registration (dated by its
+    session's local date), an individual help or a named visit, in one `UNION ALL`."""
+    kinds = [
+        registrations_in(period, site).values(
+            "person_id", day=local_date("session__start", period)
+        ),
+        helps_in(period, site).values("person_id", day=F("date")),
+        # Anonymous visits reach nobody.
+        visits_in(period, site).filter(person__isnull=False).values("person_id", day=F("date")),
+    ]
+    first, *others = (kind.order_by() for kind in kinds)
+    return CTE(first.union(*others, all=True), name="contacts")
 
-    def get_group_by_cols(self):
-        return []
 
-    def __init__(self, expression):
-        super().__init__(expression, output_field=expression.output_field)
+def reached_cte(contacts: CTE, months) -> CTE:
+    """One row per person reached: the day of their first contact in the period and, for
+    each month, their number of contacts in it (`month_0`, `month_1`…): the contacts are
+    read once, grouped by person, whatever the number of months."""
+    per_person = {"first_day": Min("day")}
+    for index, month in enumerate(months):
+        per_person[f"month_{index}"] = Count("day", filter=Q(day__range=month.period.bounds))
+    return CTE(contacts.queryset().values("person_id").annotate(**per_person), name="reached")
 
 
-def _first_contact_key(period: Period, site):
-    """The person's earliest contact in the period, as YYYYMMDD (see `common.date_key`), in a
-    query on `Person` grouped by person.
-
-    Registrations are joined (each person's rows, one hash join at any size) and their
-    earliest session taken with `MIN … FILTER`, converted to a local date once per person;
-    a correlated subquery per person would join the sessions again for every person. Helps
-    and visits carry their date: their earliest one is read by the person's own index."""
-    start, end = period.instants
-    in_period = Q(
-        village_registrations__session__start__gte=start,
-        village_registrations__session__start__lt=end,
-    ) & ~Q(village_registrations__status=RegistrationStatus.ANNULE)
-    if site is not None:
-        in_period &= Q(village_registrations__session__site=site)
-    first_session = Min("village_registrations__session__start", filter=in_period)
-    own = {"person_id": OuterRef("pk")}
-
-    def earliest(model):
-        rows = model.objects.filter(date__range=period.bounds, **own)
-        if site is not None:
-            # The site as an expression (site_id + 0): SQLite, which has no statistics unless
-            # ANALYZE is run, would otherwise walk the (site, date) index, every row of the
-            # site for each person, instead of the person's own few rows.
-            rows = rows.alias(
-                site_number=ExpressionWrapper(F("site_id") + 0, output_field=IntegerField())
-            ).filter(site_number=site.pk)
-        first = Subquery(
-            rows.order_by().values("person_id").annotate(first=Min("date")).values("first"),
-            output_field=DateField(),
+def _persons_reached(period: Period, site, months) -> dict:
+    """Persons reached, their neighbourhood, education, age band at first contact and the
+    persons reached each month, in one query: `contacts` → `reached` (grouped by person)
+    joined to the persons."""
+    contacts = contacts_cte(period, site)
+    reached = reached_cte(contacts, months)
+    persons = with_cte(
+        contacts, reached, select=reached.join(Person, id=reached.col.person_id)
+    ).alias(
+        age=age_from_keys(
+            date_key(reached.col.first_day),
+            birth_key(birth_date="birth_date", birth_year="birth_year"),
         )
-        return PerGroup(Coalesce(date_key(first), Value(NO_CONTACT_KEY)))
-
-    # LEAST() and SQLite's MIN() disagree on NULLs: a far-future key replaces a missing kind.
-    return Least(
-        Coalesce(date_key(local_date(first_session, period)), Value(NO_CONTACT_KEY)),
-        earliest(IndividualHelp),
-        earliest(Visit),
-        output_field=IntegerField(),
     )
-
-
-def _contains_code(field: str, code: str) -> Q:
-    """A JSON list of codes holds `code`: JSON containment on PostgreSQL (`@>`, no conversion
-    of the list); SQLite has none, so there the list's text is searched for the quoted code
-    ("sante" never matches "social_sante")."""
-    if connection.vendor == "postgresql":
-        return Q(**{f"{field}__contains": [code]})
-    return Q(**{f"{field}_text__contains": f'"{code}"'})
-
-
-def _people(period: Period, site, months) -> dict:
     with_neighbourhood = Q(neighbourhood__isnull=False)
     counts = {
         "people": Count("pk"),
@@ -187,25 +165,8 @@ def _people(period: Period, site, months) -> dict:
         "qpv": Count("pk", filter=with_neighbourhood & ~Q(neighbourhood__qpv_code="")),
         "education_known": Count("pk", filter=~Q(education_level="")),
         "bac_or_higher": Count("pk", filter=Q(education_level__in=EducationLevel.bac_or_higher())),
+        "age_known": Count("pk", filter=Q(birth_date__isnull=False) | Q(birth_year__isnull=False)),
     }
-    for month in months:
-        counts[f"month:{month.label}"] = Count("pk", filter=reached_q(month.period, site))
-    return Person.objects.filter(reached_q(period, site)).aggregate(**counts)
-
-
-def _age_bands(period: Period, site) -> dict:
-    """Persons reached by age at first contact, counted into the bands.
-
-    The inner query computes each reached person's age once (grouped by person, see
-    `_first_contact_key`); Django wraps it in a subquery, and the bands are counted from its
-    `age` column, so no FILTER repeats the first-contact expression."""
-    per_person = Person.objects.filter(reached_q(period, site)).annotate(
-        age=age_from_keys(
-            _first_contact_key(period, site),
-            birth_key(birth_date="birth_date", birth_year="birth_year"),
-        )
-    )
-    counts = {"age_known": Count("pk", filter=Q(age__isnull=False))}
     for key, (low, high) in AGE_BANDS.items():
         band = Q(age__isnull=False)
         if low is not None:
@@ -213,7 +174,85 @@ def _age_bands(period: Period, site) -> dict:
         if high is not None:
             band &= Q(age__lte=high)
         counts[key] = Count("pk", filter=band)
-    return per_person.aggregate(**counts)
+    for index, month in enumerate(months):
+        counts[f"month:{month.label}"] = Count(
+            "pk", filter=GreaterThan(getattr(reached.col, f"month_{index}"), 0)
+        )
+    return persons.aggregate(**counts)
+
+
+def latest_assessment_cte(period: Period, site) -> CTE:
+    """For each person reached who has an assessment dated on or before the end of the period
+    (whatever its site, even before the start): their latest one (on the same date, the one
+    created last, then the highest id), how many they have, and the ranks of the
+    classifications of their first and latest ones. One pass over those persons' assessments
+    (window functions), where a correlated subquery per person would read them again."""
+    per_person = {"partition_by": F("person_id")}
+    assessments = Assessment.objects.filter(
+        date__lte=period.end, person_id__in=reached_ids(period, site)
+    ).order_by()
+    return CTE(
+        assessments.annotate(
+            from_last=Window(
+                RowNumber(),
+                order_by=[F("date").desc(), F("created_at").desc(), F("id").desc()],
+                **per_person,
+            ),
+            dated=Window(Count("id"), **per_person),
+            first_rank=Window(
+                FirstValue(_skill_rank()),
+                order_by=[F("date"), F("created_at"), F("id")],
+                **per_person,
+            ),
+        )
+        .filter(from_last=1)
+        .values(
+            "person_id",
+            "classification",
+            "owns_smartphone",
+            "owns_tablet",
+            "owns_computer",
+            "tiers_aidant",
+            "dated",
+            "first_rank",
+            rank=_skill_rank(),
+        ),
+        name="latest_assessment",
+    )
+
+
+def _assessments(period: Period, site) -> dict:
+    """The latest assessment of each person reached, and their progress (first against
+    latest classification, for persons assessed twice or more)."""
+    latest = latest_assessment_cte(period, site)
+    equipment_known = (
+        Q(owns_smartphone__isnull=False)
+        | Q(owns_tablet__isnull=False)
+        | Q(owns_computer__isnull=False)
+    )
+    equipped = Q(owns_smartphone=True) | Q(owns_tablet=True) | Q(owns_computer=True)
+    twice = Q(dated__gte=2)
+    counts = {
+        "assessed": Count("person_id"),
+        "equipment_known": Count("person_id", filter=equipment_known),
+        "equipped": Count("person_id", filter=equipped),
+        "tiers_aidant_known": Count("person_id", filter=Q(tiers_aidant__isnull=False)),
+        "tiers_aidant": Count("person_id", filter=Q(tiers_aidant=True)),
+        "progress_of": Count("person_id", filter=twice),
+        "progress_n": Count("person_id", filter=twice & Q(rank__gt=F("first_rank"))),
+    }
+    for code in SkillLevel.values:
+        counts[f"skill:{code}"] = Count("person_id", filter=Q(classification=code))
+    return with_cte(latest, select=latest).aggregate(**counts)
+
+
+def _contains_code(field: str, code: str) -> Q:
+    """A JSON list of codes holds `code`: JSON containment on PostgreSQL (`@>`, no conversion
+    of the list); SQLite has none, so there the list's text is searched for the quoted code
+    ("sante" never matches "social_sante")."""
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__contains": [code]})
+    return Q(**{f"{field}_text__contains": f'"{code}"'})
 
 
 def _registrations(period: Period, site, months) -> dict:
@@ -261,33 +300,6 @@ def _sessions(period: Period, site) -> dict:
     return sessions_in(period, site).aggregate(**counts)
 
 
-def _latest_assessments(period: Period, site) -> dict:
-    dated = Assessment.objects.filter(date__lte=period.end)
-    latest = (
-        dated.filter(person_id=OuterRef("person_id"))
-        .order_by("-date", "-created_at", "-id")
-        .values("id")[:1]
-    )
-    equipment_known = (
-        Q(owns_smartphone__isnull=False)
-        | Q(owns_tablet__isnull=False)
-        | Q(owns_computer__isnull=False)
-    )
-    equipped = Q(owns_smartphone=True) | Q(owns_tablet=True) | Q(owns_computer=True)
-    counts = {
-        "assessed": Count("id"),
-        "equipment_known": Count("id", filter=equipment_known),
-        "equipped": Count("id", filter=equipped),
-        "tiers_aidant_known": Count("id", filter=Q(tiers_aidant__isnull=False)),
-        "tiers_aidant": Count("id", filter=Q(tiers_aidant=True)),
-    }
-    for code in SkillLevel.values:
-        counts[f"skill:{code}"] = Count("id", filter=Q(classification=code))
-    return dated.filter(person_id__in=reached_ids(period, site), id=Subquery(latest)).aggregate(
-        **counts
-    )
-
-
 def _skill_rank():
     """Classification → its rank in SkillLevel's order (illectronisme = 0)."""
     return Case(
@@ -299,35 +311,6 @@ def _skill_rank():
     )
 
 
-def _progress(period: Period, site) -> dict:
-    own = Assessment.objects.filter(date__lte=period.end, person_id=OuterRef("pk")).annotate(
-        rank=_skill_rank()
-    )
-    first = own.order_by("date", "created_at", "id").values("rank")[:1]
-    latest = own.order_by("-date", "-created_at", "-id").values("rank")[:1]
-    # Persons with two or more assessments dated on or before the end: one grouped list (a
-    # semi-join), not a probe per person.
-    twice = (
-        Assessment.objects.filter(date__lte=period.end)
-        .order_by()
-        .values("person_id")
-        .annotate(n=Count("id"))
-        .filter(n__gte=2)
-        .values("person_id")
-    )
-    persons = Person.objects.filter(reached_q(period, site)).filter(pk__in=twice)
-    return persons.aggregate(
-        of=Count("pk"),
-        n=Count(
-            "pk",
-            filter=GreaterThan(
-                Subquery(latest, output_field=IntegerField()),
-                Subquery(first, output_field=IntegerField()),
-            ),
-        ),
-    )
-
-
 def _picked(counts: dict, prefix: str) -> dict:
     return {
         key.removeprefix(prefix): value for key, value in counts.items() if key.startswith(prefix)
@@ -336,13 +319,11 @@ def _picked(counts: dict, prefix: str) -> dict:
 
 def compute(period: Period, site) -> dict:
     months = period.months()
-    people = _people(period, site, months)
-    ages = _age_bands(period, site)
+    people = _persons_reached(period, site, months)
+    assessments = _assessments(period, site)
     registrations = _registrations(period, site, months)
     helps = _helps(period, site, months)
     sessions = _sessions(period, site)
-    assessments = _latest_assessments(period, site)
-    progress = _progress(period, site)
     session_themes = _picked(sessions, "theme:")
     help_themes = _picked(helps, "theme:")
     reached = people["people"]
@@ -375,7 +356,7 @@ def compute(period: Period, site) -> dict:
         ],
         VillagesCode.CENTRE_VILLE_RATE: rate(people["centre_ville"], people["neighbourhood_known"]),
         VillagesCode.QPV_RATE: rate(people["qpv"], people["neighbourhood_known"]),
-        **{key: rate(ages[key], ages["age_known"]) for key in AGE_BANDS},
+        **{key: rate(people[key], people["age_known"]) for key in AGE_BANDS},
         VillagesCode.BAC_OR_HIGHER_RATE: rate(people["bac_or_higher"], people["education_known"]),
         VillagesCode.ILLECTRONISME_RATE: rate(
             assessments[f"skill:{SkillLevel.ILLECTRONISME}"], assessments["assessed"]
@@ -385,5 +366,7 @@ def compute(period: Period, site) -> dict:
         VillagesCode.TIERS_AIDANT_RATE: rate(
             assessments["tiers_aidant"], assessments["tiers_aidant_known"]
         ),
-        VillagesCode.SKILLS_PROGRESS_RATE: rate(progress["n"], progress["of"]),
+        VillagesCode.SKILLS_PROGRESS_RATE: rate(
+            assessments["progress_n"], assessments["progress_of"]
+        ),
     }

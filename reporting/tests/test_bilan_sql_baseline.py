@@ -78,8 +78,8 @@ def test_bilan_sql_equals_compute_bilan(seed, site, other_site):
             expected = compute_bilan(date_from=start, date_to=end, site=scope)
             with CaptureQueriesContext(connection) as queries:
                 baseline = bilan_sql(connection, start, end, scope)
-            # Three queries, and one more to find the site from its code.
-            assert len(queries) == (3 if scope is None else 4)
+            # Two queries, and one more to find the site from its code.
+            assert len(queries) == (2 if scope is None else 3)
             assert baseline["unisvers"] == expected["unisvers"], (start, end, scope)
             assert baseline["villages"] == expected["villages"], (start, end, scope)
             compared += 1
