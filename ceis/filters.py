@@ -31,10 +31,12 @@ class PersonFilter(BoundedFilterSet):
     ordering = django_filters.OrderingFilter(
         label="Trier par",
         fields=(("last_name", "nom"), ("birth_date", "naissance"), ("created_at", "creation")),
+        # Keyed by model field (the descending labels by "-" + the URL's name): django-filter
+        # otherwise makes "Creation" out of the URL's name.
         field_labels={
-            "nom": "Nom",
-            "naissance": "Date de naissance",
-            "creation": "Date de création",
+            "last_name": "Nom",
+            "birth_date": "Date de naissance",
+            "created_at": "Date de création",
         },
         empty_label="Nom (A→Z)",
     )

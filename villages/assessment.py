@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from .choices import SkillDomain, SkillLevel
 
 QUESTIONNAIRE_VERSION = "vc-2026-1"
+# What people read of each version (a version's code is never shown).
+QUESTIONNAIRE_LABELS = {"vc-2026-1": "Vill@ges connectés, version de 2026"}
 
 # Per domain: (answer key, question asked to the person). Keys are stored with the answers, so
 # they never change inside a version; a new wording means a new QUESTIONNAIRE_VERSION.
@@ -71,6 +73,11 @@ def domain_score(yes_count: int) -> int:
     if yes_count <= 0:
         return 0
     return 1 if yes_count == 1 else 2
+
+
+def questionnaire_label(version: str) -> str:
+    """The name of a questionnaire's version for people; "" for scores imported without one."""
+    return QUESTIONNAIRE_LABELS.get(version, "version antérieure" if version else "")
 
 
 def score_answers(answers: Mapping[str, bool]) -> dict[str, int]:

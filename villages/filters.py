@@ -98,7 +98,7 @@ class HelpFilter(_SiteScopedFilter):
     ordering = django_filters.OrderingFilter(
         label="Trier par",
         fields=(("date", "date"), ("person__last_name", "nom"), ("duration_min", "duree")),
-        field_labels={"date": "Date", "nom": "Nom", "duree": "Durée"},
+        field_labels={"date": "Date", "person__last_name": "Nom", "duration_min": "Durée"},
         empty_label="Plus récents d'abord",
     )
 

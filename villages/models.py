@@ -18,6 +18,7 @@ from ceis.fields import ref_field, validate_code_list
 from ceis.models import Person, Site
 from ceis.scoping import SiteScopedQuerySet
 
+from .assessment import questionnaire_label
 from .choices import (
     AnonymousAgeBand,
     AnonymousSex,
@@ -424,3 +425,8 @@ class Assessment(models.Model):
     @property
     def scores(self) -> dict[str, int]:
         return {domain: getattr(self, domain) for domain in SkillDomain.values}
+
+    @property
+    def questionnaire_label(self) -> str:
+        """The questionnaire as people name it (its version code is never shown)."""
+        return questionnaire_label(self.questionnaire_version)

@@ -12,6 +12,7 @@ from ceis.decorators import object_permission_required, refuse_object
 from ceis.models import Site
 from ceis.pagination import paginate
 from ceis.submissions import single_submission
+from ceis.templatetags.french import accord
 
 from .. import perms, selectors, services
 from ..choices import AttendanceStatus
@@ -64,7 +65,7 @@ def cohort_create(request):
             messages.success(
                 request,
                 f"La promotion « {cohort} » est créée avec "
-                f"{cohort.meeting_days.count()} jours de rencontre.",
+                f"{accord(cohort.meeting_days.count(), 'jour')} de rencontre.",
             )
             return redirect(cohort)
     return render(request, "unisvers/cohorts/form.html", {"form": form})

@@ -18,6 +18,7 @@ from ceis.choices import ImportKind, ImportStep
 from ceis.decorators import object_permission_required, refuse_object
 from ceis.imports import import_job_start
 from ceis.submissions import single_submission
+from ceis.templatetags.french import accord
 from ceis.uploads import upload_store, upload_stored
 
 from .. import selectors
@@ -179,5 +180,5 @@ def _confirm(request, cohort, key, context):
         return _preview(request, cohort, token, context, chosen=chosen, error=message, status=400)
     path.unlink(missing_ok=True)
     request.session.pop(key, None)
-    messages.success(request, f"{count} personne(s) inscrite(s) dans « {cohort} ».")
+    messages.success(request, f"{accord(count, 'personne inscrite')} dans « {cohort} ».")
     return redirect(cohort.get_absolute_url())
