@@ -25,6 +25,9 @@ def _int(name: str, default: int) -> int:
 
 # gunicorn serves production; ceis/wsgi.py alone would fall back to the local settings.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ceis.settings.production")
+# The settings give the web processes' database connections a statement_timeout below `timeout`
+# (CEIS_WEB_STATEMENT_TIMEOUT); the Celery workers, started otherwise, keep their own limits.
+os.environ["CEIS_PROCESS_ROLE"] = "web"
 wsgi_app = "ceis.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND") or "127.0.0.1:8000"
 workers = _int("GUNICORN_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 12))

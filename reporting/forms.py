@@ -1,3 +1,4 @@
+import calendar
 import datetime
 
 from crispy_forms.helper import FormHelper
@@ -14,6 +15,7 @@ PRESETS = [
     ("this_year", "Cette année"),
     ("last_year", "L'année dernière"),
     ("since_january", "Depuis janvier"),
+    ("this_month", "Ce mois-ci"),
     ("custom", "Période personnalisée"),
 ]
 
@@ -23,6 +25,9 @@ def preset_period(preset: str, today: datetime.date) -> tuple[datetime.date, dat
         return datetime.date(today.year - 1, 1, 1), datetime.date(today.year - 1, 12, 31)
     if preset == "since_january":
         return datetime.date(today.year, 1, 1), today
+    if preset == "this_month":
+        last_day = calendar.monthrange(today.year, today.month)[1]
+        return today.replace(day=1), today.replace(day=last_day)
     return datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 31)
 
 

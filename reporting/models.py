@@ -188,3 +188,43 @@ class BilanVersion(models.Model):
         doc = self.document
         scope = doc.site.code if doc.site else "tous-sites"
         return f"bilan-ceis-{doc.date_from:%Y%m%d}-{doc.date_to:%Y%m%d}-{scope}-v{self.number}.pdf"
+
+
+class DashboardResult(models.Model):
+    """The dashboard's figures for one period and site (or all sites), computed by a Celery task
+    and never inside a web request (reporting/dashboard.py). One row per key: the row is also
+    the single-flight lock, so that one computation at a time runs per key across every web and
+    worker process (`computing_since`, claimed by a conditional UPDATE)."""
+
+    key = models.CharField("clé", max_length=40, unique=True)
+    date_from = models.DateField("du")
+    date_to = models.DateField("au")
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name="site"
+    )
+    # {"bilan": compute_bilan(…), "charts": {name: svg}}; empty until the first computation.
+    figures = models.JSONField("chiffres", null=True, blank=True)
+    # When the computation that produced `figures` started: the data are those of that moment.
+    computed_at = models.DateTimeField("calculé le", null=True, blank=True)
+    duration_ms = models.PositiveIntegerField("durée (ms)", null=True, blank=True)
+    # Held by the task computing it; a hold older than the task's time limit was a dead worker's.
+    computing_since = models.DateTimeField("calcul commencé le", null=True, blank=True)
+    # When a computation was last sent to the broker (pages send at most one per interval).
+    requested_at = models.DateTimeField("demandé le", null=True, blank=True)
+    # The first data change since the last computation began (cleared by the next computation).
+    data_changed_at = models.DateTimeField("données modifiées le", null=True, blank=True)
+    # The last time a page showed it (at most hourly): results nobody asks for are purged.
+    asked_at = models.DateTimeField("consulté le", null=True, blank=True)
+    error = models.TextField("erreur", blank=True)
+
+    class Meta:
+        verbose_name = "chiffres du tableau de bord"
+        verbose_name_plural = "chiffres du tableau de bord"
+
+    def __str__(self):
+        scope = self.site.name if self.site else "tous les sites"
+        return f"{self.date_from:%d/%m/%Y} au {self.date_to:%d/%m/%Y} ({scope})"
+
+    @staticmethod
+    def key_for(date_from: datetime.date, date_to: datetime.date, site) -> str:
+        return f"{date_from:%Y%m%d}-{date_to:%Y%m%d}-{site.pk if site else 'tous'}"

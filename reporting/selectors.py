@@ -37,31 +37,3 @@ def bilan_version_get(*, public_id, user) -> BilanVersion:
         )
     except (BilanVersion.DoesNotExist, ValueError, ValidationError):
         raise Http404("Version introuvable.") from None
-
-
-def dashboard_figures(*, date_from, date_to, site, refresh: bool = False) -> dict:
-    """The dashboard's bilan and charts, kept `CEIS_DASHBOARD_CACHE_SECONDS` in the cache.
-
-    At metropolitan scale a whole year of every site takes seconds to compute and the charts
-    about a second to draw; managers look at the same periods again and again. The page says
-    when its figures were computed and offers to recompute them (`refresh`). Exports and PDF
-    versions always compute afresh: what is published is never read from the cache. The caller
-    has already checked that the user may see `site` (the period form lists their sites only).
-    """
-    from django.conf import settings
-    from django.core.cache import cache
-
-    from . import charts
-    from .indicators import compute_bilan
-
-    seconds = settings.CEIS_DASHBOARD_CACHE_SECONDS
-    key = f"ceis:dashboard:{date_from}:{date_to}:{site.code if site else '*'}"
-    if seconds and not refresh:
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
-    bilan = compute_bilan(date_from=date_from, date_to=date_to, site=site)
-    figures = {"bilan": bilan, "charts": charts.bilan_charts(bilan)}
-    if seconds:
-        cache.set(key, figures, seconds)
-    return figures

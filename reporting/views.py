@@ -1,10 +1,8 @@
 """Dashboard and bilan documents, for managers and admins (aggregates only)."""
 
 import base64
-import datetime
 import json
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
@@ -19,18 +17,14 @@ from ceis.submissions import single_submission
 from unisvers.models import Testimonial
 
 from .choices import JobStatus
+from .dashboard import comparison_rows, dashboard_result_get, period_phrase
 from .forms import BilanTextsForm, PeriodForm
 from .indicators import compute_bilan
 from .indicators.codes import Programme
 from .indicators.codes import UnisversCode as U
-from .indicators.definitions import definitions_for_annex
+from .indicators.compare import previous_period
 from .indicators.publication import publish_count
-from .selectors import (
-    bilan_document_get,
-    bilan_document_list,
-    bilan_version_get,
-    dashboard_figures,
-)
+from .selectors import bilan_document_get, bilan_document_list, bilan_version_get
 from .services import (
     bilan_document_create,
     bilan_document_update,
@@ -60,31 +54,61 @@ def _img(svg: str) -> str:
 @require_GET
 @permission_required(VIEW, raise_exception=True)
 def dashboard(request):
+    """The figures of a period and site as last computed by the worker, never computed here
+    (reporting/dashboard.py): "Calcul en cours…" until they are there, the htmx fragment of the
+    figures polled meanwhile; with "comparer", the same period a year earlier beside them."""
     form, start, end, site = _period_from(request)
-    context = {"form": form}
+    compare = request.GET.get("comparer") == "1"
+    context = {"form": form, "compare": compare}
     if start:
-        figures = dashboard_figures(
-            date_from=start, date_to=end, site=site, refresh="actualiser" in request.GET
-        )
-        bilan = figures["bilan"]
+        refresh = "actualiser" in request.GET
+        state = dashboard_result_get(date_from=start, date_to=end, site=site, refresh=refresh)
         query = request.GET.copy()
         query.pop("actualiser", None)
         context.update(
             {
-                "bilan": bilan,
-                "unisvers": bilan[Programme.UNISVERS],
-                "villages": bilan[Programme.VILLAGES],
-                "computed_at": datetime.datetime.fromisoformat(bilan["generated_at"]),
-                "cached": settings.CEIS_DASHBOARD_CACHE_SECONDS > 0,
-                "charts": {name: _img(svg) for name, svg in figures["charts"].items()},
-                "definitions": definitions_for_annex(),
-                "domestic_violence_n": publish_count(
-                    bilan[Programme.UNISVERS][U.DOMESTIC_VIOLENCE_RATE]["n"]
-                ),
+                "state": state,
+                "site": site,
                 "query": query.urlencode(),
+                "period": period_phrase(start, end),
             }
         )
+        if state.figures:
+            context.update(_figures_context(state.figures))
+        if compare:
+            previous_from, previous_to = previous_period(start, end)
+            previous = dashboard_result_get(
+                date_from=previous_from, date_to=previous_to, site=site, refresh=refresh
+            )
+            context.update(
+                {
+                    "previous": previous,
+                    "previous_period": period_phrase(previous_from, previous_to),
+                    "waiting": state.waiting or previous.waiting,
+                }
+            )
+            if state.figures and previous.figures:
+                context["comparison"] = comparison_rows(
+                    state.figures["bilan"], previous.figures["bilan"]
+                )
+        else:
+            context["waiting"] = state.waiting
+    if request.htmx and start:
+        return render(request, "reporting/_dashboard_figures.html", context)
     return render(request, "reporting/dashboard.html", context)
+
+
+def _figures_context(figures: dict) -> dict:
+    bilan = figures["bilan"]
+    return {
+        "bilan": bilan,
+        "unisvers": bilan[Programme.UNISVERS],
+        "villages": bilan[Programme.VILLAGES],
+        "charts": {name: _img(svg) for name, svg in figures["charts"].items()},
+        "domestic_violence_n": publish_count(
+            bilan[Programme.UNISVERS][U.DOMESTIC_VIOLENCE_RATE]["n"]
+        ),
+    }
 
 
 @require_GET

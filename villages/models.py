@@ -1,7 +1,7 @@
 """Vill@ges connectés: workshops, sessions, registrations, individual help, visits, assessments.
 
 Every record belongs to a site (directly, or through its session); selectors scope by it.
-Field names follow the data package's columns (shared/spec/data-package.md).
+Field names follow the data package's columns (docs/data-package.md).
 """
 
 import datetime

@@ -84,13 +84,36 @@ TEMPLATES = [
     },
 ]
 
+
+def postgres_options(options: str, *, role: str, statement_timeout: int) -> str:
+    """libpq `options` of the application's PostgreSQL connections.
+
+    PostgreSQL's JIT compiles the bilan's large aggregates for longer than they run (4× slower
+    at 10×, bench/bilan_bench.py): off for every connection. In the web processes (role "web",
+    set by gunicorn.conf.py) no query outlives gunicorn's timeout: PostgreSQL cancels it after
+    `statement_timeout` seconds and the request fails alone instead of its worker being killed.
+    The Celery workers and the commands keep their own limits (the tasks' time limits)."""
+    options = f"{options} -c jit=off".strip()
+    if role == "web" and statement_timeout:
+        options += f" -c statement_timeout={statement_timeout * 1000}"
+    return options
+
+
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# "web" in the processes gunicorn starts (gunicorn.conf.py); empty elsewhere (workers, commands).
+CEIS_PROCESS_ROLE = env.str("CEIS_PROCESS_ROLE", default="")
+# Seconds; 10 s below gunicorn's timeout (GUNICORN_TIMEOUT, default 60), 0 for none.
+CEIS_WEB_STATEMENT_TIMEOUT = env.int(
+    "CEIS_WEB_STATEMENT_TIMEOUT", default=max(env.int("GUNICORN_TIMEOUT", default=60) - 10, 1)
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # PostgreSQL's JIT compiles the bilan's large aggregates for longer than they run (4× slower
-    # at 10×, bench/bilan_bench.py): off for the application's connections.
     _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+    _options["options"] = postgres_options(
+        _options.get("options", ""),
+        role=CEIS_PROCESS_ROLE,
+        statement_timeout=CEIS_WEB_STATEMENT_TIMEOUT,
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default serves several users at once (security.md row 24): WAL lets readers
     # work while one writes; a writer waits up to 20 s for the lock instead of failing with
@@ -266,6 +289,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Report versions whose worker died, or that the broker did not take: requeued or failed.
     "bilan-versions-sweep": {"task": "reporting.tasks.sweep_bilan_versions", "schedule": 120},
+    # The dashboard's figures: this year, last year, this month (every site, all sites) and
+    # whatever data changes made stale, computed ahead of the pages.
+    "dashboard-refresh": {"task": "reporting.tasks.refresh_dashboard_results", "schedule": 60},
 }
 CELERY_TASK_ALWAYS_EAGER = False
 # PDFs have their own queue, so that a slow WeasyPrint run never delays the other tasks; a
@@ -282,10 +308,18 @@ CEIS_REPORT_JOB_TIME_LIMIT = env.int("CEIS_REPORT_JOB_TIME_LIMIT", default=300)
 # it the job waits "en attente" and the sweeper sends it later, so a page never hangs on the broker.
 CEIS_BROKER_PUBLISH_TIMEOUT = env.float("CEIS_BROKER_PUBLISH_TIMEOUT", default=0.5)
 
-# The cache holds the dashboard's figures for a few minutes (reporting/selectors.py). In memory
-# per process by default; production sets CACHE_URL=redis://… so that every web process shares it.
+# In memory per process by default; production sets CACHE_URL=redis://… so that every web process
+# shares it.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
-CEIS_DASHBOARD_CACHE_SECONDS = env.int("CEIS_DASHBOARD_CACHE_SECONDS", default=300)
+# The dashboard's figures are computed by a Celery task per period and site, never in a request
+# (reporting/dashboard.py). After a data change they are recomputed at most once per
+# REFRESH_SECONDS; any result older than MAX_AGE seconds is recomputed (changes that send no
+# signal: bulk imports); a computation is killed past JOB_TIME_LIMIT seconds; the results of
+# periods nobody asked for in KEEP_DAYS days are forgotten.
+CEIS_DASHBOARD_REFRESH_SECONDS = env.int("CEIS_DASHBOARD_REFRESH_SECONDS", default=60)
+CEIS_DASHBOARD_MAX_AGE = env.int("CEIS_DASHBOARD_MAX_AGE", default=3600)
+CEIS_DASHBOARD_JOB_TIME_LIMIT = env.int("CEIS_DASHBOARD_JOB_TIME_LIMIT", default=600)
+CEIS_DASHBOARD_KEEP_DAYS = env.int("CEIS_DASHBOARD_KEEP_DAYS", default=7)
 
 # The access journal keeps 12 months (CNIL 2021-122 recommends 6 to 12).
 CEIS_JOURNAL_RETENTION_DAYS = env.int("CEIS_JOURNAL_RETENTION_DAYS", default=365)

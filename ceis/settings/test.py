@@ -32,5 +32,7 @@ WHITENOISE_USE_FINDERS = True
 CEIS_FIELD_ENCRYPTION_KEYS = env.list(
     "CEIS_FIELD_ENCRYPTION_KEYS", default=["dGVzdC1vbmx5LWtleS1ub3QtYS1zZWNyZXQtMTIzNDU="]
 )
-# Every test sees the figures of its own data: the dashboard cache is off unless a test turns it on.
-CEIS_DASHBOARD_CACHE_SECONDS = 0
+# Every test sees the figures of its own data: a dashboard result is recomputed at each visit
+# unless a test gives it an age.
+CEIS_DASHBOARD_MAX_AGE = 0
+CEIS_DASHBOARD_REFRESH_SECONDS = 0

@@ -1,0 +1,342 @@
+"""The dashboard's figures: computed by a Celery task per (period, site), never in a web request.
+
+A whole year of every site takes seconds to compute at metropolitan scale (tens of seconds under
+load): computed inside a request, it held gunicorn's workers and every page queued behind it
+(issue #17). Here each (period, site) has one `DashboardResult` row, which is both the last
+result and the single-flight lock:
+
+- `dashboard_result_get` (the page): returns the last result of its key, possibly none yet, and
+  sends a computation when there is none, when the data changed (at most once per
+  `CEIS_DASHBOARD_REFRESH_SECONDS`), when it is older than `CEIS_DASHBOARD_MAX_AGE`, or on
+  "Recalculer maintenant". It never computes; with the broker down it says so, at once.
+- `dashboard_result_compute` (the task): claims the row by a conditional UPDATE, so that one
+  computation at a time runs per key across every web and worker process; a second task for a
+  key being computed returns at once and its askers see the first one's result. A claim older
+  than the task's time limit belonged to a dead worker and is taken over.
+- `dashboard_results_refresh` (beat, every minute): keeps this year, last year and this month
+  of every site and of all sites computed, recomputes what the data changes made stale
+  (debounced) and forgets the results nobody asked for in `CEIS_DASHBOARD_KEEP_DAYS`.
+- `dashboard_data_changed` (signals of the programmes' records): marks every result as changed
+  after the commit; the refresh does the rest.
+
+Downloads (JSON, XLSX) and PDF versions never read these results: what is published is computed
+afresh (views.export, services.bilan_version_generate).
+"""
+
+import calendar
+import datetime
+import logging
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Q, When
+from django.utils import timezone
+
+from ceis.celery import send_quickly
+from ceis.models import Site
+from ceis.templatetags.french import NBSP, date_phrase, format_number
+
+from .indicators.codes import Programme
+from .indicators.codes import UnisversCode as U
+from .indicators.codes import VillagesCode as V
+from .models import DashboardResult
+
+logger = logging.getLogger(__name__)
+
+# Sent by name: the tasks module calls these services, and is never imported by them.
+COMPUTE_TASK = "reporting.tasks.compute_dashboard_result"
+# A computation sent and not yet finished is not sent again before this (a lost message, a
+# failure): the pages and the refresh ask at most once per interval and per key.
+RESEND_AFTER = datetime.timedelta(minutes=2)
+# A page writes when it was last asked for at most this often (the purge counts with it).
+ASKED_EVERY = datetime.timedelta(hours=1)
+
+
+def _limit() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.CEIS_DASHBOARD_JOB_TIME_LIMIT)
+
+
+@dataclass(frozen=True)
+class DashboardState:
+    """What a dashboard page shows: the last result (its `figures` may be empty), whether a
+    computation is under way, whether the data changed since, and whether the broker refused."""
+
+    result: DashboardResult
+    computing: bool
+    changed: bool
+    broker_down: bool
+
+    @property
+    def figures(self) -> dict | None:
+        return self.result.figures
+
+    @property
+    def waiting(self) -> bool:
+        """The page refreshes itself until its figures are up to date."""
+        return self.computing or self.changed or self.broker_down or not self.figures
+
+
+def _is_computing(result: DashboardResult, now: datetime.datetime) -> bool:
+    if result.computing_since and result.computing_since > now - _limit():
+        return True
+    return bool(result.requested_at and result.requested_at > now - _limit())
+
+
+def _is_stale(result: DashboardResult, now: datetime.datetime) -> bool:
+    """Without figures, older than the maximum age, or changed data past the debounce delay."""
+    if result.computed_at is None:  # set with the figures
+        return True
+    if result.computed_at < now - datetime.timedelta(seconds=settings.CEIS_DASHBOARD_MAX_AGE):
+        return True
+    debounce = datetime.timedelta(seconds=settings.CEIS_DASHBOARD_REFRESH_SECONDS)
+    return result.data_changed_at is not None and result.data_changed_at <= now - debounce
+
+
+def _result_for(date_from: datetime.date, date_to: datetime.date, site) -> DashboardResult:
+    key = DashboardResult.key_for(date_from, date_to, site)
+    try:
+        result, _ = DashboardResult.objects.get_or_create(
+            key=key, defaults={"date_from": date_from, "date_to": date_to, "site": site}
+        )
+    except IntegrityError:  # created by another process between the get and the insert
+        result = DashboardResult.objects.get(key=key)
+    return result
+
+
+def _send(result: DashboardResult, now: datetime.datetime, *, force: bool = False) -> bool | None:
+    """Send one computation of `result` unless one was sent within RESEND_AFTER (or it is being
+    computed), claimed by a conditional UPDATE so that two pages at once send one. True: sent;
+    False: the broker refused (the claim is released, the next page tries again); None: not
+    needed, one is on its way."""
+    pending = DashboardResult.objects.filter(pk=result.pk)
+    if not force:
+        pending = pending.filter(
+            Q(requested_at__isnull=True) | Q(requested_at__lt=now - RESEND_AFTER)
+        )
+    pending = pending.filter(
+        Q(computing_since__isnull=True) | Q(computing_since__lt=now - _limit())
+    )
+    if not pending.update(requested_at=now):
+        return None
+    result.requested_at = now
+    limit = settings.CEIS_DASHBOARD_JOB_TIME_LIMIT
+    sent = send_quickly(
+        COMPUTE_TASK,
+        args=[result.pk, now.isoformat()],
+        time_limit=limit,
+        soft_time_limit=max(limit - 30, limit * 9 // 10),
+    )
+    if not sent:
+        DashboardResult.objects.filter(pk=result.pk, requested_at=now).update(requested_at=None)
+        result.requested_at = None
+    return sent
+
+
+def dashboard_result_get(
+    *, date_from: datetime.date, date_to: datetime.date, site, refresh: bool = False
+) -> DashboardState:
+    """The dashboard's last result for the period and site, with a computation sent when it is
+    missing or stale (or `refresh`). Never computes. The caller has already checked that the user
+    may see `site` (the period form lists their sites only)."""
+    now = timezone.now()
+    result = _result_for(date_from, date_to, site)
+    if result.asked_at is None or result.asked_at < now - ASKED_EVERY:
+        DashboardResult.objects.filter(pk=result.pk).update(asked_at=now)
+    sent = None
+    if refresh or _is_stale(result, now):
+        # The result itself is refreshed after the send: a task run eagerly (tests) has finished.
+        sent = _send(result, now, force=refresh)
+        if sent:
+            result.refresh_from_db()
+    return DashboardState(
+        result=result,
+        computing=_is_computing(result, timezone.now()),
+        changed=result.data_changed_at is not None,
+        broker_down=sent is False,
+    )
+
+
+def dashboard_result_compute(*, result_id: int, asked_at: str | None = None) -> bool:
+    """Compute the figures of one result (the task's service). Single-flight: returns False at
+    once when another process holds the computation of this key, or when a computation that
+    started after `asked_at` already answered. True when this call computed."""
+    from . import charts
+    from .indicators import compute_bilan
+
+    started = timezone.now()
+    claim = DashboardResult.objects.filter(pk=result_id).filter(
+        Q(computing_since__isnull=True) | Q(computing_since__lt=started - _limit())
+    )
+    if asked_at:
+        # A newer computation than the request already answered it (a duplicate message).
+        answered = Q(computed_at__gte=datetime.datetime.fromisoformat(asked_at)) & Q(
+            data_changed_at__isnull=True
+        )
+        claim = claim.exclude(answered)
+    if not claim.update(computing_since=started):
+        return False
+    result = DashboardResult.objects.select_related("site").get(pk=result_id)
+    clock = time.monotonic()
+    try:
+        bilan = compute_bilan(date_from=result.date_from, date_to=result.date_to, site=result.site)
+        figures = {"bilan": bilan, "charts": charts.bilan_charts(bilan)}
+    except Exception as error:
+        DashboardResult.objects.filter(pk=result_id, computing_since=started).update(
+            computing_since=None, error=f"{type(error).__name__}: {error}"[:2000]
+        )
+        raise
+    duration_ms = int((time.monotonic() - clock) * 1000)
+    with transaction.atomic():
+        done = DashboardResult.objects.filter(pk=result_id, computing_since=started).update(
+            figures=figures,
+            computed_at=started,
+            duration_ms=duration_ms,
+            computing_since=None,
+            requested_at=None,
+            error="",
+            # A change committed while computing may be missing from these figures: kept.
+            data_changed_at=Case(
+                When(data_changed_at__gt=started, then=F("data_changed_at")), default=None
+            ),
+        )
+    if not done:
+        logger.warning(
+            "Dashboard result %s: taken over while computing, figures dropped", result_id
+        )
+    return bool(done)
+
+
+def precomputed_periods(today: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
+    """This year, last year and this month: the periods the dashboard opens on or offers first
+    (the presets of reporting.forms.PeriodForm)."""
+    last_day = calendar.monthrange(today.year, today.month)[1]
+    return [
+        (datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 31)),
+        (datetime.date(today.year - 1, 1, 1), datetime.date(today.year - 1, 12, 31)),
+        (today.replace(day=1), today.replace(day=last_day)),
+    ]
+
+
+def dashboard_results_refresh(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Beat: the precomputed periods of every site and of all sites exist and are fresh; the
+    results made stale by data changes (debounced), by age, or left without figures are sent
+    again; those nobody asked for in `CEIS_DASHBOARD_KEEP_DAYS` are forgotten."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    counts = {"sent": 0, "purged": 0}
+    sites = [None, *Site.objects.order_by("pk")]
+    wanted = [
+        DashboardResult(
+            key=DashboardResult.key_for(date_from, date_to, site),
+            date_from=date_from,
+            date_to=date_to,
+            site=site,
+        )
+        for date_from, date_to in precomputed_periods(today)
+        for site in sites
+    ]
+    DashboardResult.objects.bulk_create(wanted, ignore_conflicts=True)
+    wanted_keys = [result.key for result in wanted]
+    keep = now - datetime.timedelta(days=settings.CEIS_DASHBOARD_KEEP_DAYS)
+    forgotten = DashboardResult.objects.exclude(key__in=wanted_keys).filter(
+        Q(asked_at__lt=keep) | Q(asked_at__isnull=True, computed_at__lt=keep)
+    )
+    counts["purged"], _ = forgotten.filter(computing_since__isnull=True).delete()
+    # Quick ones first: a site's month before every site's year.
+    for result in DashboardResult.objects.defer("figures").order_by("-date_from", "site_id"):
+        if _is_stale(result, now):
+            sent = _send(result, now)
+            if sent is False:
+                break  # the broker is away: the next refresh tries again, without waiting here
+            counts["sent"] += bool(sent)
+    return counts
+
+
+def _mark_changed() -> None:
+    DashboardResult.objects.filter(
+        Q(data_changed_at__isnull=True) | Q(computing_since__isnull=False)
+    ).update(data_changed_at=timezone.now())
+
+
+def dashboard_data_changed(sender, **kwargs) -> None:
+    """Receiver of the programmes' post_save/post_delete (apps.py): once the change is committed,
+    every result knows that its data changed (one UPDATE of the small results table); the
+    refresh recomputes them at most once per `CEIS_DASHBOARD_REFRESH_SECONDS`."""
+    if kwargs.get("raw"):
+        return  # fixtures loaded as they are
+    transaction.on_commit(_mark_changed)
+
+
+# The key figures compared with the same period a year earlier (indicators.md, "Comparison with
+# the previous period"): counts change in %, rates in points.
+KEY_FIGURES = [
+    (Programme.UNISVERS, U.PARTICIPANTS, "Participants Unis'Vers"),
+    (Programme.UNISVERS, U.POSITIVE_EXIT_RATE_COMPLETERS, "Sorties positives (hors abandons)"),
+    (Programme.UNISVERS, U.DROPOUT_RATE, "Abandons parmi les sorties"),
+    (Programme.UNISVERS, U.INDIVIDUAL_FOLLOWUP_RATE, "Suivi individuel"),
+    (Programme.VILLAGES, V.PEOPLE, "Personnes accompagnées (Vill@ges)"),
+    (Programme.VILLAGES, V.SESSIONS, "Ateliers"),
+    (Programme.VILLAGES, V.REGISTRATIONS, "Inscriptions aux ateliers"),
+    (Programme.VILLAGES, V.INDIVIDUAL_HELPS, "Accompagnements individuels"),
+    (Programme.VILLAGES, V.FREE_ACCESS_VISITS, "Passages en accès libre"),
+    (Programme.VILLAGES, V.ILLECTRONISME_RATE, "En situation d'illectronisme"),
+]
+MINUS = "\u2212"
+
+
+def _signed(number: float, decimals: int = 0) -> str:
+    text = format_number(abs(number), decimals)
+    if text in ("0", "0,0"):
+        return text
+    return f"+{text}" if number > 0 else f"{MINUS}{text}"
+
+
+def _rate_text(value) -> str:
+    if not isinstance(value, dict) or not isinstance(value.get("rate"), (int, float)):
+        return "—"
+    return f"{format_number(value['rate'] * 100, 0)}{NBSP}%"
+
+
+def comparison_rows(bilan: dict, previous: dict) -> list[dict]:
+    """Each key figure of `bilan` beside its value in `previous` and the change: in % for a
+    count ("+12 %", "—" when the previous count is 0), in points for a rate ("−3 points")."""
+    rows = []
+    for programme, code, label in KEY_FIGURES:
+        now, before = bilan[programme][code], previous[programme][code]
+        if isinstance(now, dict):  # a rate {"n", "of", "rate"}
+            change = "—"
+            if _rate_text(now) != "—" and _rate_text(before) != "—":
+                points = round(now["rate"] * 100) - round(before["rate"] * 100)
+                change = f"{_signed(points)}{NBSP}point{'s' if abs(points) >= 2 else ''}"
+            rows.append(
+                {
+                    "label": label,
+                    "now": _rate_text(now),
+                    "before": _rate_text(before),
+                    "change": change,
+                }
+            )
+            continue
+        change = "—"
+        if isinstance(before, int) and before and isinstance(now, int):
+            change = f"{_signed((now - before) * 100 / before)}{NBSP}%"
+        rows.append(
+            {
+                "label": label,
+                "now": format_number(now),
+                "before": format_number(before),
+                "change": change,
+            }
+        )
+    return rows
+
+
+def period_phrase(date_from: datetime.date, date_to: datetime.date) -> str:
+    """ "du 1er janvier au 31 décembre 2026", "du 1er décembre 2025 au 28 février 2026"."""
+    end = date_phrase(date_to, "sans_jour")
+    start = date_phrase(
+        date_from, "sans_jour sans_annee" if date_from.year == date_to.year else "sans_jour"
+    )
+    return f"du {start} au {end}"

@@ -1,0 +1,342 @@
+"""The dashboard never computes inside a web request (issue #17): its figures are a per-(period,
+site) result computed by a task, one computation at a time per key; the page shows the last
+result with its time and "Calcul en cours…", and polls itself with htmx until it is up to date."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from ceis.choices import Role
+from ceis.tests.factories import SiteFactory
+from reporting import dashboard
+from reporting.dashboard import (
+    comparison_rows,
+    dashboard_result_compute,
+    dashboard_results_refresh,
+    period_phrase,
+)
+from reporting.indicators import compute_bilan
+from reporting.models import DashboardResult
+from reporting.tests.test_dashboard import PERIOD, _enroll
+from unisvers.tests.factories import EnrollmentFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("reporting:dashboard")
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def manager(client_for, site, other_site):
+    return client_for(Role.MANAGER, sites=[site, other_site])
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    """The broker takes the computations and keeps them: nothing runs until the test says so
+    (as with a busy worker). The list holds each message's (task name, args)."""
+    messages = []
+
+    def send(task, *, args=(), **options):
+        messages.append((task, list(args)))
+        return True
+
+    monkeypatch.setattr(dashboard, "send_quickly", send)
+    return messages
+
+
+@pytest.fixture
+def hour_old_results_are_fresh(settings):
+    settings.CEIS_DASHBOARD_MAX_AGE = 3600
+    settings.CEIS_DASHBOARD_REFRESH_SECONDS = 60
+
+
+def _run(messages):
+    """What the worker does with the messages sent so far."""
+    done = [dashboard_result_compute(result_id=args[0], asked_at=args[1]) for _, args in messages]
+    messages.clear()
+    return done
+
+
+def _participants(page: str) -> str:
+    return page.split('<p class="mb-0">participants')[0].rsplit('<p class="display-6 mb-0">', 1)[1]
+
+
+def test_the_first_visit_sends_the_computation_and_says_calcul_en_cours(
+    manager, site, sent, hour_old_results_are_fresh
+):
+    _enroll(site, 2)
+    page = manager.get(URL, PERIOD).content.decode()
+    assert "Calcul en cours… Les chiffres s'afficheront ici dès qu'ils seront prêts." in page
+    assert "participants" not in page  # no figure was computed by the request
+    # The figures' block polls the same URL (htmx) until they are there.
+    assert 'hx-trigger="load delay:2s"' in page
+    assert f'hx-get="{URL}?preset=custom&amp;date_from=2019-01-01&amp;date_to=2019-12-31"' in page
+    result = DashboardResult.objects.get()
+    assert sent == [(dashboard.COMPUTE_TASK, [result.pk, result.requested_at.isoformat()])]
+
+    # Polled again while the worker is busy: not sent twice, still "Calcul en cours…".
+    fragment = manager.get(URL, PERIOD, **HTMX).content.decode()
+    assert "<html" not in fragment and "Calcul en cours…" in fragment
+    assert sent == [(dashboard.COMPUTE_TASK, [result.pk, result.requested_at.isoformat()])]
+
+    assert _run(sent) == [True]
+    fragment = manager.get(URL, PERIOD, **HTMX).content.decode()
+    assert _participants(fragment) == "2</p>"
+    assert "hx-trigger" not in fragment  # up to date: the polling stops
+    assert "Calcul en cours" not in fragment
+
+
+def test_a_stale_result_is_shown_with_its_time_while_it_is_recomputed(
+    manager, site, sent, settings
+):
+    settings.CEIS_DASHBOARD_MAX_AGE = 1200
+    _enroll(site, 2)
+    with time_machine.travel("2026-11-28 13:30:00+00:00", tick=False) as clock:
+        manager.get(URL, PERIOD)
+        _run(sent)
+        clock.shift(600)
+        page = manager.get(URL, PERIOD).content.decode()
+        assert "Chiffres calculés le 28 novembre 2026 à 14\xa0h\xa030" in page
+        assert sent == []  # ten minutes old: shown as it is, nothing sent
+        assert "hx-trigger" not in page
+
+        clock.shift(700)  # past CEIS_DASHBOARD_MAX_AGE (20 minutes)
+        _enroll(site, 3)
+        page = manager.get(URL, PERIOD).content.decode()
+        assert _participants(page) == "2</p>"
+        assert "Chiffres calculés le 28 novembre 2026 à 14\xa0h\xa030" in page
+        assert "Calcul en cours…" in page and 'hx-trigger="load delay:2s"' in page
+        assert len(sent) == 1
+
+        _run(sent)
+        fragment = manager.get(URL, PERIOD, **HTMX).content.decode()
+        assert _participants(fragment) == "5</p>"
+        assert "Chiffres calculés le 28 novembre 2026 à 14\xa0h\xa051" in fragment
+
+
+def test_recalculer_maintenant_sends_a_computation_without_computing(
+    manager, site, sent, hour_old_results_are_fresh
+):
+    _enroll(site, 2)
+    manager.get(URL, PERIOD)
+    _run(sent)
+    _enroll(site, 1)
+    page = manager.get(URL, {**PERIOD, "actualiser": "1"}).content.decode()
+    assert _participants(page) == "2</p>" and "Calcul en cours…" in page
+    assert len(sent) == 1
+    _run(sent)
+    assert _participants(manager.get(URL, PERIOD).content.decode()) == "3</p>"
+
+
+def test_with_the_broker_down_the_page_answers_and_says_so(manager, site, monkeypatch):
+    monkeypatch.setattr(dashboard, "send_quickly", lambda task, **kwargs: False)
+    _enroll(site, 2)
+    response = manager.get(URL, PERIOD)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Le service de calcul ne répond pas pour l'instant." in page
+    assert 'hx-trigger="load delay:10s"' in page  # polls slowly, and sends again on its return
+    assert DashboardResult.objects.get().requested_at is None
+
+
+def test_each_site_has_its_own_result(manager, site, other_site, sent):
+    _enroll(site, 2)
+    _enroll(other_site, 4)
+    manager.get(URL, {**PERIOD, "site": site.pk})
+    manager.get(URL, {**PERIOD, "site": other_site.pk})
+    _run(sent)
+    mine = manager.get(URL, {**PERIOD, "site": site.pk}, **HTMX).content.decode()
+    theirs = manager.get(URL, {**PERIOD, "site": other_site.pk}, **HTMX).content.decode()
+    assert (_participants(mine), _participants(theirs)) == ("2</p>", "4</p>")
+    assert "site CEIS des Arceaux" in mine
+
+
+def test_downloads_compute_afresh(manager, site, sent, hour_old_results_are_fresh):
+    _enroll(site, 2)
+    manager.get(URL, PERIOD)
+    _run(sent)
+    _enroll(site, 1)
+    exported = manager.get(reverse("reporting:export_json"), PERIOD).json()
+    assert exported["unisvers"]["participants"] == 3
+
+
+@pytest.mark.parametrize("participants", [2, 30])
+def test_the_page_of_a_computed_result_reads_a_constant_number_of_queries(
+    manager, site, sent, participants, hour_old_results_are_fresh, django_assert_num_queries
+):
+    _enroll(site, participants)
+    manager.get(URL, PERIOD)
+    _run(sent)
+    manager.get(URL, PERIOD)  # the result's asked_at is written (hourly), not counted below
+    # Session (read, saved), user, permissions, roles, sites, the result: never the bilan.
+    with django_assert_num_queries(9):
+        page = manager.get(URL, PERIOD).content.decode()
+    assert _participants(page) == f"{participants}</p>"
+
+
+def test_a_computation_is_single_flight_per_key(site):
+    result = DashboardResult.objects.create(
+        key="k", date_from=datetime.date(2019, 1, 1), date_to=datetime.date(2019, 12, 31)
+    )
+    # Another process holds the computation: this one returns at once without computing.
+    DashboardResult.objects.filter(pk=result.pk).update(computing_since=timezone.now())
+    assert dashboard_result_compute(result_id=result.pk) is False
+    result.refresh_from_db()
+    assert result.figures is None
+    # A hold older than the task's time limit was a dead worker's: taken over.
+    DashboardResult.objects.filter(pk=result.pk).update(
+        computing_since=timezone.now() - datetime.timedelta(hours=1)
+    )
+    assert dashboard_result_compute(result_id=result.pk) is True
+    result.refresh_from_db()
+    assert result.computing_since is None
+    assert result.figures["bilan"]["period"] == {"from": "2019-01-01", "to": "2019-12-31"}
+    assert set(result.figures["charts"]) >= {"outcomes", "monthly"}
+
+
+def test_a_duplicate_message_after_a_newer_computation_does_not_compute_again(site, sent):
+    result = DashboardResult.objects.create(
+        key="k", date_from=datetime.date(2019, 1, 1), date_to=datetime.date(2019, 12, 31)
+    )
+    asked = timezone.now()
+    assert dashboard_result_compute(result_id=result.pk, asked_at=asked.isoformat()) is True
+    assert dashboard_result_compute(result_id=result.pk, asked_at=asked.isoformat()) is False
+
+
+def test_data_changes_mark_the_results_and_the_refresh_waits_for_the_debounce(
+    site, sent, settings, django_capture_on_commit_callbacks
+):
+    settings.CEIS_DASHBOARD_MAX_AGE = 3600
+    settings.CEIS_DASHBOARD_REFRESH_SECONDS = 60
+    with time_machine.travel("2026-06-15 08:00:00+00:00", tick=False) as clock:
+        dashboard_results_refresh()
+        _run(sent)
+        assert DashboardResult.objects.filter(computed_at__isnull=True).count() == 0
+        assert dashboard_results_refresh() == {"sent": 0, "purged": 0}
+
+        clock.shift(10)
+        with django_capture_on_commit_callbacks(execute=True):
+            _enroll(site, 2)
+            _enroll(site, 1)
+        changed = DashboardResult.objects.filter(data_changed_at__isnull=False)
+        assert changed.count() == DashboardResult.objects.count() == 6
+
+        clock.shift(30)  # a burst of changes is computed once, after the debounce delay
+        assert dashboard_results_refresh()["sent"] == 0
+        clock.shift(31)
+        assert dashboard_results_refresh()["sent"] == 6
+        assert dashboard_results_refresh()["sent"] == 0  # sent, not yet computed: not twice
+        _run(sent)
+        assert not DashboardResult.objects.filter(data_changed_at__isnull=False).exists()
+
+
+def test_the_refresh_precomputes_this_year_last_year_and_this_month_of_every_site(
+    site, other_site, sent
+):
+    with time_machine.travel("2026-02-10 08:00:00+00:00", tick=False):
+        counts = dashboard_results_refresh()
+    keys = set(DashboardResult.objects.values_list("date_from", "date_to", "site"))
+    periods = [
+        (datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)),
+        (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)),
+        (datetime.date(2026, 2, 1), datetime.date(2026, 2, 28)),
+    ]
+    sites = [None, site.pk, other_site.pk]
+    assert keys == {(start, end, pk) for start, end in periods for pk in sites}
+    assert counts == {"sent": 9, "purged": 0}
+    assert len(sent) == 9
+
+
+def test_the_refresh_forgets_the_results_nobody_asked_for(manager, site, sent, settings):
+    settings.CEIS_DASHBOARD_KEEP_DAYS = 7
+    with time_machine.travel("2026-06-15 08:00:00+00:00", tick=False) as clock:
+        manager.get(URL, PERIOD)  # 2019: not a precomputed period
+        _run(sent)
+        clock.shift(datetime.timedelta(days=6))
+        assert dashboard_results_refresh()["purged"] == 0
+        clock.shift(datetime.timedelta(days=2))
+        assert dashboard_results_refresh()["purged"] == 1
+    assert not DashboardResult.objects.filter(date_from=datetime.date(2019, 1, 1)).exists()
+
+
+def test_compare_shows_each_key_figure_beside_the_year_before(
+    manager, site, sent, hour_old_results_are_fresh
+):
+    _enroll(site, 3)
+    EnrollmentFactory.create_batch(  # exited in 2018: not counted in 2019
+        2,
+        exited=True,
+        cohort__site=site,
+        cohort__start_date=datetime.date(2018, 5, 7),
+        cohort__end_date=datetime.date(2018, 6, 15),
+    )
+    query = {**PERIOD, "comparer": "1"}
+    page = manager.get(URL, query).content.decode()
+    assert "La comparaison s'affichera dès que les chiffres des deux périodes" in page
+    assert len(sent) == 2  # this period and the same period a year earlier
+    _run(sent)
+    page = manager.get(URL, query).content.decode()
+    assert "même période un an plus tôt (du 1er janvier au 31 décembre 2018)" in page
+    assert (
+        '<th scope="row">Participants Unis&#x27;Vers</th><td class="text-end">3</td>'
+        '<td class="text-end">2</td><td class="text-end">+50\xa0%</td>'
+    ) in page
+    # Every one of the 2018 participants left with a job; nobody has left yet in 2019.
+    assert (
+        '<th scope="row">Sorties positives (hors abandons)</th><td class="text-end">—</td>'
+        '<td class="text-end">100\xa0%</td><td class="text-end">—</td>'
+    ) in page
+    assert 'checked><label class="form-check-label" for="id_comparer">' in page
+
+
+def test_comparison_rows_count_in_percent_and_rates_in_points(site):
+    bilan = compute_bilan(date_from=datetime.date(2019, 1, 1), date_to=datetime.date(2019, 12, 31))
+    previous = compute_bilan(
+        date_from=datetime.date(2018, 1, 1), date_to=datetime.date(2018, 12, 31)
+    )
+    bilan["unisvers"]["participants"], previous["unisvers"]["participants"] = 90, 120
+    bilan["unisvers"]["dropout_rate"] = {"n": 3, "of": 10, "rate": 0.3}
+    previous["unisvers"]["dropout_rate"] = {"n": 1, "of": 4, "rate": 0.25}
+    bilan["villages"]["people"], previous["villages"]["people"] = 1532, 0
+    rows = {row["label"]: row for row in comparison_rows(bilan, previous)}
+    assert rows["Participants Unis'Vers"] == {
+        "label": "Participants Unis'Vers",
+        "now": "90",
+        "before": "120",
+        "change": "\u221225\xa0%",
+    }
+    assert rows["Abandons parmi les sorties"]["change"] == "+5\xa0points"
+    assert (
+        rows["Abandons parmi les sorties"]["now"],
+        rows["Abandons parmi les sorties"]["before"],
+    ) == (
+        "30\xa0%",
+        "25\xa0%",
+    )
+    # Nothing a year before: no percentage of change, rather than an infinite one.
+    assert rows["Personnes accompagnées (Vill@ges)"]["now"] == "1\u202f532"
+    assert rows["Personnes accompagnées (Vill@ges)"]["change"] == "—"
+    # A rate with no denominator (no exit at all) has no change either.
+    assert rows["Sorties positives (hors abandons)"]["change"] == "—"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "phrase"),
+    [
+        ((2026, 1, 1), (2026, 12, 31), "du 1er janvier au 31 décembre 2026"),
+        ((2025, 12, 1), (2026, 2, 28), "du 1er décembre 2025 au 28 février 2026"),
+    ],
+)
+def test_periods_are_written_in_french(start, end, phrase):
+    assert period_phrase(datetime.date(*start), datetime.date(*end)) == phrase
+
+
+def test_a_new_site_gets_its_precomputed_results_at_the_next_refresh(site, sent):
+    dashboard_results_refresh()
+    SiteFactory(code="NEW", name="Nouveau site")
+    dashboard_results_refresh()
+    assert DashboardResult.objects.filter(site__code="NEW").count() == 3
