@@ -2,8 +2,9 @@
 
 This is the baseline of `bench/bilan_bench.py`: what a careful SQL writer would send for the same
 figures as `reporting.indicators.compute_bilan`, with the same readings of the spec
-(docs/indicators.md): two queries (three with a site code to resolve), one per section, built
-from CTEs, window functions and `FILTER` clauses, on SQLite (3.30 or later) and PostgreSQL.
+(docs/indicators.md): three queries (four with a site code to resolve), one per section and a
+small one for the anonymous attendees of sessions, built from CTEs, window functions and
+`FILTER` clauses, on SQLite (3.30 or later) and PostgreSQL.
 Each section reads each table once: the Vill@ges contacts are grouped by person once, and the
 monthly figures are `FILTER`ed counts of the same passes.
 
@@ -35,10 +36,11 @@ from unisvers.choices import (
     FollowupSituation,
     Household,
 )
-from villages.choices import Autonomy, DigitalTheme, Procedure, SkillLevel
+from villages.choices import AnonymousAgeBand, Autonomy, DigitalTheme, Procedure, SkillLevel
 
 LOCAL_TZ = ZoneInfo("Europe/Paris")  # the project's TIME_ZONE: a session's date is local
 COUNTED_EVENT_KINDS = (EventKind.ALUMNI, EventKind.COMITE_USAGERS, EventKind.CO_EVALUATION)
+ANONYMOUS_BANDS = AnonymousAgeBand.values
 
 
 # ---- shapes -------------------------------------------------------------------------------
@@ -495,6 +497,24 @@ def _villages(row: dict, labels) -> dict:
 # ---- entry point ----------------------------------------------------------------------------
 
 
+def _anonymous_sql(site_id) -> str:
+    """The anonymous attendees of the sessions of the period, by age band (not persons)."""
+    sums = ",\n  ".join(
+        f"SUM(CASE WHEN a.age_band = '{band}' THEN a.count ELSE 0 END) AS \"age_{band}\""
+        for band in ANONYMOUS_BANDS
+    )
+    return f"""
+SELECT
+  {sums}
+FROM villages_anonymousattendance a JOIN villages_session s ON s.id = a.session_id
+WHERE s.start >= %(start_utc)s AND s.start < %(end_utc)s{_site_clause(site_id, "s.site_id")}"""
+
+
+def _anonymous(row: dict) -> dict:
+    by_age = {band: int(row[f"age_{band}"] or 0) for band in ANONYMOUS_BANDS}
+    return {"anonymous_attendees": sum(by_age.values()), "anonymous_by_age": by_age}
+
+
 def _one_row(cursor) -> dict:
     columns = [column[0] for column in cursor.description]
     return dict(zip(columns, cursor.fetchone(), strict=True))
@@ -533,4 +553,6 @@ def bilan_sql(connection, date_from: datetime.date, date_to: datetime.date, site
         months = _month_bounds(date_from, date_to)
         cursor.execute(_villages_sql(d, site_id, months), params)
         villages = _villages(_one_row(cursor), [label for label, _, _ in months])
+        cursor.execute(_anonymous_sql(site_id), params)
+        villages.update(_anonymous(_one_row(cursor)))
     return {"unisvers": unisvers, "villages": villages}

@@ -24,7 +24,7 @@ def compute_bilan(
 
     `site` is a `Site`, a site code or `None` for every site. Raises `ValueError` when
     `date_from` is after `date_to` and `Site.DoesNotExist` for an unknown code. The number of
-    queries is fixed (11, or 12 for a calendar year, plus one to resolve a site code), whatever
+    queries is fixed (12, or 13 for a calendar year, plus one to resolve a site code), whatever
     the amount of data.
     """
     period = Period(date_from, date_to)

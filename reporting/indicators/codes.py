@@ -67,3 +67,5 @@ class VillagesCode(StrEnum):
     EQUIPPED_RATE = "equipped_rate"
     TIERS_AIDANT_RATE = "tiers_aidant_rate"
     SKILLS_PROGRESS_RATE = "skills_progress_rate"
+    ANONYMOUS_ATTENDEES = "anonymous_attendees"
+    ANONYMOUS_BY_AGE = "anonymous_by_age"

@@ -15,7 +15,7 @@ from unisvers.choices import (
     ExitOutcome,
     FollowupSituation,
 )
-from villages.choices import Autonomy, DigitalTheme, Procedure, SkillLevel
+from villages.choices import AnonymousAgeBand, Autonomy, DigitalTheme, Procedure, SkillLevel
 
 from .codes import Programme, UnisversCode, VillagesCode
 
@@ -386,6 +386,20 @@ VILLAGES = [
         "< capacités faibles < compétences de base < au-delà de la base).",
         "personnes touchées ayant au moins deux diagnostics",
         RATE,
+    ),
+    Definition(
+        VillagesCode.ANONYMOUS_ATTENDEES,
+        "Participants anonymes aux ateliers",
+        "Personnes venues à une séance datée de la période sans donner leur nom (ateliers "
+        "ludiques), comptées à la séance : elles s'ajoutent aux présences, jamais aux "
+        "personnes touchées.",
+    ),
+    Definition(
+        VillagesCode.ANONYMOUS_BY_AGE,
+        "Participants anonymes par tranche d'âge",
+        "Les participants anonymes selon la tranche d'âge notée à la séance.",
+        kind=BREAKDOWN,
+        codes=AnonymousAgeBand,
     ),
 ]
 

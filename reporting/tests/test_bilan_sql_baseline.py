@@ -18,8 +18,8 @@ from django.test.utils import CaptureQueriesContext
 from bench.bilan_sql import bilan_sql
 from ceis.models import Person
 from reporting.indicators import compute_bilan
-from villages.choices import Attendance, RegistrationStatus
-from villages.models import Registration, Session, Workshop
+from villages.choices import AnonymousAgeBand, AnonymousSex, Attendance, RegistrationStatus
+from villages.models import AnonymousAttendance, Registration, Session, Workshop
 
 from .helpers import PARIS, D
 from .test_indicators_reference import populate
@@ -48,6 +48,8 @@ EDGE_STARTS = [
     (2020, 1, 1, 0, 30),
 ]
 
+ANONYMOUS_GROUPS = [(band, sex) for band in AnonymousAgeBand.values for sex in AnonymousSex.values]
+
 
 def add_edge_sessions(rnd, sites):
     workshop = Workshop.objects.create(title="Atelier des bords", theme="email")
@@ -65,6 +67,10 @@ def add_edge_sessions(rnd, sites):
                 status=RegistrationStatus.INSCRIT,
                 attendance=rnd.choice(["", Attendance.PRESENT, Attendance.ABSENT]),
             )
+        for band, sex in rnd.sample(ANONYMOUS_GROUPS, 2):
+            AnonymousAttendance.objects.create(
+                session=session, age_band=band, sex=sex, count=rnd.randint(1, 9)
+            )
 
 
 @pytest.mark.parametrize("seed", [4, 5])
@@ -78,8 +84,8 @@ def test_bilan_sql_equals_compute_bilan(seed, site, other_site):
             expected = compute_bilan(date_from=start, date_to=end, site=scope)
             with CaptureQueriesContext(connection) as queries:
                 baseline = bilan_sql(connection, start, end, scope)
-            # Two queries, and one more to find the site from its code.
-            assert len(queries) == (2 if scope is None else 3)
+            # Three queries, and one more to find the site from its code.
+            assert len(queries) == (3 if scope is None else 4)
             assert baseline["unisvers"] == expected["unisvers"], (start, end, scope)
             assert baseline["villages"] == expected["villages"], (start, end, scope)
             compared += 1
@@ -93,6 +99,7 @@ def test_bilan_sql_equals_compute_bilan(seed, site, other_site):
     assert year["villages"]["people"] > 10
     assert year["villages"]["skills"] != dict.fromkeys(year["villages"]["skills"], 0)
     assert year["villages"]["skills_progress_rate"]["of"] > 0
+    assert year["villages"]["anonymous_attendees"] > 0
     one_day = bilan_sql(connection, D(2019, 7, 31), D(2019, 7, 31))
     # 00:10 and 23:40 local on 31 July are that day (UTC+2), 00:20 on 1 August is not.
     assert one_day["villages"]["sessions"] == 2
