@@ -1,4 +1,4 @@
-"""Reference lists shared by both programmes (codes from shared/spec/domain.md)."""
+"""Reference lists shared by both programmes (codes from docs/domain.md)."""
 
 from django.db import models
 

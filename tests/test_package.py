@@ -1,4 +1,4 @@
-"""import_package / export_package (shared/spec/data-package.md): validation with file and line,
+"""import_package / export_package (docs/data-package.md): validation with file and line,
 atomicity, idempotence, dry run, and the round trip through an empty database."""
 
 import datetime

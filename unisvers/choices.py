@@ -1,4 +1,4 @@
-"""Unis'Vers reference lists: the exact codes of shared/spec/domain.md (the bilan and the data
+"""Unis'Vers reference lists: the exact codes of docs/domain.md (the bilan and the data
 package depend on them)."""
 
 from django.db import models

@@ -1,7 +1,7 @@
 """Unis'Vers: cohorts, meeting days, enrollments (intake, exit, 3-month follow-up), attendance,
 collective activities, individual follow-up, events, testimonials and targets.
 
-Field names follow the data package (shared/spec/data-package.md) so that import and export are
+Field names follow the data package (docs/data-package.md) so that import and export are
 a mapping, not a translation.
 """
 

@@ -1,4 +1,4 @@
-"""Codes of Vill@ges connectés, exactly as shared/spec/domain.md (La Coop de la médiation
+"""Codes of Vill@ges connectés, exactly as docs/domain.md (La Coop de la médiation
 numérique), so that figures compare nationally."""
 
 from django.db import models
