@@ -1,7 +1,7 @@
 from django.conf import settings
 
 from . import perms
-from .navigation import nav_items
+from .navigation import nav_bar, nav_items
 
 
 def ceis(request):
@@ -9,6 +9,7 @@ def ceis(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"ceis_organisation": settings.CEIS_ORGANISATION_NAME}
+    items = nav_items(user)
     return {
         "ceis_organisation": settings.CEIS_ORGANISATION_NAME,
         "ceis_role": user.primary_role,
@@ -18,5 +19,6 @@ def ceis(request):
         "ceis_can_view_persons": perms.can_view_person_file(user),
         "ceis_person_file": perms.can_view_person_file(user),
         "ceis_can_add_person": perms.can_add_person(user),
-        "ceis_nav": nav_items(user),
+        "ceis_nav": items,
+        "ceis_nav_bar": nav_bar(items),
     }

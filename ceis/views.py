@@ -9,16 +9,17 @@ from django.db import connection
 from django.db.models import ProtectedError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import bounds, perms
 from .celery import publishing_connection
-from .choices import JournalAction
+from .choices import JournalAction, Role
 from .decorators import object_permission_required, refuse_object
 from .filters import PersonFilter
 from .forms import PersonForm
 from .models import JournalEntry, Site
-from .navigation import home_panels, person_panels
+from .navigation import home_panels, home_view, home_views, person_panels, programme_files
 from .pagination import paginate
 from .person_flow import PersonCreation
 from .rights import person_export
@@ -31,16 +32,29 @@ from .selectors import (
 from .services import journal_record, person_delete, person_update
 from .submissions import single_submission
 
+# The homes that show the persons box (search, new person, my latest files).
+_PERSON_BOX_VIEWS = (Role.ADMIN, Role.TRAVAILLEUR_SOCIAL, Role.MEDIATEUR_NUMERIQUE)
+
 
 @require_GET
 def home(request):
+    """Each role's home shows that role's work; a user with several roles (an admin: all of
+    them) chooses the view with `?vue=<role>`, kept in the session."""
     user = request.user
-    context = {"panels": home_panels(user)}
-    if perms.can_view_persons(user):
+    view = home_view(user, request.session, request.GET.get("vue"))
+    views = home_views(user)
+    context = {
+        "today": timezone.localdate(),
+        "view": view,
+        "views": [(code, Role(code).label) for code in views] if len(views) > 1 else [],
+        "panels": home_panels(user, view),
+    }
+    if view in _PERSON_BOX_VIEWS and perms.can_view_person_file(user):
+        context["person_box"] = True
         context["my_recent_persons"] = (
             persons_visible_to(user).filter(created_by=user).order_by("-created_at")[:5]
         )
-    if perms.can_view_journal(user):
+    if view == Role.ADMIN and perms.can_view_journal(user):
         context["recent_journal"] = JournalEntry.objects.select_related("user")[:8]
     return render(request, "ceis/home.html", context)
 
@@ -67,9 +81,15 @@ def person_quick_search(request):
     query = bounds.clean_query(request.GET.get("q"))
     user = request.user
     results = None  # nothing typed enough: no list at all
+    files = {}
     if perms.person_search_typed_enough(user, query):
         names_only = not perms.can_view_person_file(user)
         results = list(person_search(persons_visible_to(user), query, names_only=names_only)[:8])
+        # Each result opens the page where the user's role works on the person (the
+        # participant's page, the Vill@ges file); the identity file stays one click away.
+        files = programme_files(user, home_view(user, request.session), results)
+    for person in results or ():
+        person.programme_file_url = files.get(person.pk)
     return render(request, "ceis/persons/_quick_results.html", {"results": results, "q": query})
 
 

@@ -1,3 +1,4 @@
+from ceis.choices import Role
 from ceis.navigation import HomePanel, NavItem
 
 from .perms import can_view_reporting
@@ -12,8 +13,9 @@ def nav_items(user):
     ]
 
 
-def home_panels(user):
-    if not can_view_reporting(user):
+def home_panels(user, view):
+    """The recent bilans, on the manager's home."""
+    if view != Role.MANAGER or not can_view_reporting(user):
         return []
     from .selectors import bilan_documents_visible_to
 

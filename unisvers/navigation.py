@@ -1,11 +1,15 @@
-"""Unis'Vers entries in the navigation, the home page and the person file.
+"""Unis'Vers entries in the navigation, the home page, the header's search and the person file.
 
 Nothing at all for roles without access (mediator, volunteer): need-to-know is decided in perms.
 """
 
+from django.urls import reverse
+
+from ceis.choices import Role
 from ceis.navigation import HomePanel, NavItem
 
 from . import perms, selectors
+from .models import Enrollment
 
 
 def nav_items(user) -> list[NavItem]:
@@ -13,14 +17,15 @@ def nav_items(user) -> list[NavItem]:
         return []
     items = [NavItem("Unis'Vers", "unisvers:cohort_list", order=20)]
     if user.has_perm("unisvers.view_event"):
-        items.append(NavItem("Événements", "unisvers:event_list", order=21))
+        items.append(NavItem("Événements", "unisvers:event_list", order=21, secondary=True))
     if perms.can_manage_targets(user):
-        items.append(NavItem("Objectifs", "unisvers:target_list", order=80))
+        items.append(NavItem("Objectifs", "unisvers:target_list", order=80, secondary=True))
     return items
 
 
-def home_panels(user) -> list[HomePanel]:
-    if not perms.can_view_participants(user):
+def home_panels(user, view) -> list[HomePanel]:
+    """The social worker's to-do list and cohorts (their home only)."""
+    if view != Role.TRAVAILLEUR_SOCIAL or not perms.can_view_participants(user):
         return []
     todo = selectors.todo_for(user)
     return [
@@ -42,3 +47,20 @@ def person_panels(user, person) -> list[HomePanel]:
             order=20,
         )
     ]
+
+
+def programme_files(user, view, persons) -> dict[int, str]:
+    """A social worker works on a participant's page: for the persons enrolled in a cohort the
+    user sees (one query for the whole list)."""
+    if view != Role.TRAVAILLEUR_SOCIAL or not perms.can_view_participants(user):
+        return {}
+    by_id = {person.pk: person for person in persons}
+    enrolled = set(
+        Enrollment.objects.visible_to(user)
+        .filter(person_id__in=by_id)
+        .values_list("person_id", flat=True)
+    )
+    return {
+        person_id: reverse("unisvers:participant", args=[by_id[person_id].public_id])
+        for person_id in enrolled
+    }

@@ -1,4 +1,5 @@
-"""Vill@ges entries in the header, the home page and the person file (ceis.navigation hooks).
+"""Vill@ges entries in the header, the home page, the header's search and the person file
+(ceis.navigation hooks).
 
 Need-to-know is decided here through perms.py: the volunteer gets the counter and today's
 check-ins, the manager the calendar's figures, nobody without the permission sees a person's
@@ -7,8 +8,10 @@ Vill@ges history.
 
 import datetime
 
+from django.urls import reverse
 from django.utils import timezone
 
+from ceis.choices import Role
 from ceis.navigation import HomePanel, NavItem
 
 from . import perms, selectors
@@ -21,15 +24,24 @@ def nav_items(user) -> list[NavItem]:
     if perms.can_view_helps(user):
         items.append(NavItem("Accompagnements", "villages:help_list", order=41))
     if perms.can_log_visit(user):
-        items.append(NavItem("Accueil libre", "villages:visit_counter", order=42))
+        # The volunteer's main page; a mediator reaches it from the home's help box too.
+        secondary = perms.can_log_help(user)
+        items.append(
+            NavItem("Accueil libre", "villages:visit_counter", order=42, secondary=secondary)
+        )
     if perms.can_view_workshops(user):
-        items.append(NavItem("Ateliers", "villages:workshop_list", order=43))
+        items.append(NavItem("Ateliers", "villages:workshop_list", order=43, secondary=True))
     return items
 
 
-def home_panels(user) -> list[HomePanel]:
+# The homes that show Vill@ges' work: the counter for volunteers, the help box for mediators,
+# the sessions of the week for the three of them with managers.
+_SESSION_VIEWS = (Role.VOLONTAIRE, Role.MEDIATEUR_NUMERIQUE, Role.MANAGER)
+
+
+def home_panels(user, view) -> list[HomePanel]:
     panels = []
-    if perms.can_log_visit(user) and not perms.can_log_help(user):
+    if view == Role.VOLONTAIRE and perms.can_log_visit(user):
         panels.append(
             HomePanel(
                 "villages/panels/counter.html",
@@ -37,7 +49,7 @@ def home_panels(user) -> list[HomePanel]:
                 order=10,
             )
         )
-    if perms.can_view_sessions(user):
+    if view in _SESSION_VIEWS and perms.can_view_sessions(user):
         today = timezone.localdate()
         # "This week" as the next seven days, so that a Friday still shows next Tuesday.
         week = list(
@@ -62,9 +74,18 @@ def home_panels(user) -> list[HomePanel]:
                 order=20,
             )
         )
-    if perms.can_log_help(user):
+    if view == Role.MEDIATEUR_NUMERIQUE and perms.can_log_help(user):
         panels.append(HomePanel("villages/panels/quick_help.html", {}, order=15))
     return panels
+
+
+def programme_files(user, view, persons) -> dict[int, str]:
+    """A mediator works on a person's Vill@ges page (helps, sessions, assessments)."""
+    if view != Role.MEDIATEUR_NUMERIQUE or not perms.can_view_person_history(user):
+        return {}
+    return {
+        person.pk: reverse("villages:person_file", args=[person.public_id]) for person in persons
+    }
 
 
 def person_panels(user, person) -> list[HomePanel]:

@@ -89,14 +89,20 @@ def help_create_view(request):
 @require_GET
 @permission_required("ceis.view_person", raise_exception=True)
 def help_person_search(request):
-    """Person radios of the help form and the visit counter (htmx fragment)."""
+    """Person radios of the help form and the visit counter (htmx fragment); with
+    `?liens=1`, links that open the help form for each person (the home's help box)."""
     query = bounds.clean_query(request.GET.get("q"))
     results = (
         selectors.persons_for_registration(user=request.user, query=query)
         if person_search_typed_enough(request.user, query)
         else None
     )
-    return render(request, "villages/helps/_person_choices.html", {"results": results, "q": query})
+    template = (
+        "villages/helps/_person_links.html"
+        if request.GET.get("liens")
+        else "villages/helps/_person_choices.html"
+    )
+    return render(request, template, {"results": results, "q": query})
 
 
 @require_GET
