@@ -309,6 +309,9 @@ class TestimonialForm(BoundedModelForm):
         }
 
     def __init__(self, *args, **kwargs):
+        # Shown beside the follow-up form on a participant's file: ids of its own, so that each
+        # "Date" label names its own field.
+        kwargs.setdefault("auto_id", "id_temoignage_%s")
         super().__init__(*args, **kwargs)
         self.helper = _helper(
             Row(Column("date"), Column("display_name")), "quote", "publication_consent"

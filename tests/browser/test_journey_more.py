@@ -111,6 +111,7 @@ def test_event_created_then_its_attendees_ticked(page, make_user, site):
 
     page.get_by_label(str(nadia)).check()
     page.get_by_role("button", name="Enregistrer les présents").click()
+    expect(page.locator(".alert-success")).to_have_text("1 participant·e enregistré·e.")
     expect(page.get_by_role("heading", level=2)).to_have_text("1 participant")
     shot(page, "ts-11-evenement")
     event = Event.objects.get()
@@ -127,18 +128,18 @@ def test_testimonial_collected_on_a_participant_file_then_listed(page, make_user
     form = page.locator("form").filter(
         has=page.get_by_role("heading", name="Recueillir un témoignage")
     )
-    # The follow-up form of the same page also has a "Date": its fields are found by name.
-    form.locator("[name=date]").fill(timezone.localdate().isoformat())
-    form.locator("[name=display_name]").fill("Sabine")
+    # The follow-up form of the same page has a "Date" too: each label names its own field.
+    field(form, "Date").fill(timezone.localdate().isoformat())
+    field(form, "Prénom affiché").fill("Sabine")
     # A refused form keeps what was typed: the quote is missing.
     form.get_by_role("button", name="Enregistrer le témoignage").click()
     expect(page.locator(".invalid-feedback").first).to_be_visible()
     form = page.locator("form").filter(
         has=page.get_by_role("heading", name="Recueillir un témoignage")
     )
-    expect(form.locator("[name=display_name]")).to_have_value("Sabine")
-    form.locator("[name=quote]").fill("L'atelier vélo m'a redonné de l'élan.")
-    form.locator("[name=publication_consent]").check()
+    expect(field(form, "Prénom affiché")).to_have_value("Sabine")
+    field(form, "Témoignage").fill("L'atelier vélo m'a redonné de l'élan.")
+    form.get_by_label("Consentement écrit à la publication").check()
     form.get_by_role("button", name="Enregistrer le témoignage").click()
     expect(page.locator(".alert-success")).to_contain_text("Le témoignage est enregistré.")
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ceis.decorators import object_permission_required, refuse_object
 from ceis.pagination import paginate
 from ceis.submissions import single_submission
+from ceis.templatetags.french import accord
 
 from .. import perms, selectors, services
 from ..filters import EventFilter
@@ -60,7 +61,8 @@ def event_detail(request, public_id):
         wanted = set(request.POST.getlist("attendees"))
         persons = [p for p in candidates if str(p.public_id) in wanted]
         services.event_set_attendees(event=event, user=user, persons=persons, request=request)
-        messages.success(request, f"{len(persons)} participant·e·s enregistré·e·s.")
+        forms = "participant·e enregistré·e,participant·e·s enregistré·e·s"
+        messages.success(request, f"{accord(len(persons), forms)}.")
         return redirect(event)
     attendee_ids = set(event.attendees.values_list("pk", flat=True))
     context = {"event": event, "can_manage": can_manage, "attendee_count": len(attendee_ids)}
