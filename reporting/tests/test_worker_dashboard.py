@@ -1,0 +1,46 @@
+"""The dashboard's figures are computed by a real worker from the broker (filesystem locally,
+Redis in CI), never by the page: the page says « Calcul en cours… » and then shows them."""
+
+import time
+
+import pytest
+from django.urls import reverse
+
+from ceis.choices import Role
+from reporting.models import DashboardResult
+from reporting.tasks import refresh_dashboard_results
+from reporting.tests.test_dashboard import PERIOD, _enroll
+
+
+def _wait_for(condition, seconds=60):
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.3)
+    return condition()
+
+
+@pytest.mark.worker
+def test_the_dashboard_is_computed_by_the_worker_and_shown_by_the_polled_page(
+    live_worker, client_for, site, settings
+):
+    settings.CEIS_DASHBOARD_MAX_AGE = 3600
+    _enroll(site, 3)
+    client = client_for(Role.MANAGER)
+    page = client.get(reverse("reporting:dashboard"), PERIOD).content.decode()
+    assert "Calcul en cours…" in page
+
+    assert _wait_for(lambda: DashboardResult.objects.filter(computed_at__isnull=False).exists())
+    fragment = client.get(
+        reverse("reporting:dashboard"), PERIOD, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert '<p class="display-6 mb-0">3</p><p class="mb-0">participants' in fragment
+    assert "hx-trigger" not in fragment
+
+
+@pytest.mark.worker
+def test_beat_s_refresh_precomputes_the_periods_through_the_worker(live_worker, site):
+    refresh_dashboard_results.delay()
+    # This year, last year, this month; for the one site and for all sites.
+    assert _wait_for(
+        lambda: DashboardResult.objects.filter(computed_at__isnull=False).count() == 6
+    ), list(DashboardResult.objects.values_list("key", "computed_at", "error"))
