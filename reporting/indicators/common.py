@@ -21,7 +21,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Replace, TruncDate
+from django.db.models.functions import Cast, Coalesce, Replace, Substr, TruncDate, TruncMonth
 from django.db.models.lookups import LessThan
 
 RATE_DECIMALS = 4
@@ -112,6 +112,21 @@ def mean(total, count) -> float | None:
 def breakdown(choices, counts: dict) -> dict:
     """Every code of a `TextChoices`, in the list's order, zeros included."""
     return {code: int(counts.get(code) or 0) for code in choices.values}
+
+
+def month_of(day):
+    """The month of a date (field name or expression), to group by: its first day on
+    PostgreSQL (`date_trunc`), its "YYYY-MM" text on SQLite, where a date is text and Django's
+    `TruncMonth` would call Python for every row. `month_label()` reads either."""
+    day = F(day) if isinstance(day, str) else day
+    if connection.vendor == "sqlite":
+        return Substr(day, 1, 7)
+    return TruncMonth(day, output_field=DateField())
+
+
+def month_label(month) -> str:
+    """ "YYYY-MM" from what `month_of` gives back (a date or the text itself)."""
+    return month if isinstance(month, str) else f"{month.year:04d}-{month.month:02d}"
 
 
 def _utc_offsets(period: Period) -> list[tuple[datetime.datetime, datetime.datetime, int]]:

@@ -92,38 +92,60 @@ def _target(period: Period, site) -> int | None:
 
 
 def _exits(period: Period, site) -> dict:
+    """Exits counted by outcome, dropout reason and 3-month situation (one grouped query of a
+    few rows, added up here), each group with its confidence ratings."""
     exits = _site_filter(
         Enrollment.objects.filter(exit_date__range=period.bounds), site, "cohort__site"
     )
     both_ratings = Q(confidence_entry__isnull=False, confidence_exit__isnull=False)
-    counts = {
-        "exits": Count("id"),
-        "positive": Count("id", filter=Q(exit_outcome__in=ExitOutcome.positive())),
-        "followup_recorded": Count("id", filter=~Q(followup_3m_situation="")),
-        "assessed": Count("id", filter=both_ratings),
-        "confidence_entry_sum": Sum("confidence_entry", filter=both_ratings),
-        "confidence_exit_sum": Sum("confidence_exit", filter=both_ratings),
-        "improved": Count("id", filter=both_ratings & Q(confidence_exit__gt=F("confidence_entry"))),
-    }
-    for code in ExitOutcome.values:
-        counts[f"outcome:{code}"] = Count("id", filter=Q(exit_outcome=code))
-    for code in DropoutReason.values:
-        counts[f"reason:{code}"] = Count(
-            "id", filter=Q(exit_outcome=ExitOutcome.ABANDON, dropout_reason=code)
+    improved = both_ratings & Q(confidence_exit__gt=F("confidence_entry"))
+    rows = (
+        exits.order_by()
+        .values("exit_outcome", "dropout_reason", "followup_3m_situation")
+        .annotate(
+            n=Count("id"),
+            assessed=Count("id", filter=both_ratings),
+            confidence_entry_sum=Sum("confidence_entry", filter=both_ratings),
+            confidence_exit_sum=Sum("confidence_exit", filter=both_ratings),
+            improved=Count("id", filter=improved),
         )
-    for code in FollowupSituation.values:
-        counts[f"followup:{code}"] = Count("id", filter=Q(followup_3m_situation=code))
-    return exits.aggregate(**counts)
+    )
+    sums = ["assessed", "confidence_entry_sum", "confidence_exit_sum", "improved"]
+    counts = dict.fromkeys(["exits", "positive", "followup_recorded", *sums], 0)
+    counts.update({f"outcome:{code}": 0 for code in ExitOutcome.values})
+    counts.update({f"reason:{code}": 0 for code in DropoutReason.values})
+    counts.update({f"followup:{code}": 0 for code in FollowupSituation.values})
+    positive = set(ExitOutcome.positive())
+    for row in rows:
+        n, outcome, situation = row["n"], row["exit_outcome"], row["followup_3m_situation"]
+        counts["exits"] += n
+        for key in sums:
+            counts[key] += row[key] or 0
+        if outcome in positive:
+            counts["positive"] += n
+        if situation:
+            counts["followup_recorded"] += n
+        # A code outside the reference lists is in no column, as with one filtered count each.
+        keys = [f"outcome:{outcome}", f"followup:{situation}"]
+        if outcome == ExitOutcome.ABANDON:
+            keys.append(f"reason:{row['dropout_reason']}")
+        for key in keys:
+            if key in counts:
+                counts[key] += n
+    return counts
 
 
 def _attendance(period: Period, site) -> dict:
+    """Attendance records counted by status (grouped: one row per status)."""
     records = _site_filter(
         Attendance.objects.filter(date__range=period.bounds), site, "cohort__site"
     )
-    return records.aggregate(
-        total=Count("id"),
-        **{code: Count("id", filter=Q(status=code)) for code in AttendanceStatus.values},
-    )
+    rows = records.order_by().values("status").annotate(n=Count("id"))
+    by_status = {row["status"]: row["n"] for row in rows}
+    return {
+        "total": sum(by_status.values()),
+        **{code: by_status.get(code, 0) for code in AttendanceStatus.values},
+    }
 
 
 def _event_attendees(period: Period, site) -> int:
