@@ -10,6 +10,7 @@ from ceis.models import Site
 
 from .models import BilanDocument
 from .perms import can_see_all_sites_bilan
+from .texts import TEXT_FIELDS, unknown_references
 
 PRESETS = [
     ("this_year", "Cette année"),
@@ -96,9 +97,36 @@ class BilanTextsForm(BoundedModelForm):
 
     def __init__(self, *args, testimonials, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in TEXT_FIELDS:
+            widget = self.fields[name].widget
+            # The editor's list of figures inserts references into these fields, and the preview
+            # under each shows the figures the next version will print (static/js/reporting.js).
+            widget.attrs.update({"data-references": "", "aria-describedby": f"apercu-{name}"})
         self.fields["testimonials"].queryset = testimonials
         self.fields["testimonials"].label_from_instance = lambda t: (
             f"« {t.quote[:90]}{'…' if len(t.quote) > 90 else ''} » — {t.display_name}"
         )
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in TEXT_FIELDS:
+            unknown = unknown_references(cleaned.get(name) or "")
+            if unknown:
+                self.add_error(name, _unknown_message(unknown))
+        return cleaned
+
+
+def _unknown_message(unknown: list[str]) -> str:
+    names = ", ".join(f"« {token} »" for token in unknown)
+    if len(unknown) == 1:
+        start = f"La référence {names} ne correspond à aucun chiffre du bilan"
+        pronoun = "la"
+    else:
+        start = f"Les références {names} ne correspondent à aucun chiffre du bilan"
+        pronoun = "les"
+    return (
+        f"{start}. Choisissez-{pronoun} dans la liste « Chiffres du bilan » ou "
+        f"corrigez-{pronoun} (forme attendue : [[unisvers.participants]])."
+    )

@@ -6,6 +6,9 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.deletion import ProtectedError
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
@@ -81,6 +84,19 @@ class BilanDocument(models.Model):
     def get_absolute_url(self):
         return reverse("reporting:document", kwargs={"public_id": self.public_id})
 
+    def texts_snapshot(self) -> dict:
+        """What a version keeps of its bilan when it is requested: the texts as written (figure
+        references kept), the publication date and the chosen testimonials."""
+        return {
+            "title": self.title,
+            "publication_date": self.publication_date.isoformat(),
+            "introduction": self.introduction,
+            "unisvers": self.unisvers_text,
+            "villages": self.villages_text,
+            "contact": self.contact,
+            "testimonials": sorted(self.testimonials.values_list("pk", flat=True)),
+        }
+
     def clean(self):
         super().clean()
         if self.date_from and self.date_to and self.date_from > self.date_to:
@@ -119,17 +135,40 @@ class BilanVersion(models.Model):
     requeues = models.PositiveSmallIntegerField("reprises automatiques", default=0)
     started_at = models.DateTimeField("commencé le", null=True, blank=True)
     finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+    # The document's texts (references kept) and testimonials when the version was requested:
+    # what the manager saw when clicking "Générer le PDF" is what the version prints, whatever
+    # is edited while the job waits. Empty for the versions made before it was kept.
+    texts = models.JSONField("textes", null=True, blank=True)
+    # A published version is frozen (its texts, its figures and its PDF) and cannot be deleted;
+    # a newer version published after it supersedes it.
+    published_at = models.DateTimeField("publiée le", null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-number"]
         verbose_name = "version du bilan"
         verbose_name_plural = "versions du bilan"
         constraints = [
-            models.UniqueConstraint(fields=["document", "number"], name="bilan_version_unique")
+            models.UniqueConstraint(fields=["document", "number"], name="bilan_version_unique"),
+            models.CheckConstraint(
+                condition=models.Q(published_at__isnull=True) | models.Q(status=JobStatus.READY),
+                name="bilan_version_published_is_ready",
+            ),
         ]
 
     def __str__(self):
         return f"Version {self.number} ({self.get_status_display()})"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def can_publish(self) -> bool:
+        """Only a version whose PDF is ready can be published, once."""
+        return self.status == JobStatus.READY and not self.is_published
 
     @property
     def is_waiting(self) -> bool:
@@ -184,10 +223,24 @@ class BilanVersion(models.Model):
             return True
         return self.status == JobStatus.RUNNING and self.is_overdue()
 
-    def filename(self) -> str:
+    def filename(self, extension: str = "pdf") -> str:
         doc = self.document
         scope = doc.site.code if doc.site else "tous-sites"
-        return f"bilan-ceis-{doc.date_from:%Y%m%d}-{doc.date_to:%Y%m%d}-{scope}-v{self.number}.pdf"
+        return (
+            f"bilan-ceis-{doc.date_from:%Y%m%d}-{doc.date_to:%Y%m%d}-{scope}-v{self.number}"
+            f".{extension}"
+        )
+
+
+@receiver(pre_delete, sender=BilanVersion)
+def _published_versions_are_kept(sender, instance, **kwargs):
+    """A published version is never deleted, neither alone nor with its bilan. A receiver is
+    the one place Django asks for each row of a cascade, so the refusal holds for both."""
+    if instance.is_published:
+        raise ProtectedError(
+            f"La version {instance.number} est publiée : elle ne peut pas être supprimée.",
+            {instance},
+        )
 
 
 class DashboardResult(models.Model):

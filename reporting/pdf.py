@@ -4,6 +4,7 @@ WeasyPrint may read only `data:` URLs and files of the project's static folders
 (security.md row 16): no network, no other file of the machine.
 """
 
+import datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -19,7 +20,7 @@ from .indicators.codes import Programme
 from .indicators.codes import UnisversCode as U
 from .indicators.definitions import definitions_for_annex
 from .indicators.publication import publish_count, published_rate
-from .texts import prefill_texts
+from .texts import prefill_texts, render_text
 
 
 class StaticOnlyURLFetcher(URLFetcher):
@@ -62,24 +63,27 @@ def _static_base_url() -> str:
     return Path(css).parent.parent.as_uri() + "/"
 
 
-def render_bilan_html(bilan: dict, *, document=None, testimonials=()) -> str:
-    texts = prefill_texts(bilan)
-    if document is not None:
-        texts.update(
-            {
-                "title": document.title,
-                "introduction": document.introduction,
-                "unisvers": document.unisvers_text,
-                "villages": document.villages_text,
-            }
-        )
+def render_bilan_html(bilan: dict, *, document=None, texts=None, testimonials=()) -> str:
+    """The PDF's HTML, every figure read from `bilan`: the call-outs and charts, and the figure
+    references of the texts. `texts` are a version's kept texts (`texts_snapshot()`); without
+    them, the document's current ones, or without a document the prefilled draft."""
+    if texts is None:
+        texts = document.texts_snapshot() if document is not None else prefill_texts(bilan)
+    publication_date = texts.get("publication_date") or timezone.localdate()
+    if isinstance(publication_date, str):
+        publication_date = datetime.date.fromisoformat(publication_date)
+    contact = render_text(texts.get("contact", ""), bilan)
+    texts = {
+        name: render_text(texts.get(name, ""), bilan)
+        for name in ("title", "introduction", "unisvers", "villages")
+    }
     context = {
         "bilan": bilan,
         "unisvers": bilan[Programme.UNISVERS],
         "villages": bilan[Programme.VILLAGES],
         "texts": texts,
         "document": document,
-        "publication_date": document.publication_date if document else timezone.localdate(),
+        "publication_date": publication_date,
         "site_name": document.site.name if document and document.site else None,
         "site_code": bilan.get("site"),
         "testimonials": list(testimonials),
@@ -95,13 +99,13 @@ def render_bilan_html(bilan: dict, *, document=None, testimonials=()) -> str:
             bilan[Programme.UNISVERS][U.DOMESTIC_VIOLENCE_RATE],
         ),
         "organisation": settings.CEIS_ORGANISATION_NAME,
-        "contact": (document.contact if document else "") or settings.CEIS_PRESS_CONTACT,
+        "contact": contact or settings.CEIS_PRESS_CONTACT,
     }
     return render_to_string("reporting/pdf/bilan.html", context)
 
 
-def render_bilan_pdf(bilan: dict, *, document=None, testimonials=()) -> bytes:
-    html = render_bilan_html(bilan, document=document, testimonials=testimonials)
+def render_bilan_pdf(bilan: dict, *, document=None, texts=None, testimonials=()) -> bytes:
+    html = render_bilan_html(bilan, document=document, texts=texts, testimonials=testimonials)
     return HTML(
         string=html, base_url=_static_base_url(), url_fetcher=StaticOnlyURLFetcher()
     ).write_pdf(pdf_variant="pdf/ua-1")

@@ -9,6 +9,7 @@ ROLE_PERMISSIONS = {
         "change_bilandocument",
         "view_bilanversion",
         "add_bilanversion",
+        "change_bilanversion",
     ],
     Role.ADMIN: [
         "view_bilandocument",
@@ -17,6 +18,7 @@ ROLE_PERMISSIONS = {
         "delete_bilandocument",
         "view_bilanversion",
         "add_bilanversion",
+        "change_bilanversion",
     ],
 }
 
@@ -27,6 +29,11 @@ def can_view_reporting(user) -> bool:
 
 def can_prepare_bilan(user) -> bool:
     return user.has_perm("reporting.add_bilandocument")
+
+
+def can_publish_bilan(user) -> bool:
+    """Marking a version "publiée" freezes it for good: managers and admins."""
+    return user.has_perm("reporting.change_bilanversion")
 
 
 def can_see_all_sites_bilan(user) -> bool:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from ceis.celery import send_quickly
 from ceis.choices import JournalAction
 from ceis.services import journal_record
+from unisvers.models import Testimonial
 
 from .choices import JobStatus
 from .indicators import compute_bilan
@@ -83,7 +84,12 @@ def bilan_version_request(*, document: BilanDocument, user, request=None) -> Bil
         # Lock the document so that two clicks cannot take the same version number.
         BilanDocument.objects.select_for_update().get(pk=document.pk)
         last = document.versions.aggregate(last=Max("number"))["last"] or 0
-        version = BilanVersion.objects.create(document=document, number=last + 1, requested_by=user)
+        version = BilanVersion.objects.create(
+            document=document,
+            number=last + 1,
+            requested_by=user,
+            texts=document.texts_snapshot(),
+        )
         journal_record(
             action=JournalAction.CREATE,
             user=user,
@@ -214,12 +220,12 @@ def bilan_version_generate(*, version_id: int) -> BilanVersion:
     started = time.monotonic()
     document = version.document
     try:
+        # The one snapshot of this version: its call-outs, charts and the figures of its texts
+        # are all read from it, and it is stored beside the PDF.
         bilan = compute_bilan(
             date_from=document.date_from, date_to=document.date_to, site=document.site
         )
-        content = render_bilan_pdf(
-            bilan, document=document, testimonials=document.testimonials.order_by("date")
-        )
+        content = render_bilan_pdf(bilan, **_version_contents(version))
     except Exception as error:
         bilan_version_fail(version_id=version.pk, error=error)
         raise
@@ -240,6 +246,15 @@ def bilan_version_generate(*, version_id: int) -> BilanVersion:
     return version
 
 
+def _version_contents(version: BilanVersion) -> dict:
+    """The document, texts and testimonials a version prints: those kept when it was requested
+    (a version older than that keeping reads its bilan's current ones)."""
+    document = version.document
+    texts = version.texts or document.texts_snapshot()
+    testimonials = Testimonial.objects.filter(pk__in=texts["testimonials"]).order_by("date")
+    return {"document": document, "texts": texts, "testimonials": testimonials}
+
+
 def bilan_version_fail(*, version_id: int, error: BaseException) -> None:
     """Keep the error on the version so that the manager sees it and can retry."""
     if isinstance(error, SoftTimeLimitExceeded):
@@ -252,3 +267,24 @@ def bilan_version_fail(*, version_id: int, error: BaseException) -> None:
     BilanVersion.objects.filter(pk=version_id).exclude(status=JobStatus.READY).update(
         status=JobStatus.FAILED, error=message, finished_at=timezone.now()
     )
+
+
+@transaction.atomic
+def bilan_version_publish(*, version: BilanVersion, user, request=None) -> BilanVersion:
+    """Mark a ready version "publiée": from then on it is frozen and cannot be deleted; a newer
+    version, once published, supersedes it. Publishing twice changes nothing."""
+    version = BilanVersion.objects.select_for_update().get(pk=version.pk)
+    if not version.can_publish:
+        return version
+    version.published_at = timezone.now()
+    version.published_by = user
+    version.validate_constraints()  # published only when ready (the row's own check)
+    version.save(update_fields=["published_at", "published_by"])
+    journal_record(
+        action=JournalAction.UPDATE,
+        user=user,
+        obj=version,
+        request=request,
+        payload={"fields": ["published_at"]},
+    )
+    return version

@@ -15,4 +15,10 @@ urlpatterns = [
     path("versions/<uuid:public_id>/etat/", views.version_status, name="version_status"),
     path("versions/<uuid:public_id>/relancer/", views.version_retry, name="version_retry"),
     path("versions/<uuid:public_id>/pdf/", views.version_download, name="version_download"),
+    path("versions/<uuid:public_id>/publier/", views.version_publish, name="version_publish"),
+    path(
+        "versions/<uuid:public_id>/donnees-ouvertes.zip",
+        views.version_opendata,
+        name="version_opendata",
+    ),
 ]

@@ -24,12 +24,22 @@ from .indicators.codes import Programme
 from .indicators.codes import UnisversCode as U
 from .indicators.compare import previous_period
 from .indicators.publication import publish_count
+from .opendata import opendata_zip
 from .selectors import bilan_document_get, bilan_document_list, bilan_version_get
 from .services import (
     bilan_document_create,
     bilan_document_update,
+    bilan_version_publish,
     bilan_version_request,
     bilan_version_retry,
+)
+from .texts import (
+    FIGURE_FIELDS,
+    TEXT_FIELDS,
+    frozen_numbers,
+    reference_values,
+    references_by_programme,
+    render_text_html,
 )
 from .xlsx import build_bilan_xlsx
 
@@ -185,7 +195,12 @@ def _testimonials_for(document):
 
 @require_http_methods(["GET", "POST"])
 @object_permission_required(VIEW)
+@single_submission
 def document_detail(request, public_id):
+    """The editor of a bilan's texts. "Enregistrer les textes" saves them; "Générer le PDF" is a
+    second button of the same form: it saves them, then asks for a version, so that nothing
+    typed is lost. A refused form (an unknown figure reference) keeps what was typed and
+    generates nothing."""
     document = bilan_document_get(public_id=public_id, user=request.user)
     can_edit = request.user.has_perm("reporting.change_bilandocument")
     form = BilanTextsForm(
@@ -195,6 +210,9 @@ def document_detail(request, public_id):
     )
     if request.method == "POST":
         if not can_edit:
+            raise Http404
+        generate = request.POST.get("action") == "generer"
+        if generate and not request.user.has_perm("reporting.add_bilanversion"):
             raise Http404
         if form.is_valid():
             data = dict(form.cleaned_data)
@@ -207,20 +225,76 @@ def document_detail(request, public_id):
                 testimonials=testimonials,
                 **data,
             )
-            messages.success(request, "Les textes du bilan sont enregistrés.")
+            if generate:
+                version = bilan_version_request(document=fresh, user=request.user, request=request)
+                messages.info(
+                    request, "Textes enregistrés. " + _queued_message(version, "demandée")
+                )
+            else:
+                messages.success(request, "Les textes du bilan sont enregistrés.")
             return redirect(fresh)
-    versions = document.versions.select_related("requested_by")
+    versions = list(document.versions.select_related("requested_by", "published_by"))
     return render(
         request,
         "reporting/document_detail.html",
-        {"document": document, "form": form, "versions": versions, "can_edit": can_edit},
+        {
+            "document": document,
+            "form": form,
+            "versions": versions,
+            "published": next((v for v in versions if v.is_published), None),
+            "can_edit": can_edit,
+            **_editor_figures(document, form),
+        },
     )
+
+
+def _editor_figures(document, form) -> dict:
+    """What the editor shows of the figures: the list of references to insert, and each text
+    with the figures the next version will print (the current ones, as the dashboard's worker
+    last computed them: never computed here) and the numbers typed by hand, which will not
+    follow the data."""
+    state = dashboard_result_get(
+        date_from=document.date_from, date_to=document.date_to, site=document.site
+    )
+    bilan = state.figures["bilan"] if state.figures else None
+    previews = []
+    for name in TEXT_FIELDS:
+        text = form[name].value() or ""
+        previews.append(
+            {
+                "name": name,
+                "label": form.fields[name].label,
+                "html": render_text_html(text, bilan),
+                # The title and the contact (a phone number) hold no figure of the bilan.
+                "frozen": frozen_numbers(text) if name in FIGURE_FIELDS else [],
+            }
+        )
+    values = reference_values(bilan)
+    groups = [
+        {
+            "title": group["title"],
+            "references": [
+                {"key": r.key, "label": r.label, "value": values.get(r.key)}
+                for r in group["references"]
+            ],
+        }
+        for group in references_by_programme()
+    ]
+    return {
+        "reference_groups": groups,
+        "reference_values": values,
+        "previews": previews,
+        "figures_at": state.result.computed_at if bilan else None,
+        "figures_waiting": state.waiting,
+    }
 
 
 @require_POST
 @object_permission_required("reporting.add_bilanversion")
-@single_submission
 def version_generate(request, public_id):
+    """A version of the texts as saved. The editor's own button ("Générer le PDF", the
+    document's page) saves what was typed first, under the form's token; this URL, without a
+    form, serves clients that post nothing else."""
     document = bilan_document_get(public_id=public_id, user=request.user)
     version = bilan_version_request(document=document, user=request.user, request=request)
     messages.info(request, _queued_message(version, "demandée"))
@@ -277,3 +351,49 @@ def version_download(request, public_id):
         filename=version.filename(),
         content_type="application/pdf",
     )
+
+
+@require_http_methods(["GET", "POST"])
+@object_permission_required("reporting.change_bilanversion")
+def version_publish(request, public_id):
+    """Mark a version "publiée", after a confirmation page: it is then frozen for good."""
+    version = bilan_version_get(public_id=public_id, user=request.user)
+    if not version.can_publish:
+        state = "elle est déjà publiée" if version.is_published else "son PDF n'est pas prêt"
+        messages.info(request, f"Version {version.number} : {state}, rien à publier.")
+        return redirect(version.document)
+    if request.method == "POST":
+        version = bilan_version_publish(version=version, user=request.user, request=request)
+        messages.success(
+            request,
+            f"Version {version.number} publiée : ses textes et ses chiffres sont figés ; ses "
+            "données ouvertes peuvent être téléchargées.",
+        )
+        return redirect(version.document)
+    return render(request, "reporting/version_publish.html", {"version": version})
+
+
+@require_GET
+@object_permission_required("reporting.view_bilanversion")
+def version_opendata(request, public_id):
+    """The figures of a published version in long form (CSV, its schema.json and a
+    datapackage.json, in a ZIP file): aggregates only, the publication rule applied."""
+    version = bilan_version_get(public_id=public_id, user=request.user)
+    if not version.is_published or not version.indicators:
+        raise Http404("Seule une version publiée a des données ouvertes.")
+    journal_record(
+        action=JournalAction.DOWNLOAD,
+        user=request.user,
+        obj=version,
+        request=request,
+        payload={"format": "opendata"},
+    )
+    name = version.filename("zip")
+    content = opendata_zip(
+        version.indicators,
+        name=name.removesuffix(".zip"),
+        title=f"{version.document} — version {version.number}",
+    )
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

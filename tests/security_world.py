@@ -138,6 +138,8 @@ OBJECT_KWARGS = {
     "reporting:version_status": lambda o: {"public_id": o.version.public_id},
     "reporting:version_retry": lambda o: {"public_id": o.version.public_id},
     "reporting:version_download": lambda o: {"public_id": o.version.public_id},
+    "reporting:version_publish": lambda o: {"public_id": o.version.public_id},
+    "reporting:version_opendata": lambda o: {"public_id": o.version.public_id},
     # A long import's page: its author's only (the site's referent here).
     "imports:job": lambda o: {"public_id": o.import_job.public_id},
     "imports:confirm": lambda o: {"public_id": o.import_job.public_id},

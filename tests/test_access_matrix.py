@@ -153,6 +153,9 @@ GET = {
     "reporting:version_status":        "DENY DENY DENY 200 200 | DENY DENY DENY 404 200",
     "reporting:version_retry":         _OBJ_405,
     "reporting:version_download":      "DENY DENY DENY 200 200 | DENY DENY DENY 404 200",
+    # The confirmation page; the world's version is ready, not published: no open data yet.
+    "reporting:version_publish":       "DENY DENY DENY 200 200 | DENY DENY DENY 404 200",
+    "reporting:version_opendata":      "DENY DENY DENY 404 404 | DENY DENY DENY 404 404",
 }
 
 # An empty POST: refused, or the form re-displayed with its errors (200), or a confirmation
@@ -266,6 +269,8 @@ POST = {
     "reporting:version_status":        _OBJ_405,
     "reporting:version_retry":         "DENY DENY DENY 302 302 | DENY DENY DENY 404 302",
     "reporting:version_download":      _OBJ_405,
+    "reporting:version_publish":       "DENY DENY DENY 302 302 | DENY DENY DENY 404 302",
+    "reporting:version_opendata":      _OBJ_405,
 }
 # fmt: on
 

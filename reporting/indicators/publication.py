@@ -51,3 +51,19 @@ def published_rate(programme: str, key: str, value: dict) -> dict:
 
 def published_breakdown(programme: str, key: str, counts: dict) -> dict:
     return {code: published_count(programme, key, count) for code, count in counts.items()}
+
+
+WITHHELD_LABEL = "non publié"
+
+
+def breakdown_withheld(programme: str, key: str, counts: dict) -> bool:
+    """Whether a confidential breakdown must be withheld whole (every cell, zeros included).
+
+    Its total is published elsewhere (the dropouts beside their reasons), so the counts shown
+    "moins de 5" add up to the total minus the others: one such count alone, or several that
+    can only all be 1 or all be 4, would be given back by that subtraction."""
+    if not is_confidential(programme, key):
+        return False
+    small = [count for count in counts.values() if is_small(count)]
+    hidden = len(small)
+    return hidden == 1 or (hidden > 1 and sum(small) in (hidden, hidden * SMALL_COUNT_MAX))

@@ -4,18 +4,18 @@ from django import template
 from django.utils.formats import number_format
 
 from ..indicators.publication import HIDDEN_RATE_LABEL
+from ..texts import HIDDEN_RATE, format_rate
 
 register = template.Library()
 
 
 @register.filter
 def pct(rate: dict) -> str:
-    """A rate object as "87 %", or "—" when its denominator is zero."""
-    if not rate or rate.get("rate") is None:
-        return "—"
-    if rate["rate"] == HIDDEN_RATE_LABEL:
-        return "moins de 5 personnes"
-    return f"{number_format(round(rate['rate'] * 100))} %"
+    """A rate object as "87 %", or "—" when its denominator is zero: the same text as a
+    figure reference of the editorial texts prints (`texts.format_rate`)."""
+    if rate and rate.get("rate") == HIDDEN_RATE_LABEL:
+        return HIDDEN_RATE
+    return format_rate(rate)
 
 
 @register.filter

@@ -55,13 +55,21 @@ def test_a_new_bilan_is_prefilled_with_sentences_from_the_figures(manager_client
     )
     document = BilanDocument.objects.get()
     assert response["Location"] == document.get_absolute_url()
+    # The texts hold figure references, not numbers: each version prints its own figures.
     assert document.unisvers_text.startswith(
-        "En une année, 3 demandeurs d'emploi ont intégré le programme."
+        "En une année, [[unisvers.participants]] demandeurs d'emploi ont intégré le programme."
     )
-    assert "100 % des participants allés au bout de l'action" in document.unisvers_text
+    assert (
+        "[[unisvers.positive_exit_rate_completers]] des participants allés au bout de l'action"
+        in document.unisvers_text
+    )
     page = manager_client.get(document.get_absolute_url()).content.decode()
-    assert "En une année, 3 demandeurs d&#x27;emploi" in page
-    assert "Générer le PDF" in page
+    assert 'En une année, <mark class="ceis-ref" title="Personnes accompagnées">3</mark>' in page
+    assert (
+        '<mark class="ceis-ref" title="Taux de sorties positives des parcours menés à terme">100\u00a0%</mark>'
+        in page
+    )
+    assert "Enregistrer et générer le PDF" in page
 
 
 @pytest.mark.django_db
