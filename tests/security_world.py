@@ -130,6 +130,7 @@ OBJECT_KWARGS = {
     "villages:help_detail": lambda o: {"public_id": o.help.public_id},
     "villages:help_update": lambda o: {"public_id": o.help.public_id},
     "villages:help_delete": lambda o: {"public_id": o.help.public_id},
+    "villages:visit_undo": lambda o: {"public_id": o.visit.public_id},
     "villages:assessment_create": lambda o: {"person_id": o.person.public_id},
     "villages:assessment_detail": lambda o: {"public_id": o.assessment.public_id},
     "villages:person_file": lambda o: {"person_id": o.person.public_id},
@@ -305,7 +306,7 @@ def _site_objects(site, *, referent, mediator, manager, markers: Markers, worksh
     registration = RegistrationFactory(session=session, person=person)
     individual_help = IndividualHelpFactory(site=site, person=person, mediator=mediator)
     assessment = AssessmentFactory(site=site, person=person)
-    VisitFactory(site=site, person=person)
+    visit = VisitFactory(site=site, person=person)
     document = BilanDocument.objects.create(
         site=site,
         date_from=datetime.date(2026, 1, 1),
@@ -345,6 +346,7 @@ def _site_objects(site, *, referent, mediator, manager, markers: Markers, worksh
         session=session,
         registration=registration,
         help=individual_help,
+        visit=visit,
         assessment=assessment,
         document=document,
         version=version,

@@ -139,6 +139,7 @@ GET = {
     "villages:help_update":            "DENY 200 DENY DENY 200 | DENY 404 DENY DENY 200",
     "villages:help_delete":            "DENY 200 DENY DENY 200 | DENY 404 DENY DENY 200",
     "villages:visit_counter":          "403 200 200 403 200",
+    "villages:visit_undo":             _OBJ_405,
     "villages:assessment_create":      "DENY 200 DENY DENY 200 | DENY 404 DENY DENY 200",
     "villages:assessment_detail":      "DENY 200 DENY DENY 200 | DENY 404 DENY DENY 200",
     "villages:person_file":            "DENY 200 DENY DENY 200 | DENY 404 DENY DENY 200",
@@ -256,6 +257,9 @@ POST = {
     "villages:help_update":            "DENY 200 DENY DENY 200 | DENY 404 DENY DENY 200",
     "villages:help_delete":            "DENY 302 DENY DENY 302 | DENY 404 DENY DENY 302",
     "villages:visit_counter":          "403 200 200 403 200",
+    # A visit is undone by whoever counted it, shortly after (the world's visits were counted
+    # by nobody of the matrix), or by an admin.
+    "villages:visit_undo":             "DENY DENY DENY DENY 302 | DENY DENY DENY DENY 302",
     "villages:assessment_create":      "DENY 200 DENY DENY 200 | DENY 404 DENY DENY 200",
     "villages:assessment_detail":      _OBJ_405,
     "villages:person_file":            _OBJ_405,

@@ -8,6 +8,10 @@
 - `admin`: everything.
 """
 
+import datetime
+
+from django.utils import timezone
+
 from ceis.choices import Role
 
 _MEDIATOR = [
@@ -81,6 +85,18 @@ def can_log_help(user) -> bool:
 
 def can_log_visit(user) -> bool:
     return user.has_perm("villages.add_visit")
+
+
+# A visit counted by mistake is undone by whoever counted it, within this time; later (or
+# another's), only by a role that may delete visits (admins).
+VISIT_UNDO_WINDOW = datetime.timedelta(minutes=15)
+
+
+def can_undo_visit(user, visit, *, now=None) -> bool:
+    if user.has_perm("villages.delete_visit"):
+        return True
+    recent = (now or timezone.now()) - visit.created_at <= VISIT_UNDO_WINDOW
+    return can_log_visit(user) and visit.recorded_by_id == user.pk and recent
 
 
 def can_assess(user) -> bool:

@@ -119,6 +119,10 @@ def visits_visible_to(user) -> QuerySet[Visit]:
     return Visit.objects.visible_to(user).select_related("person", "site")
 
 
+def visit_get(*, public_id, user) -> Visit:
+    return get_visible_or_404(visits_visible_to(user), "Visite introuvable.", public_id=public_id)
+
+
 def visit_counts_today(*, user) -> dict:
     today = timezone.localdate()
     return (

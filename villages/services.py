@@ -292,6 +292,42 @@ def visit_create(
     return _create(visit, user=user, request=request)
 
 
+# Two taps of "+1 visite" this close together, by the same desk for the same visit, are one tap
+# that bounced (the page came back under a finger still on the screen): the second is not
+# counted. A second arrival takes longer to greet than this.
+DOUBLE_TAP_WINDOW = datetime.timedelta(seconds=3)
+
+
+@transaction.atomic
+def visit_tap(*, site, user, request=None, person=None, volunteer_help=False) -> tuple[Visit, bool]:
+    """The counter's "+1 visite": `(visit, True)` when counted, `(the twin, False)` when the
+    same user counted the same visit less than `DOUBLE_TAP_WINDOW` ago."""
+    twin = (
+        Visit.objects.select_for_update()
+        .filter(
+            site=site,
+            recorded_by=user,
+            person=person,
+            volunteer_help=volunteer_help,
+            date=timezone.localdate(),
+            created_at__gte=timezone.now() - DOUBLE_TAP_WINDOW,
+        )
+        .first()
+    )
+    if twin is not None:
+        return twin, False
+    visit = visit_create(
+        site=site, user=user, request=request, person=person, volunteer_help=volunteer_help
+    )
+    return visit, True
+
+
+@transaction.atomic
+def visit_undo(*, visit: Visit, user, request=None) -> None:
+    """Undo a visit counted by mistake (perms.can_undo_visit decides who may); journalled."""
+    record_delete(visit, user=user, request=request)
+
+
 # Assessments -------------------------------------------------------------------------------
 
 

@@ -41,6 +41,7 @@ urlpatterns = [
     path("accompagnements/<uuid:public_id>/modifier/", views.help_update_view, name="help_update"),
     path("accompagnements/<uuid:public_id>/supprimer/", views.help_delete_view, name="help_delete"),
     path("accueil-libre/", views.visit_counter, name="visit_counter"),
+    path("accueil-libre/<uuid:public_id>/annuler/", views.visit_undo, name="visit_undo"),
     path(
         "personnes/<uuid:person_id>/diagnostic/",
         views.assessment_create_view,

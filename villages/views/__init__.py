@@ -28,7 +28,7 @@ from .sessions import (
     session_update_view,
     session_walk_in,
 )
-from .visits import visit_counter
+from .visits import visit_counter, visit_undo
 from .workshops import workshop_create_view, workshop_list, workshop_update_view
 
 __all__ = [
@@ -58,6 +58,7 @@ __all__ = [
     "session_walk_in",
     "session_week",
     "visit_counter",
+    "visit_undo",
     "workshop_create_view",
     "workshop_list",
     "workshop_update_view",
