@@ -2,10 +2,18 @@
 
 Each function takes the bilan dict (`reporting.indicators.compute_bilan`) and returns SVG markup;
 the dashboard shows it as an image, the PDF inlines it. Counts under 5 of dropout reasons are
-drawn as "moins de 5" (publication rule of indicators.md).
+drawn as "moins de 5" (publication rule of indicators.md). A bilan with `previous` also gets a
+two-year chart per programme, one with `years` a trend chart per programme.
+
+No label is ever clipped: an SVG shown as an image cannot load the page's web font, so a reader
+may see it in a wider fallback font. Each figure's saved box is measured with a font wider than
+Source Sans 3 and Arial (DejaVu Sans), so its text fits whichever font draws it
+(`reporting/tests/test_charts.py` checks every text of every chart against the box).
 """
 
+import datetime
 import io
+import re
 from functools import cache
 from pathlib import Path
 
@@ -16,17 +24,27 @@ matplotlib.use("Agg")
 from django.conf import settings
 from matplotlib import font_manager
 from matplotlib import pyplot as plt
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
+
+from ceis.templatetags.french import format_number
 
 from .indicators.codes import Programme
 from .indicators.codes import UnisversCode as U
 from .indicators.codes import VillagesCode as V
+from .indicators.compare import PREVIOUS, YEARS, count_change
 from .indicators.publication import publish_count
 from .labels import label_for
 
 ACCENT = "#1d4e89"
 SECOND = "#e8a317"
 GREY = "#8a94a6"
+PREVIOUS_COLOR = "#b3bccb"
 FONT_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "source-sans-3.52.0"
+# Wider than Source Sans 3 and than Arial, the fallbacks named in the SVG: measured with it, a
+# label has room in any of them.
+WIDE_FONT = "DejaVu Sans"
+MARGIN_INCHES = 0.04
 
 
 @cache
@@ -47,17 +65,47 @@ def _configure_fonts():
     )
 
 
-def _svg(fig) -> str:
+def _wide_box(fig):
+    """The figure's tight box (inches), widened so that every text drawn in `WIDE_FONT` from
+    its anchor (right-aligned labels grow to the left) would still be inside."""
+    renderer = fig.canvas.get_renderer()
+    box = fig.get_tightbbox(renderer)
+    left, right = box.x0, box.x1
+    for text in fig.findobj(Text):
+        if not text.get_visible() or not text.get_text() or not text.get_in_layout():
+            continue
+        extent = text.get_window_extent(renderer)
+        if extent.width == 0:
+            continue
+        wide = text.get_fontproperties().copy()
+        wide.set_family(WIDE_FONT)
+        width, _height, _descent = renderer.get_text_width_height_descent(
+            text.get_text(), wide, ismath=False
+        )
+        align = text.get_horizontalalignment()
+        x0 = {"left": extent.x0, "right": extent.x1 - width}.get(
+            align, (extent.x0 + extent.x1 - width) / 2
+        )
+        left = min(left, x0 / fig.dpi)
+        right = max(right, (x0 + width) / fig.dpi)
+    return Bbox.from_extents(left, box.y0, right, box.y1).padded(MARGIN_INCHES)
+
+
+def _svg(fig, name: str) -> str:
+    """The figure as SVG text; its ids start with `name`, as several charts share a page."""
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight")
+    fig.savefig(buffer, format="svg", bbox_inches=_wide_box(fig), metadata={"Date": None})
     plt.close(fig)
     svg = buffer.getvalue()
     # An SVG shown as an image cannot load the page's web font: name fallbacks after it.
     svg = svg.replace("'Source Sans 3'", "'Source Sans 3', 'Source Sans Pro', Arial, sans-serif")
+    svg = re.sub(r'id="([^"]+)"', rf'id="{name}-\1"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{name}-\1)", svg)
+    svg = re.sub(r'xlink:href="#([^"]+)"', rf'xlink:href="#{name}-\1"', svg)
     return svg[svg.index("<svg") :]
 
 
-def _hbar(title: str, items: list[tuple[str, int, str]], color=ACCENT) -> str:
+def _hbar(name: str, title: str, items: list[tuple[str, int, str]], color=ACCENT) -> str:
     """Horizontal bars; `items` are (label, value to draw, text shown at the end of the bar)."""
     _configure_fonts()
     height = 0.45 * max(len(items), 1) + 0.9
@@ -73,13 +121,13 @@ def _hbar(title: str, items: list[tuple[str, int, str]], color=ACCENT) -> str:
     ax.set_xticks([])
     ax.spines["bottom"].set_visible(False)
     ax.set_title(title, loc="left")
-    return _svg(fig)
+    return _svg(fig, name)
 
 
 def outcomes_chart(bilan: dict) -> str:
     outcomes = bilan[Programme.UNISVERS][U.OUTCOMES]
     items = [(label_for("outcome", code), n, str(n)) for code, n in outcomes.items()]
-    return _hbar("Sorties par situation", items)
+    return _hbar("outcomes", "Sorties par situation", items)
 
 
 def dropout_reasons_chart(bilan: dict) -> str:
@@ -89,7 +137,7 @@ def dropout_reasons_chart(bilan: dict) -> str:
         shown = publish_count(n)
         # A count that may not be published is not drawn either.
         items.append((label_for("dropout_reason", code), n if shown == n else 0, str(shown)))
-    return _hbar("Motifs d'abandon", items, color=SECOND)
+    return _hbar("dropout-reasons", "Motifs d'abandon", items, color=SECOND)
 
 
 def monthly_chart(bilan: dict) -> str:
@@ -114,7 +162,7 @@ def monthly_chart(bilan: dict) -> str:
     if len(months) > 12:
         for index, tick in enumerate(ax.get_xticklabels()):
             tick.set_visible(index % 3 == 0)
-    return _svg(fig)
+    return _svg(fig, "monthly")
 
 
 def _rate_items(section: dict, keys: list[tuple[str, str]]) -> list[tuple[str, int, str]]:
@@ -136,13 +184,13 @@ def age_chart(bilan: dict) -> str:
             (V.AGE_60_PLUS_RATE, "60 ans et plus"),
         ],
     )
-    return _hbar("Âge des personnes (Vill@ges connectés)", items)
+    return _hbar("age", "Âge des personnes (Vill@ges connectés)", items)
 
 
 def skills_chart(bilan: dict) -> str:
     skills = bilan[Programme.VILLAGES][V.SKILLS]
     items = [(label_for("skill_level", code), n, str(n)) for code, n in skills.items()]
-    return _hbar("Compétences numériques (dernier diagnostic)", items, color=SECOND)
+    return _hbar("skills", "Compétences numériques (dernier diagnostic)", items, color=SECOND)
 
 
 def target_gauge(bilan: dict) -> str:
@@ -162,11 +210,113 @@ def target_gauge(bilan: dict) -> str:
     ax.set_title(caption, loc="left")
     ax.set_xlim(0, total)
     ax.axis("off")
-    return _svg(fig)
+    return _svg(fig, "target")
+
+
+def attendance(villages: dict) -> int:
+    """Attendance at the workshops: registrations marked present and anonymous attendees."""
+    return villages[V.ATTENDED] + villages.get(V.ANONYMOUS_ATTENDEES, 0)
+
+
+# The key figures compared year on year, per programme: (label, value read from the section).
+KEY_COUNTS = {
+    Programme.UNISVERS: [
+        ("Participants", lambda section: section[U.PARTICIPANTS]),
+        ("Sorties", lambda section: section[U.EXITS]),
+        ("Sorties positives", lambda section: section[U.POSITIVE_EXITS]),
+    ],
+    Programme.VILLAGES: [
+        ("Personnes accompagnées", lambda section: section[V.PEOPLE]),
+        ("Présences aux ateliers", attendance),
+        ("Accompagnements individuels", lambda section: section[V.INDIVIDUAL_HELPS]),
+        ("Passages en accès libre", lambda section: section[V.FREE_ACCESS_VISITS]),
+    ],
+}
+
+
+def period_label(bilan: dict) -> str:
+    """ "2026" for a calendar year, else "04/12/2025 – 03/12/2026"."""
+    start, end = (datetime.date.fromisoformat(bilan["period"][key]) for key in ("from", "to"))
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
+        return str(start.year)
+    return f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"
+
+
+def _change_text(current: int, previous: int) -> str:
+    change = count_change(current, previous)
+    if change is None:
+        return ""
+    percent = round(change * 100)
+    return f" ({'+' if percent > 0 else ''}{format_number(percent)} %)".replace("-", "−")
+
+
+def two_year_chart(bilan: dict, programme: str) -> str:
+    """Each key count of the period beside the same period a year earlier: a pair of bars per
+    figure, each pair on its own scale (the figures differ by hundreds), values written."""
+    _configure_fonts()
+    previous = bilan[PREVIOUS]
+    rows = [
+        (label, read(previous[programme]), read(bilan[programme]))
+        for label, read in KEY_COUNTS[programme]
+    ]
+    fig, ax = plt.subplots(figsize=(6.2, 0.62 * len(rows) + 0.8))
+    height = 0.36
+    for index, (_label, before, now) in enumerate(reversed(rows)):
+        top = max(before, now, 1)
+        for offset, value, color, text in (
+            (height / 2, before, PREVIOUS_COLOR, format_number(before)),
+            (-height / 2, now, ACCENT, format_number(now) + _change_text(now, before)),
+        ):
+            ax.barh(index + offset, value / top, height=height, color=color)
+            ax.text(value / top + 0.02, index + offset, text, va="center", fontsize=9)
+    ax.set_yticks(range(len(rows)), [label for label, _, _ in reversed(rows)])
+    ax.set_xlim(0, 1.45)
+    ax.set_xticks([])
+    ax.spines["bottom"].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    ax.set_title("Un an après", loc="left")
+    handles = [
+        plt.Rectangle((0, 0), 1, 1, color=PREVIOUS_COLOR),
+        plt.Rectangle((0, 0), 1, 1, color=ACCENT),
+    ]
+    ax.legend(
+        handles,
+        [period_label(previous), period_label(bilan)],
+        frameon=False,
+        ncols=2,
+        loc="upper left",
+        bbox_to_anchor=(0, -0.02),
+    )
+    return _svg(fig, f"two-year-{programme}")
+
+
+def trend_chart(years: list[dict], programme: str) -> str:
+    """The key counts of each calendar year (`bilan --years`), one line per figure."""
+    _configure_fonts()
+    labels = [period_label(bilan) for bilan in years]
+    fig, ax = plt.subplots(figsize=(6.2, 2.8))
+    colors = [ACCENT, SECOND, GREY, "#5b8c5a"]
+    for (label, read), color in zip(KEY_COUNTS[programme], colors, strict=False):
+        values = [read(bilan[programme]) for bilan in years]
+        ax.plot(labels, values, color=color, marker="o", label=label)
+        ax.annotate(
+            format_number(values[-1]),
+            (len(labels) - 1, values[-1]),
+            xytext=(6, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=9,
+            color=color,
+        )
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(lambda value, _position: format_number(int(value)))
+    ax.set_title("Année après année", loc="left")
+    ax.legend(frameon=False, ncols=2, loc="upper left", bbox_to_anchor=(0, -0.12))
+    return _svg(fig, f"trend-{programme}")
 
 
 def bilan_charts(bilan: dict) -> dict[str, str]:
-    return {
+    charts = {
         "target": target_gauge(bilan),
         "outcomes": outcomes_chart(bilan),
         "dropout_reasons": dropout_reasons_chart(bilan),
@@ -174,3 +324,9 @@ def bilan_charts(bilan: dict) -> dict[str, str]:
         "age": age_chart(bilan),
         "skills": skills_chart(bilan),
     }
+    for programme in Programme:
+        if bilan.get(PREVIOUS):
+            charts[f"two_year_{programme}"] = two_year_chart(bilan, programme)
+        if len(bilan.get(YEARS) or ()) > 1:
+            charts[f"trend_{programme}"] = trend_chart(bilan[YEARS], programme)
+    return charts
