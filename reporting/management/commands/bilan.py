@@ -1,12 +1,16 @@
-"""`manage.py bilan --from 2019-01-01 --to 2019-12-31 [--site CEIS] [--format json|xlsx|pdf]
-[--output PATH] [--compare]`: the bilan of indicators.md, from `reporting.indicators.compute_bilan`.
+"""`manage.py bilan --from 2019-01-01 --to 2019-12-31 [--site CEIS]
+[--format json|xlsx|pdf|csv] [--output PATH] [--compare]`: the bilan of indicators.md, from
+`reporting.indicators.compute_bilan`.
 
 `--compare` adds `previous`, the bilan of the same period one year earlier
 (`reporting.indicators.compare`). `--years 2017-2019` instead of `--from`/`--to` computes one
 bilan per calendar year: the JSON is their list, oldest first; the XLSX and the PDF are the last
 year's bilan with its previous year and the trend of all the years.
 
-JSON goes to standard output unless `--output` is given; XLSX and PDF are binary files and
+`--format csv` writes the open data long form (`reporting.opendata`, one row per figure, the
+publication rule applied; with `--years`, the last year), and its Table Schema beside it.
+
+JSON and CSV go to standard output unless `--output` is given; XLSX and PDF are binary files and
 need `--output`. Invalid dates, a date or a period beyond the bounds of `ceis.bounds`, an
 unknown site, `--from` after `--to` and a missing `--output` print a one-line error and exit with
 status 2.
@@ -25,12 +29,13 @@ from ceis.bounds import check_period
 from ceis.models import Site
 from reporting.indicators import compute_bilan
 from reporting.indicators.compare import PREVIOUS, YEARS, compute_with_previous, compute_years
+from reporting.opendata import bilan_csv, table_schema
 from reporting.xlsx import build_bilan_xlsx
 
 USAGE_ERROR = 2
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 YEAR_RANGE = re.compile(r"(\d{4})(?:-(\d{4}))?")
-FORMATS = ("json", "xlsx", "pdf")
+FORMATS = ("json", "xlsx", "pdf", "csv")
 
 
 def _usage_error(message: str) -> CommandError:
@@ -83,7 +88,7 @@ class Command(BaseCommand):
         parser.add_argument("--to", dest="date_to", help="dernier jour, AAAA-MM-JJ (inclus)")
         parser.add_argument("--site", help="code du site (tous les sites sans cette option)")
         parser.add_argument("--format", dest="output_format", choices=FORMATS, default="json")
-        parser.add_argument("--output", help="fichier à écrire (JSON : sortie standard sinon)")
+        parser.add_argument("--output", help="fichier à écrire (JSON, CSV : sortie standard sinon)")
         parser.add_argument(
             "--compare",
             action="store_true",
@@ -116,7 +121,7 @@ class Command(BaseCommand):
             site_obj = Site.objects.filter(code=site).first()
             if site_obj is None:
                 raise _usage_error(f"site inconnu : « {site} ».")
-        if output_format != "json" and not output:
+        if output_format not in ("json", "csv") and not output:
             raise _usage_error(f"le format {output_format} demande --output FICHIER.")
         renderer = None
         if output_format == "pdf":
@@ -135,6 +140,9 @@ class Command(BaseCommand):
         else:
             bilan = printed = compute_bilan(date_from=start, date_to=end, site=site_obj)
 
+        if output_format == "csv":
+            self._write_csv(bilan, output)
+            return
         if output_format == "json":
             text = json.dumps(printed, ensure_ascii=False, indent=2)
             if not output:
@@ -146,6 +154,18 @@ class Command(BaseCommand):
         else:
             self._write(output, renderer(bilan))
         self.stderr.write(f"Bilan écrit dans {output}")
+
+    def _write_csv(self, bilan: dict, output: str | None):
+        """The open data long form (`reporting.opendata`); with `--output`, its Table Schema
+        is written beside it (`bilan.csv` → `bilan.schema.json`)."""
+        text = bilan_csv(bilan)
+        if not output:
+            self.stdout.write(text, ending="")
+            return
+        schema = Path(output).with_suffix(".schema.json")
+        self._write(output, text.encode("utf-8"))
+        self._write(str(schema), json.dumps(table_schema(), ensure_ascii=False, indent=2).encode())
+        self.stderr.write(f"Bilan écrit dans {output}, son schéma dans {schema}")
 
     def _write(self, output: str, content: bytes):
         try:
