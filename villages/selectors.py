@@ -79,6 +79,13 @@ def session_registrations(*, session: Session) -> QuerySet[Registration]:
     )
 
 
+def checkin_counts(*, session: Session) -> dict:
+    """The check-in's counter: people present among those expected (cancellations aside)."""
+    return session.registrations.exclude(status=RegistrationStatus.ANNULE).aggregate(
+        expected=Count("id"), present=Count("id", filter=Q(attendance=Attendance.PRESENT))
+    )
+
+
 def registration_get(*, public_id, user) -> Registration:
     qs = Registration.objects.visible_to(user).select_related(
         "session", "session__workshop", "person"

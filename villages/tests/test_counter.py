@@ -126,3 +126,40 @@ def test_counter_queries_do_not_grow_with_the_visits_shown(
         VisitFactory(site=site, recorded_by=client.user)
     with django_assert_max_num_queries(12):
         client.get(reverse("villages:visit_counter"))
+
+
+# The session check-in -------------------------------------------------------------------------
+
+
+def test_checkin_row_is_one_button_with_the_name(client_for, site):
+    from villages.tests.factories import RegistrationFactory, SessionFactory
+
+    client = client_for(Role.VOLONTAIRE)
+    session = SessionFactory(site=site, today=True)
+    registration = RegistrationFactory(
+        session=session, person__last_name="Leroy", person__first_name="Ana"
+    )
+    html = client.get(reverse("villages:session_checkin", args=[session.public_id])).content
+    html = html.decode()
+    row = html[html.index(f'id="inscription-{registration.public_id}"') :]
+    button = row[row.index("<button") : row.index("</button>")]
+    assert "LEROY Ana" in button and "Pas encore pointé·e" in button
+
+
+def test_checkin_counts_the_people_present(client_for, site):
+    from villages.tests.factories import RegistrationFactory, SessionFactory
+
+    client = client_for(Role.VOLONTAIRE)
+    session = SessionFactory(site=site, today=True)
+    first, second, _third = RegistrationFactory.create_batch(3, session=session)
+    RegistrationFactory(session=session, cancelled=True)
+    url = reverse("villages:session_checkin", args=[session.public_id])
+    assert "0</span> personne présente sur 3" in client.get(url).content.decode()
+    attendance = reverse("villages:registration_attendance", args=[first.public_id])
+    fragment = client.post(attendance, {"attendance": "present"}, HTTP_HX_REQUEST="true")
+    fragment = fragment.content.decode()
+    assert 'id="pointage-compteur"' in fragment and 'hx-swap-oob="true"' in fragment
+    assert "1</span> personne présente sur 3" in fragment
+    attendance = reverse("villages:registration_attendance", args=[second.public_id])
+    client.post(attendance, {"attendance": "present"})  # without JavaScript: the page again
+    assert "2</span> personnes présentes sur 3" in client.get(url).content.decode()

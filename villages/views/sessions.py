@@ -242,14 +242,21 @@ def _checkin_rows(session):
     ]
 
 
+def _checkin_counts(rows) -> dict:
+    """`selectors.checkin_counts` from the rows already read."""
+    return {"expected": len(rows), "present": sum(row.is_present for row in rows)}
+
+
 @require_GET
 @object_permission_required("villages.checkin_registration")
 def session_checkin(request, public_id):
     session = selectors.session_get(public_id=public_id, user=request.user)
     query = bounds.clean_query(request.GET.get("q"))
+    rows = _checkin_rows(session)
     context = {
         "session": session,
-        "rows": _checkin_rows(session),
+        "rows": rows,
+        "counts": _checkin_counts(rows),
         "q": query,
         "results": _search(request, session, query),
         "mode": "sur_place",
@@ -271,9 +278,13 @@ def registration_attendance(request, public_id):
     )
     if request.htmx:
         registration.refresh_from_db()
-        return render(
-            request, "villages/sessions/_checkin_row.html", {"registration": registration}
-        )
+        # The row, and the counter of people present (swapped out of band).
+        context = {
+            "registration": registration,
+            "counts": selectors.checkin_counts(session=registration.session),
+            "oob": True,
+        }
+        return render(request, "villages/sessions/_checkin_row.html", context)
     label = "présent·e" if value == Attendance.PRESENT else "absent·e"
     messages.success(request, f"{registration.person} : {label}.")
     return redirect("villages:session_checkin", public_id=registration.session.public_id)
@@ -316,9 +327,11 @@ def session_walk_in(request, public_id):
             messages.success(request, f"{person} est ajouté·e et marqué·e présent·e.")
             return redirect("villages:session_checkin", public_id=session.public_id)
     messages.error(request, FORM_ERROR)
+    rows = _checkin_rows(session)
     context = {
         "session": session,
-        "rows": _checkin_rows(session),
+        "rows": rows,
+        "counts": _checkin_counts(rows),
         "mode": "sur_place",
         "person_form": form,
         **creation.context(),
