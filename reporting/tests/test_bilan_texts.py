@@ -382,3 +382,19 @@ def test_a_published_version_cannot_be_deleted_alone_or_with_its_bilan(
 def test_an_unpublished_version_can_still_be_deleted(ready_version):
     ready_version.document.delete()
     assert not BilanVersion.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_bilan_writes_its_figures_as_references(make_user, site):
+    """`make run`'s demo bilan: every figure of its texts is a known reference, so that its PDF
+    prints the same figures as its call-outs."""
+    from reporting import demo
+
+    _enrol(site, 2, outcome="formation")
+    demo.seed(core={"users": {Role.MANAGER: make_user(Role.MANAGER)}}, stdout=io.StringIO())
+    document = BilanDocument.objects.get()
+    for name in ("introduction", "unisvers_text", "villages_text"):
+        text = getattr(document, name)
+        assert unknown_references(text) == [], name
+        assert frozen_numbers(text) == [], name
+    assert "[[unisvers.participants]]" in document.unisvers_text
