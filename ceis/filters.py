@@ -3,8 +3,22 @@ from django import forms
 
 from .bounds import BoundedFilterSet
 from .choices import EducationLevel, ProfessionalStatus, Sex
-from .models import Neighbourhood, Person, Site
+from .models import Neighbourhood, Person
 from .selectors import person_search
+
+
+class SiteFilter(django_filters.ChoiceFilter):
+    """A list's site filter, offering the user's sites (`for_user`) from the list the request
+    already read (`User.site_list`): no query of its own, unlike a model choice."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Site")
+        kwargs.setdefault("field_name", "site")
+        kwargs.setdefault("empty_label", "Tous les sites")
+        super().__init__(choices=(), **kwargs)
+
+    def for_user(self, user):
+        self.extra["choices"] = [(site.pk, site.name) for site in user.site_list]
 
 
 class PersonFilter(BoundedFilterSet):
@@ -15,9 +29,7 @@ class PersonFilter(BoundedFilterSet):
             attrs={"placeholder": "Nom, date de naissance, téléphone", "type": "search"}
         ),
     )
-    site = django_filters.ModelChoiceFilter(
-        label="Site", queryset=Site.objects.none(), empty_label="Tous les sites"
-    )
+    site = SiteFilter()
     neighbourhood = django_filters.ModelChoiceFilter(
         label="Quartier", queryset=Neighbourhood.objects.all(), empty_label="Tous les quartiers"
     )
@@ -45,9 +57,9 @@ class PersonFilter(BoundedFilterSet):
         model = Person
         fields = []
 
-    def __init__(self, *args, sites=None, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["site"].queryset = sites if sites is not None else Site.objects.none()
+        self.filters["site"].for_user(user)
 
     def filter_q(self, queryset, name, value):
         return person_search(queryset, value)

@@ -205,8 +205,13 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["site", "last_name", "first_name"]),
             models.Index(fields=["birth_date"]),
-            # The persons list of every site (admins), in its order.
-            models.Index(fields=["last_name", "first_name"], name="ceis_person_name_idx"),
+            # The persons list of every site (admins), in its order (ceis.pagination adds the
+            # primary key); with the site, a deep page is an index-only scan.
+            models.Index(
+                fields=["last_name", "first_name", "id"],
+                include=["site"],
+                name="ceis_person_list_idx",
+            ),
         ]
 
     def __str__(self):

@@ -18,7 +18,7 @@ from .choices import JournalAction, Role
 from .decorators import object_permission_required, refuse_object
 from .filters import PersonFilter
 from .forms import PersonForm
-from .models import JournalEntry, Site
+from .models import JournalEntry
 from .navigation import home_panels, home_view, home_views, person_panels, programme_files
 from .pagination import paginate
 from .person_flow import PersonCreation
@@ -64,9 +64,8 @@ def home(request):
 def person_list(request):
     if not perms.can_view_person_file(request.user):
         raise PermissionDenied  # no directory of persons for volunteers (security.md row 18)
-    sites = Site.objects.visible_to(request.user)
     person_filter = PersonFilter(
-        request.GET, queryset=persons_visible_to(request.user), sites=sites
+        request.GET, queryset=persons_visible_to(request.user), user=request.user
     )
     page = paginate(request, person_filter.qs)
     context = {"filter": person_filter, "page": page, "show_site": len(request.user.site_list) > 1}

@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Q
 
 from ceis.bounds import BoundedFilterSet
-from ceis.models import Site
+from ceis.filters import SiteFilter
 
 from .choices import CohortStatus, EventKind
 
@@ -15,9 +15,7 @@ class CohortFilter(BoundedFilterSet):
         lookup_expr="icontains",
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Nom de la promotion"}),
     )
-    site = django_filters.ModelChoiceFilter(
-        label="Site", queryset=Site.objects.none(), empty_label="Tous les sites"
-    )
+    site = SiteFilter()
     status = django_filters.ChoiceFilter(
         label="Statut", choices=CohortStatus.choices, empty_label="Tous", method="filter_status"
     )
@@ -40,9 +38,9 @@ class CohortFilter(BoundedFilterSet):
         model = None
         fields = []
 
-    def __init__(self, *args, sites=None, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["site"].queryset = sites if sites is not None else Site.objects.none()
+        self.filters["site"].for_user(user)
 
     def filter_status(self, queryset, name, value):
         return queryset.with_status(value)

@@ -2,10 +2,12 @@
 
 import django_filters
 from django import forms
+from django.db import connections
 
 from ceis.bounds import BoundedFilterSet
 from ceis.choices import Role
-from ceis.models import Person, Site, User
+from ceis.filters import SiteFilter
+from ceis.models import Person, User
 from ceis.scoping import site_ids
 from ceis.selectors import person_search
 
@@ -42,9 +44,7 @@ class WorkshopFilter(BoundedFilterSet):
 
 
 class _SiteScopedFilter(BoundedFilterSet):
-    site = django_filters.ModelChoiceFilter(
-        label="Site", queryset=Site.objects.none(), empty_label="Tous les sites"
-    )
+    site = SiteFilter()
     date_from = django_filters.DateFilter(
         label="Du", field_name="date", lookup_expr="gte", widget=_DATE
     )
@@ -54,7 +54,7 @@ class _SiteScopedFilter(BoundedFilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["site"].queryset = Site.objects.visible_to(user)
+        self.filters["site"].for_user(user)
 
 
 class PastSessionFilter(_SiteScopedFilter):
@@ -118,6 +118,10 @@ class HelpFilter(_SiteScopedFilter):
         return queryset.filter(person__in=person_search(Person.objects.all(), value).values("pk"))
 
     def filter_code(self, queryset, name, value):
-        # Codes are stored as a JSON list; matching the quoted code works on SQLite and PostgreSQL.
+        """The helps whose JSON list of codes holds `value`."""
         field = "themes" if name == "theme" else "procedures"
+        if connections[queryset.db].vendor == "postgresql":
+            # JSON containment (jsonb @>), served by the column's GIN index (migration 0004).
+            return queryset.filter(**{f"{field}__contains": [value]})
+        # SQLite has no JSON containment; its JSON is text, where the quoted code is found.
         return queryset.filter(**{f"{field}__icontains": f'"{value}"'})

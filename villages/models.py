@@ -86,6 +86,9 @@ class Session(models.Model):
         indexes = [
             # Calendars and past sessions of the user's sites; the bilan of one site.
             models.Index(fields=["site", "start"], name="vil_session_site_start_idx"),
+            # Past sessions of every site (admins), latest first, the primary key last
+            # (ceis.pagination); with the site, a deep page is an index-only scan.
+            models.Index(fields=["-start", "-id"], include=["site"], name="vil_session_list_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -266,6 +269,12 @@ class IndividualHelp(models.Model):
         indexes = [
             # The bilan of one site; the helps of one site in the list's order.
             models.Index(fields=["site", "-date", "-created_at"], name="vil_help_site_date_idx"),
+            # The helps of every site (admins) in the list's order, the primary key last
+            # (ceis.pagination); with the site, a deep page is an index-only scan. The themes
+            # and procedures filters use GIN indexes, on PostgreSQL only (migration 0004).
+            models.Index(
+                fields=["-date", "-created_at", "-id"], include=["site"], name="vil_help_list_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

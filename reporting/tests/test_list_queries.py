@@ -12,7 +12,7 @@ from reporting.models import BilanDocument, BilanVersion
 
 @pytest.mark.django_db
 # A manager's visibility asks whether they miss a site (all-sites bilans): one query more.
-@pytest.mark.parametrize("role, expected", [(Role.MANAGER, 12), (Role.ADMIN, 11)])
+@pytest.mark.parametrize("role, expected", [(Role.MANAGER, 9), (Role.ADMIN, 8)])
 def test_document_list(client_for, site, role, expected):
     client = client_for(role)
 

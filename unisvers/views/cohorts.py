@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ceis.decorators import object_permission_required, refuse_object
-from ceis.models import Site
 from ceis.pagination import paginate
 from ceis.submissions import single_submission
 from ceis.templatetags.french import accord
@@ -32,9 +31,8 @@ from ._common import apply_errors, cohort_fields, parse_day
 @require_GET
 @permission_required("unisvers.view_cohort", raise_exception=True)
 def cohort_list(request):
-    sites = Site.objects.visible_to(request.user)
     cohort_filter = CohortFilter(
-        request.GET, queryset=selectors.cohort_list(request.user), sites=sites
+        request.GET, queryset=selectors.cohort_list(request.user), user=request.user
     )
     context = {
         "filter": cohort_filter,

@@ -43,7 +43,7 @@ def test_workshop_list(client_for, site, role, params):
             SessionFactory.create_batch(2, site=site, workshop=workshop)
 
     assert_constant(
-        client, reverse("villages:workshop_list"), add, marker="ligne", expected=11, params=params
+        client, reverse("villages:workshop_list"), add, marker="ligne", expected=8, params=params
     )
 
 
@@ -54,7 +54,7 @@ def test_session_calendar(client_for, site, role, url_name):
     """A week or a month shows every session of the period (bounded by the period: no pages)."""
     client = client_for(role)
     assert_constant(
-        client, reverse(url_name), _sessions(site), marker="ligne", expected=10, paginated=False
+        client, reverse(url_name), _sessions(site), marker="ligne", expected=7, paginated=False
     )
 
 
@@ -68,7 +68,7 @@ def test_past_sessions(client_for, site, role, params):
         reverse("villages:session_past"),
         _sessions(site, past=True),
         marker="ligne",
-        expected=11,
+        expected=8,
         params=params,
     )
 
@@ -98,7 +98,7 @@ def test_session_registrations(client_for, site, role):
         reverse("villages:session_detail", args=[session.public_id]),
         _registrations(session),
         marker="ligne",
-        expected=13,
+        expected=10,
         paginated=False,
     )
 
@@ -113,7 +113,7 @@ def test_session_checkin(client_for, site, role):
         reverse("villages:session_checkin", args=[session.public_id]),
         _registrations(session),
         marker="ligne",
-        expected=13,
+        expected=10,
         paginated=False,
     )
 
@@ -137,5 +137,5 @@ def test_help_list(client_for, site, role, params):
             )
 
     assert_constant(
-        client, reverse("villages:help_list"), add, marker="ligne", expected=12, params=params
+        client, reverse("villages:help_list"), add, marker="ligne", expected=9, params=params
     )
