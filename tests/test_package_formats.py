@@ -180,6 +180,26 @@ def test_the_comma_package_report_says_utf8_and_comma(client_for, tmp_path):
     assert "Tous les fichiers : UTF-8, séparateur virgule." in response.content.decode()
 
 
+def test_a_large_package_checked_in_the_background_names_how_its_files_were_read(
+    client_for, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    settings.CEIS_IMPORT_ASYNC_ROWS = 3  # the small package is "large" for this test
+    client = client_for(Role.ADMIN)
+    folder = write_as(tmp_path / "src", package(), delimiter="\t")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for file in folder.iterdir():
+            archive.write(file, file.name)
+    buffer.seek(0)
+    buffer.name = "paquet.zip"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("package:upload"), {"package": buffer})
+    assert response["Location"].startswith("/imports/")
+    html = client.get(response["Location"]).content.decode()
+    assert "Le paquet est valide" in html
+    assert "Tous les fichiers : UTF-8, séparateur tabulation." in html
+
+
 # The template package ---------------------------------------------------------------------------
 
 
