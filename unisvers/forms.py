@@ -2,7 +2,7 @@
 form, not hidden, for users who may not see them: they never reach the HTML."""
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Fieldset, Layout, Row
+from crispy_forms.layout import Column, Div, Fieldset, Layout, Row
 from django import forms
 
 from ceis.bounds import BoundedForm, BoundedModelForm
@@ -190,7 +190,13 @@ class ExitForm(BoundedModelForm):
         self.helper = _helper(
             Row(Column("exit_date"), Column("confidence_exit")),
             "exit_outcome",
-            "dropout_reason",
+            # Shown only for an abandon once ceis.js runs; without JS it stays, with its help.
+            Div(
+                "dropout_reason",
+                css_class="ceis-shown-if",
+                data_field="exit_outcome",
+                data_value=ExitOutcome.ABANDON,
+            ),
         )
 
     def clean(self):

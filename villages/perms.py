@@ -83,6 +83,11 @@ def can_log_help(user) -> bool:
     return user.has_perm("villages.add_individualhelp")
 
 
+def leads_sessions(user) -> bool:
+    """Mediators lead the sessions they plan: a new session names them as its facilitator."""
+    return user.has_role(Role.MEDIATEUR_NUMERIQUE)
+
+
 def can_log_visit(user) -> bool:
     return user.has_perm("villages.add_visit")
 

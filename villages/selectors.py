@@ -10,13 +10,25 @@ from ceis.perms import can_view_person_file
 from ceis.scoping import get_visible_or_404
 from ceis.selectors import person_search, persons_visible_to
 
+from . import perms
 from .choices import Attendance, RegistrationStatus
 from .models import Assessment, IndividualHelp, Registration, Session, Visit, Workshop
 
 
 def workshop_list() -> QuerySet[Workshop]:
-    """The catalogue is shared by every site."""
-    return Workshop.objects.annotate(session_count=Count("sessions")).order_by("title")
+    """The catalogue is shared by every site; each workshop with its number of sessions, counted
+    for the page's workshops only (a subquery on the session's workshop index), not by grouping
+    every session of every site."""
+    sessions = (
+        Session.objects.filter(workshop=OuterRef("pk"))
+        .order_by()
+        .values("workshop")
+        .annotate(n=Count("*"))  # COUNT(*): an index-only scan
+        .values("n")
+    )
+    return Workshop.objects.annotate(session_count=Coalesce(Subquery(sessions), 0)).order_by(
+        "title"
+    )
 
 
 def workshop_get(*, public_id) -> Workshop:
@@ -117,6 +129,28 @@ def help_defaults(*, user) -> dict:
     sites = user.site_list
     if last:
         defaults.update(site=last.site_id, duration_min=last.duration_min or 30)
+    elif len(sites) == 1:
+        defaults["site"] = sites[0].pk
+    return defaults
+
+
+def session_defaults(*, user) -> dict:
+    """What a new session is prefilled with: today at 14 h; for a mediator, themselves as the
+    facilitator and the site of the last session they led; else the user's only site."""
+    defaults = {"date": timezone.localdate(), "time": datetime.time(14, 0)}
+    sites = user.site_list
+    last = None
+    if perms.leads_sessions(user):
+        defaults["facilitator"] = user.get_full_name() or user.username
+        last = (
+            Session.objects.visible_to(user)
+            .filter(facilitator=defaults["facilitator"])
+            .order_by("-created_at", "-id")
+            .only("site_id")
+            .first()
+        )
+    if last:
+        defaults["site"] = last.site_id
     elif len(sites) == 1:
         defaults["site"] = sites[0].pk
     return defaults

@@ -24,3 +24,32 @@ window.addEventListener("pageshow", (event) => {
   if (!event.persisted) return;
   document.querySelectorAll("form.ceis-once").forEach((form) => delete form.dataset.sent);
 });
+
+// A field that matters for one answer only (the dropout reason, for an abandon): its block
+// `.ceis-shown-if[data-field][data-value]` is hidden while the field `data-field` of the same
+// form has another value. Without JavaScript it stays visible, with its help text.
+function ceisShowIfs(root) {
+  root.querySelectorAll(".ceis-shown-if[data-field]").forEach((block) => {
+    const form = block.closest("form");
+    if (!form) return;
+    const controls = form.querySelectorAll(`[name="${CSS.escape(block.dataset.field)}"]`);
+    const value = Array.from(controls)
+      .filter((control) => control.type !== "radio" || control.checked)
+      .map((control) => control.value)[0];
+    const shown = value === block.dataset.value || block.querySelector(".is-invalid") !== null;
+    block.hidden = !shown;
+  });
+}
+document.addEventListener("DOMContentLoaded", () => ceisShowIfs(document));
+document.addEventListener("change", (event) => {
+  const form = event.target.form;
+  if (form) ceisShowIfs(form);
+});
+
+// Back on a page at the entry just saved (`#suivi-<id>`): the focus goes there too, so that a
+// keyboard or screen reader user continues from it.
+document.addEventListener("DOMContentLoaded", () => {
+  if (!window.location.hash) return;
+  const target = document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+  if (target && target.classList.contains("ceis-anchor-target")) target.focus();
+});

@@ -188,7 +188,9 @@ def enrollment_delete(request, public_id):
 @single_submission
 def enrollment_exit(request, public_id):
     enrollment = selectors.enrollment_get(public_id=public_id, user=request.user)
-    initial = {} if enrollment.exit_date else {"exit_date": timezone.localdate()}
+    # The usual exit is at the cohort's end; before it, an early exit is recorded the same day.
+    default_exit = min(enrollment.cohort.end_date, timezone.localdate())
+    initial = {} if enrollment.exit_date else {"exit_date": default_exit}
     form = ExitForm(request.POST or None, instance=enrollment, initial=initial)
     return _enrollment_step(
         request,
@@ -283,12 +285,18 @@ def followup_create(request, public_id):
         refuse_object(request)
     form = FollowUpForm(request.POST, enrollments=in_charge)
     if form.is_valid():
-        services.followup_create(user=user, request=request, **form.cleaned_data)
+        followup = services.followup_create(user=user, request=request, **form.cleaned_data)
         messages.success(request, "Le suivi est ajouté.")
-        return redirect("unisvers:participant", person.public_id)
+        return _to_followup(followup)
     context = _participant_context(request, person)
     context["followup_form"] = form
     return render(request, "unisvers/participant.html", context)
+
+
+def _to_followup(followup):
+    """Back to the participant's page, at the entry just saved (ceis.js gives it the focus)."""
+    url = reverse("unisvers:participant", args=[followup.person.public_id])
+    return redirect(f"{url}#suivi-{followup.public_id}")
 
 
 @require_http_methods(["GET", "POST"])
@@ -302,7 +310,7 @@ def followup_update(request, public_id):
         fresh = selectors.followup_get(public_id=public_id, user=user)
         services.followup_update(followup=fresh, user=user, request=request, **form.cleaned_data)
         messages.success(request, "Le suivi est modifié.")
-        return redirect("unisvers:participant", followup.person.public_id)
+        return _to_followup(followup)
     return render(request, "unisvers/followup_form.html", {"form": form, "followup": followup})
 
 

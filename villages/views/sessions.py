@@ -1,14 +1,11 @@
 """One session: create, edit, delete; registrations, and the check-in with walk-ins."""
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ceis import bounds
@@ -35,7 +32,7 @@ from ._common import FORM_ERROR, apply_errors
 @permission_required("villages.add_session", raise_exception=True)
 @single_submission
 def session_create_view(request):
-    initial = {"time": datetime.time(14, 0), "date": timezone.localdate()}
+    initial = selectors.session_defaults(user=request.user)
     workshop_id = request.GET.get("atelier")
     if workshop_id:
         initial["workshop"] = selectors.workshop_get(public_id=workshop_id)
