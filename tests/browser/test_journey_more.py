@@ -1,6 +1,7 @@
 """Six more journeys, each page new to the browser tests checked with axe-core: a France Travail
 referral list imported into a cohort, an event and its attendees, a testimonial, a yearly
-target, walk-ins at a session, and the second factor set up then used at the next login."""
+target, walk-ins at a session, and the second factor set up then used at the next login; and the
+admin's template data package, downloaded then sent back."""
 
 import datetime
 import re
@@ -11,7 +12,7 @@ from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
 from ceis.choices import Role
-from ceis.models import Person, TOTPDevice
+from ceis.models import Person, Site, TOTPDevice
 from ceis.tests.factories import PersonFactory
 from unisvers import models as unisvers_models
 from unisvers.models import Enrollment, Event, Target
@@ -270,3 +271,31 @@ def test_second_factor_set_up_at_first_login_then_a_backup_code(page, make_user,
     expect(page.get_by_role("heading", level=1)).not_to_have_text(
         "Activer la double authentification"
     )
+
+
+def test_admin_downloads_the_template_package_and_sends_it_back(
+    page, make_user, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    admin = make_user(Role.ADMIN)
+
+    login(page, admin)
+    page.goto("/donnees/")
+    assert_no_axe_violations(page, "paquet de données")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger le modèle de paquet (zip)").click()
+    template = tmp_path / download.value.suggested_filename
+    download.value.save_as(template)
+    assert template.name == "ceis-paquet-modele.zip"
+
+    page.get_by_label("Archive zip du paquet").set_input_files(str(template))
+    page.get_by_role("button", name="Vérifier le paquet").click()
+    expect(page.locator(".alert-success")).to_contain_text("Le paquet est valide")
+    expect(page.locator("#lecture")).to_contain_text(
+        "Tous les fichiers : UTF-8 avec BOM, séparateur virgule."
+    )
+    shot(page, "admin-paquet-rapport")
+    assert_no_axe_violations(page, "rapport de vérification du paquet")
+    page.get_by_role("button", name="Confirmer l'import").click()
+    expect(page.locator(".alert-success")).to_contain_text("Paquet importé : ")
+    assert Site.objects.filter(code="exemple").exists()
