@@ -65,7 +65,6 @@ GET = {
     "package:confirm":                 _ALL_405,
     "package:download":                _ALL_405,
     "package:template":                "403 403 403 403 200",
-    "package:template":                "403 403 403 403 200",
     # A long import's page: its author's only (the referent of the first site's cohort).
     "imports:job":                     "200 404 404 404 404 | 404 404 404 404 404",
     "imports:confirm":                 _OBJ_405,
@@ -180,7 +179,6 @@ POST = {
     "package:upload":                  "403 403 403 403 400",
     "package:confirm":                 "403 403 403 403 302",
     "package:download":                "403 403 403 403 200",
-    "package:template":                _ALL_405,
     "package:template":                _ALL_405,
     # An empty confirmation lacks its entry date (400); a job that did not fail has nothing to
     # relaunch (302). Another user's job is a 404, whatever the role.
