@@ -1,4 +1,5 @@
-"""The digital-skills questionnaire and its scoring: pure functions, no database.
+"""The digital-skills questionnaire, its scoring, the change since the previous assessment and
+the workshops suggested for the weak domains: pure functions, no database.
 
 Scoring follows the Eurostat digital skills indicator that INSEE uses: in each domain the person
 is asked about concrete activities. No activity → 0 (none), exactly one → 1 (basic), two or
@@ -7,7 +8,7 @@ more → 2 (above basic). The classification is INSEE's 2021 rule (domain.md).
 
 from collections.abc import Mapping
 
-from .choices import SkillDomain, SkillLevel
+from .choices import DigitalTheme, SkillDomain, SkillLevel, WorkshopLevel
 
 QUESTIONNAIRE_VERSION = "vc-2026-1"
 # What people read of each version (a version's code is never shown).
@@ -101,3 +102,68 @@ def classify(*, internet_use_3m: bool, scores: Mapping[str, int]) -> str:
     if all(value == 2 for value in values):
         return SkillLevel.AU_DELA_DE_LA_BASE
     return SkillLevel.COMPETENCES_DE_BASE
+
+
+# What follows an assessment: the change since the previous one, and the workshops of the
+# catalogue that work on the domains still weak.
+
+# The catalogue's themes that work on each domain (a theme may serve two domains).
+DOMAIN_THEMES: dict[str, tuple[str, ...]] = {
+    SkillDomain.INFORMATION: (
+        DigitalTheme.NAVIGATION_SUR_INTERNET,
+        DigitalTheme.CULTURE_NUMERIQUE,
+    ),
+    SkillDomain.COMMUNICATION: (DigitalTheme.EMAIL, DigitalTheme.RESEAUX_SOCIAUX),
+    SkillDomain.CONTENUS: (
+        DigitalTheme.GERE_SES_CONTENUS_NUMERIQUES,
+        DigitalTheme.BUREAUTIQUE,
+        DigitalTheme.PRENDRE_EN_MAIN_DU_MATERIEL,
+        DigitalTheme.CREER_AVEC_LE_NUMERIQUE,
+    ),
+    SkillDomain.SECURITE: (DigitalTheme.SECURITE_NUMERIQUE,),
+    SkillDomain.RESOLUTION_PROBLEMES: (
+        DigitalTheme.BANQUE_ET_ACHATS_EN_LIGNE,
+        DigitalTheme.AIDE_AUX_DEMARCHES_ADMINISTRATIVES,
+        DigitalTheme.MAINTENANCE_DE_MATERIEL,
+    ),
+}
+# A domain at 0 calls for a beginners' workshop, at 1 for the next step.
+LEVEL_FOR_SCORE = {0: WorkshopLevel.DEBUTANT, 1: WorkshopLevel.INTERMEDIAIRE}
+SUGGESTIONS_PER_DOMAIN = 3
+
+
+def score_changes(scores: Mapping[str, int], previous: Mapping[str, int] | None) -> dict:
+    """Per domain, the score of the previous assessment and the change (None without one)."""
+    return {
+        domain: {
+            "before": previous[domain] if previous is not None else None,
+            "change": scores[domain] - previous[domain] if previous is not None else None,
+        }
+        for domain in SkillDomain.values
+    }
+
+
+def weak_domains(scores: Mapping[str, int]) -> list[str]:
+    """The domains below 2, the weakest first (then in the questionnaire's order)."""
+    weak = [domain for domain in SkillDomain.values if scores[domain] < 2]
+    return sorted(weak, key=lambda domain: scores[domain])
+
+
+def suggested_workshops(scores: Mapping[str, int], workshops) -> list[tuple[str, list]]:
+    """For each weak domain, up to `SUGGESTIONS_PER_DOMAIN` workshops of its themes (objects
+    with `theme` and `level`): those of the level the score calls for first, then those
+    without a level, then the others; a workshop is suggested once, for its weakest domain."""
+    suggested: list[tuple[str, list]] = []
+    taken = set()
+    for domain in weak_domains(scores):
+        wanted = LEVEL_FOR_SCORE[scores[domain]]
+        fitting = [
+            workshop
+            for workshop in workshops
+            if workshop.theme in DOMAIN_THEMES[domain] and id(workshop) not in taken
+        ]
+        fitting.sort(key=lambda w: 0 if w.level == wanted else 1 if not w.level else 2)
+        chosen = fitting[:SUGGESTIONS_PER_DOMAIN]
+        taken.update(id(workshop) for workshop in chosen)
+        suggested.append((domain, chosen))
+    return suggested

@@ -177,6 +177,35 @@ def assessments_visible_to(user) -> QuerySet[Assessment]:
     return Assessment.objects.visible_to(user).select_related("person", "site")
 
 
+def assessment_previous(*, assessment: Assessment, user) -> Assessment | None:
+    """The same person's assessment just before this one, among those the user may see."""
+    return (
+        assessments_visible_to(user)
+        .filter(person_id=assessment.person_id)
+        .filter(Q(date__lt=assessment.date) | Q(date=assessment.date, id__lt=assessment.id))
+        .order_by("-date", "-id")
+        .first()
+    )
+
+
+def workshops_of_themes(*, themes, user) -> list[Workshop]:
+    """The catalogue's workshops of these themes, each with `next_start` and `next_id`, the
+    start and public id of its next session at the user's sites (None when none is planned)."""
+    upcoming = (
+        Session.objects.visible_to(user)
+        .filter(workshop=OuterRef("pk"), start__gte=timezone.now())
+        .order_by("start", "id")
+    )
+    return list(
+        Workshop.objects.filter(theme__in=themes)
+        .annotate(
+            next_start=Subquery(upcoming.values("start")[:1]),
+            next_id=Subquery(upcoming.values("public_id")[:1]),
+        )
+        .order_by("title")
+    )
+
+
 def assessment_get(*, public_id, user) -> Assessment:
     return get_visible_or_404(
         assessments_visible_to(user), "Diagnostic introuvable.", public_id=public_id

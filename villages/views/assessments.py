@@ -11,7 +11,14 @@ from ceis.services import journal_record
 from ceis.submissions import single_submission
 
 from .. import perms, selectors, services
-from ..assessment import MEANINGS, QUESTIONS
+from ..assessment import (
+    DOMAIN_THEMES,
+    MEANINGS,
+    QUESTIONS,
+    score_changes,
+    suggested_workshops,
+    weak_domains,
+)
 from ..choices import SkillDomain, SkillLevel
 from ..forms import (
     AssessmentForm,
@@ -55,21 +62,36 @@ def assessment_detail(request, public_id):
     assessment = selectors.assessment_get(public_id=public_id, user=request.user)
     journal_record(action=JournalAction.VIEW, user=request.user, obj=assessment, request=request)
     answers = assessment.answers or {}
+    scores = _scores(assessment)
+    previous = selectors.assessment_previous(assessment=assessment, user=request.user)
+    changes = score_changes(scores, _scores(previous) if previous else None)
     domains = [
         {
             "label": SkillDomain(domain).label,
-            "score": getattr(assessment, domain),
+            "score": scores[domain],
+            **changes[domain],
             "questions": [(text, answers.get(key)) for key, text in QUESTIONS[domain]],
         }
         for domain in SkillDomain.values
     ]
+    themes = {theme for domain in weak_domains(scores) for theme in DOMAIN_THEMES[domain]}
+    workshops = selectors.workshops_of_themes(themes=themes, user=request.user) if themes else []
     context = {
         "assessment": assessment,
+        "previous": previous,
+        "suggestions": [
+            (SkillDomain(domain).label, scores[domain], chosen)
+            for domain, chosen in suggested_workshops(scores, workshops)
+        ],
         "domains": domains,
         "meaning": MEANINGS[SkillLevel(assessment.classification)],
         "has_answers": bool(answers),
     }
     return render(request, "villages/assessments/detail.html", context)
+
+
+def _scores(assessment) -> dict[str, int]:
+    return {domain: getattr(assessment, domain) for domain in SkillDomain.values}
 
 
 # A person's Vill@ges file ------------------------------------------------------------------
