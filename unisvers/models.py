@@ -134,7 +134,8 @@ class Cohort(models.Model):
 
     @property
     def weekdays_label(self) -> str:
-        return ", ".join(Weekday(code).label for code in self.weekdays)
+        """The meeting days as a sentence writes them: « lundi, mardi, jeudi »."""
+        return ", ".join(Weekday(code).label.lower() for code in self.weekdays)
 
 
 class MeetingDay(models.Model):
