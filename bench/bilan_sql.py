@@ -94,6 +94,18 @@ class _Dialect:
             return f"CAST(to_char({column}, 'YYYYMMDD') AS integer)"
         return f"CAST(replace({column}, '-', '') AS INTEGER)"
 
+    def month(self, column: str) -> str:
+        """The month of a date, to group by: its first day on PostgreSQL (a date, truncated
+        without a time zone), its "YYYY-MM" text on SQLite."""
+        if self.pg:
+            return f"CAST(date_trunc('month', CAST({column} AS timestamp)) AS date)"
+        return f"substr({column}, 1, 7)"
+
+    def month_value(self, label: str) -> str:
+        """The literal `month()` gives for the month "YYYY-MM" (built from a `datetime.date`,
+        never from input text)."""
+        return f"DATE '{label}-01'" if self.pg else f"'{label}'"
+
     def json_has(self, column: str, code: str) -> str:
         """A JSON list of codes holds `code`."""
         if self.pg:
@@ -146,7 +158,7 @@ def _unisvers_sql(d: _Dialect, site_id, calendar_year) -> str:
         for code in FollowupSituation.values
     )
     attendance_cols = ",\n".join(
-        f"    COUNT(*) FILTER (WHERE a.status = '{code}') AS \"att:{code}\""
+        f"    SUM(n) FILTER (WHERE status = '{code}') AS \"att:{code}\""
         for code in AttendanceStatus.values
     )
     if calendar_year is None:
@@ -205,10 +217,14 @@ exits AS (
 ),
 attendance AS (
   SELECT
-    COUNT(*) AS attendance_total,
+    SUM(n) AS attendance_total,
 {attendance_cols}
-  FROM unisvers_attendance a{cohort_join.replace("e.cohort_id", "a.cohort_id")}
-  WHERE a.date BETWEEN %(from)s AND %(to)s
+  FROM (
+    SELECT a.status, COUNT(*) AS n
+    FROM unisvers_attendance a{cohort_join.replace("e.cohort_id", "a.cohort_id")}
+    WHERE a.date BETWEEN %(from)s AND %(to)s
+    GROUP BY a.status
+  ) a
 ),
 cohorts AS (
   SELECT COUNT(*) AS cohorts FROM unisvers_cohort c
@@ -226,6 +242,8 @@ SELECT * FROM participants, exits, attendance, cohorts, attendees, target
 
 
 def _unisvers(row: dict) -> dict:
+    # Sums over no group are NULL (the target aside, whose NULL means "no target").
+    row = {key: value if value is not None or key == "target" else 0 for key, value in row.items()}
     participants = row["participants"]
     target = row["target"]
     target = int(target) if target is not None else None
@@ -278,12 +296,15 @@ def _activity_ctes(d: _Dialect, site_id) -> str:
     """Sessions, registrations, helps and visits of the period, and every contact."""
     return f"""
 sessions AS (
-  SELECT s.id, s.workshop_id, {d.session_day("s.start")} AS day
-  FROM villages_session s
-  WHERE s.start >= %(start_utc)s AND s.start < %(end_utc)s{_site_clause(site_id, "s.site_id")}
+  SELECT s.id, s.workshop_id, day, {d.month("day")} AS month
+  FROM (
+    SELECT s.id, s.workshop_id, {d.session_day("s.start")} AS day
+    FROM villages_session s
+    WHERE s.start >= %(start_utc)s AND s.start < %(end_utc)s{_site_clause(site_id, "s.site_id")}
+  ) s
 ),
 registrations AS (
-  SELECT r.person_id, r.status, r.attendance, s.day
+  SELECT r.person_id, r.status, r.attendance, s.day, s.month
   FROM villages_registration r JOIN sessions s ON s.id = r.session_id
   WHERE r.status <> 'annule'
 ),
@@ -338,13 +359,13 @@ def _villages_sql(d: _Dialect, site_id, months) -> str:
         for label, _, _ in months
     )
     attended_month_cols = "".join(
-        f",\n    COUNT(*) FILTER (WHERE attendance = 'present' AND {_in_month('day', first, last)})"
+        f",\n    SUM(n) FILTER (WHERE attendance = 'present' AND month = {d.month_value(label)})"
         f' AS "attended:{label}"'
-        for label, first, last in months
+        for label, _, _ in months
     )
     help_month_cols = "".join(
-        f',\n    COUNT(*) FILTER (WHERE {_in_month("h.date", first, last)}) AS "helps:{label}"'
-        for label, first, last in months
+        f',\n    SUM(n) FILTER (WHERE month = {d.month_value(label)}) AS "helps:{label}"'
+        for label, _, _ in months
     )
     procedure_cols = ",\n".join(
         f'    COUNT(*) FILTER (WHERE {d.json_has("h.procedures", code)}) AS "procedure:{code}"'
@@ -354,12 +375,18 @@ def _villages_sql(d: _Dialect, site_id, months) -> str:
         f'    COUNT(*) FILTER (WHERE {d.json_has("h.themes", code)}) AS "help_theme:{code}"'
         for code in DigitalTheme.values
     )
+    procedure_sums = ",\n".join(
+        f'    SUM("procedure:{code}") AS "procedure:{code}"' for code in Procedure.values
+    )
+    help_theme_sums = ",\n".join(
+        f'    SUM("help_theme:{code}") AS "help_theme:{code}"' for code in DigitalTheme.values
+    )
     autonomy_cols = ",\n".join(
-        f"    COUNT(*) FILTER (WHERE h.autonomy = '{code}') AS \"autonomy:{code}\""
+        f"    SUM(n) FILTER (WHERE autonomy = '{code}') AS \"autonomy:{code}\""
         for code in Autonomy.values
     )
     session_theme_cols = ",\n".join(
-        f"    COUNT(*) FILTER (WHERE w.theme = '{code}') AS \"session_theme:{code}\""
+        f"    SUM(n) FILTER (WHERE theme = '{code}') AS \"session_theme:{code}\""
         for code in DigitalTheme.values
     )
     skill_cols = ",\n".join(
@@ -390,29 +417,42 @@ people AS (
     FROM reached r JOIN ceis_person p ON p.id = r.person_id
   ) p LEFT JOIN ceis_neighbourhood n ON n.id = p.neighbourhood_id
 ),
+registration_groups AS (
+  SELECT status, attendance, month, COUNT(*) AS n FROM registrations GROUP BY 1, 2, 3
+),
 registration_counts AS (
   SELECT
-    COUNT(*) AS registrations,
-    COUNT(*) FILTER (WHERE status = 'liste_attente') AS waitlisted,
-    COUNT(*) FILTER (WHERE attendance = 'present') AS attended,
-    COUNT(*) FILTER (WHERE attendance IN ('present', 'absent'))
+    SUM(n) AS registrations,
+    SUM(n) FILTER (WHERE status = 'liste_attente') AS waitlisted,
+    SUM(n) FILTER (WHERE attendance = 'present') AS attended,
+    SUM(n) FILTER (WHERE attendance IN ('present', 'absent'))
       AS attendance_taken{attended_month_cols}
-  FROM registrations
+  FROM registration_groups
+),
+help_groups AS (
+  SELECT
+    h.autonomy, h.urgent, {d.month("h.date")} AS month, COUNT(*) AS n,
+{procedure_cols},
+{help_theme_cols}
+  FROM helps h GROUP BY 1, 2, 3
 ),
 help_counts AS (
   SELECT
-    COUNT(*) AS helps,
-    COUNT(*) FILTER (WHERE h.urgent = TRUE) AS urgent,
-{procedure_cols},
-{help_theme_cols},
+    SUM(n) AS helps,
+    SUM(n) FILTER (WHERE urgent = TRUE) AS urgent,
+{procedure_sums},
+{help_theme_sums},
 {autonomy_cols}{help_month_cols}
-  FROM helps h
+  FROM help_groups
 ),
 session_counts AS (
   SELECT
-    COUNT(*) AS sessions,
+    SUM(n) AS sessions,
 {session_theme_cols}
-  FROM sessions s JOIN villages_workshop w ON w.id = s.workshop_id
+  FROM (
+    SELECT w.theme, COUNT(*) AS n
+    FROM sessions s JOIN villages_workshop w ON w.id = s.workshop_id GROUP BY w.theme
+  ) g
 ),
 visit_counts AS (
   SELECT COUNT(*) AS free_access_visits FROM villages_visit v
@@ -455,15 +495,17 @@ SELECT * FROM people, registration_counts, help_counts, session_counts, visit_co
 
 
 def _villages(row: dict, labels) -> dict:
+    # Sums over no group are NULL: the counts of an empty period are 0.
+    row = {key: 0 if value is None else value for key, value in row.items()}
     return {
         "people": row["people"],
-        "sessions": row["sessions"],
-        "registrations": row["registrations"],
-        "waitlisted": row["waitlisted"],
-        "attended": row["attended"],
+        "sessions": int(row["sessions"]),
+        "registrations": int(row["registrations"]),
+        "waitlisted": int(row["waitlisted"]),
+        "attended": int(row["attended"]),
         "session_attendance_rate": _rate(row["attended"], row["attendance_taken"]),
-        "individual_helps": row["helps"],
-        "urgent_helps": row["urgent"],
+        "individual_helps": int(row["helps"]),
+        "urgent_helps": int(row["urgent"]),
         "procedures": _codes(Procedure, row, "procedure:"),
         "themes": {
             code: int(row[f"help_theme:{code}"]) + int(row[f"session_theme:{code}"])
@@ -475,8 +517,8 @@ def _villages(row: dict, labels) -> dict:
             {
                 "month": label,
                 "people": row[f"people:{label}"],
-                "attended": row[f"attended:{label}"],
-                "individual_helps": row[f"helps:{label}"],
+                "attended": int(row[f"attended:{label}"]),
+                "individual_helps": int(row[f"helps:{label}"]),
             }
             for label in labels
         ],
