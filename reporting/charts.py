@@ -108,7 +108,7 @@ def _svg(fig, name: str) -> str:
 def _hbar(name: str, title: str, items: list[tuple[str, int, str]], color=ACCENT) -> str:
     """Horizontal bars; `items` are (label, value to draw, text shown at the end of the bar)."""
     _configure_fonts()
-    height = 0.45 * max(len(items), 1) + 0.9
+    height = 0.3 * max(len(items), 1) + 0.6
     fig, ax = plt.subplots(figsize=(6.2, height))
     labels = [item[0] for item in items][::-1]
     values = [item[1] for item in items][::-1]
@@ -144,7 +144,7 @@ def monthly_chart(bilan: dict) -> str:
     _configure_fonts()
     monthly = bilan[Programme.VILLAGES][V.MONTHLY]
     months = [row["month"][5:] + "/" + row["month"][2:4] for row in monthly]
-    fig, ax = plt.subplots(figsize=(6.2, 2.6))
+    fig, ax = plt.subplots(figsize=(6.2, 2.3))
     ax.plot(months, [row["people"] for row in monthly], color=ACCENT, marker="o", label="Personnes")
     ax.plot(
         months, [row["attended"] for row in monthly], color=SECOND, marker="s", label="Présences"
@@ -259,8 +259,8 @@ def two_year_chart(bilan: dict, programme: str) -> str:
         (label, read(previous[programme]), read(bilan[programme]))
         for label, read in KEY_COUNTS[programme]
     ]
-    fig, ax = plt.subplots(figsize=(6.2, 0.62 * len(rows) + 0.8))
-    height = 0.36
+    fig, ax = plt.subplots(figsize=(6.2, 0.48 * len(rows) + 0.6))
+    height = 0.38
     for index, (_label, before, now) in enumerate(reversed(rows)):
         top = max(before, now, 1)
         for offset, value, color, text in (
@@ -294,7 +294,7 @@ def trend_chart(years: list[dict], programme: str) -> str:
     """The key counts of each calendar year (`bilan --years`), one line per figure."""
     _configure_fonts()
     labels = [period_label(bilan) for bilan in years]
-    fig, ax = plt.subplots(figsize=(6.2, 2.8))
+    fig, ax = plt.subplots(figsize=(6.2, 2.3))
     colors = [ACCENT, SECOND, GREY, "#5b8c5a"]
     for (label, read), color in zip(KEY_COUNTS[programme], colors, strict=False):
         values = [read(bilan[programme]) for bilan in years]
