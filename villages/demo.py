@@ -18,6 +18,8 @@ from ceis.models import Person
 
 from .assessment import QUESTIONNAIRE_VERSION, QUESTIONS, classify
 from .choices import (
+    AnonymousAgeBand,
+    AnonymousSex,
     Attendance,
     Autonomy,
     DigitalTheme,
@@ -28,7 +30,15 @@ from .choices import (
     WorkshopFormat,
     WorkshopLevel,
 )
-from .models import Assessment, IndividualHelp, Registration, Session, Visit, Workshop
+from .models import (
+    AnonymousAttendance,
+    Assessment,
+    IndividualHelp,
+    Registration,
+    Session,
+    Visit,
+    Workshop,
+)
 
 NEW_PERSONS = 1250
 DAYS_BACK = 182
@@ -98,6 +108,10 @@ def seed(*, core, stdout=None, rng_seed: int = 2019) -> dict:
     created["accompagnements"] = _seed_helps(rng, contacts["help"], sites, mediator)
     created["visites"] = _seed_visits(rng, contacts["visit"], sites, volunteer, first_day, today)
     created["diagnostics"] = _seed_assessments(rng, contacts["first"], sites, mediator, today)
+    # A generator of its own: the draws of the other records stay what they were.
+    created["groupes de participants anonymes"] = _seed_anonymous(
+        random.Random(rng_seed + 7), sessions, new_session_ids, today
+    )
     if stdout is not None:
         stdout.write(
             "Vill@ges connectés : "
@@ -105,6 +119,28 @@ def seed(*, core, stdout=None, rng_seed: int = 2019) -> dict:
             + f" créés ; {len(sessions)} séances au total."
         )
     return created
+
+
+def _seed_anonymous(rng, sessions, new_session_ids, today) -> int:
+    """The past playful workshops also had people who came without giving their name."""
+    rows = []
+    groups = [(band, sex) for band in AnonymousAgeBand.values for sex in AnonymousSex.values]
+    playful = set(
+        Workshop.objects.filter(format=WorkshopFormat.ATELIER_LUDIQUE).values_list("pk", flat=True)
+    )
+    for session in sessions:
+        if session.pk not in new_session_ids or session.workshop_id not in playful:
+            continue
+        if timezone.localtime(session.start).date() >= today:
+            continue
+        for band, sex in rng.sample(groups, rng.randint(1, 3)):
+            rows.append(
+                AnonymousAttendance(
+                    session_id=session.pk, age_band=band, sex=sex, count=rng.randint(1, 5)
+                )
+            )
+    AnonymousAttendance.objects.bulk_create(rows)
+    return len(rows)
 
 
 def _seed_workshops() -> dict[str, Workshop]:
