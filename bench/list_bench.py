@@ -7,9 +7,11 @@
 Each dataset comes from `bench/datasets.py` (built once if missing) and is measured in its own
 subprocess (DATABASE_URL set before `django.setup()`, settings `bench.list_settings`: DEBUG off).
 For each page, logged in as the demo user of the role that uses it (`travailleur`, `mediateur`,
-`volontaire`, `manager`, `admin`): the first page, a deep page (`?page=` past the end: Django
-answers the last page, the deepest OFFSET) and a filtered or searched page. One request counts
-the queries and warms the caches, then `--requests` requests are timed.
+`volontaire`, `manager`, `admin`): the first page, the last page (`?page=` past the end: Django
+answers the last page), for the longest lists of an admin a middle page (the deepest OFFSET,
+since pages of the second half are read from the end: ceis/pagination.py), and a filtered or
+searched page. One request counts the queries and warms the caches, then `--requests` requests
+are timed. The load average is printed before and after: other processes slow the figures.
 
 Columns: queries (goal ≤ 12 at any size), median and p95 in ms, size of the HTML in KB (a list
 that is not paginated grows with the data).
@@ -30,6 +32,14 @@ sys.path.insert(0, str(ROOT))
 
 SETTINGS = "bench.list_settings"
 DEEP = {"page": "999999"}
+VARIANTS = {
+    "persons_middle": "middle page",
+    "helps_middle": "middle page",
+    "past_middle": "middle page",
+    "help_filter": "filtered",
+    "help_rare_theme": "rare theme",
+    "past_filter": "filtered",
+}
 
 
 def _pages(year: int) -> list[tuple[str, str, str, dict, dict]]:
@@ -42,6 +52,7 @@ def _pages(year: int) -> list[tuple[str, str, str, dict, dict]]:
         ("persons", "travailleur", "persons:list", {}, {"q": "mar"}),
         ("persons", "admin", "persons:list", {}, {}),
         ("persons", "admin", "persons:list", {}, DEEP),
+        ("persons", "admin", "persons:list", {}, "persons_middle"),
         ("persons", "admin", "persons:list", {}, {"q": "mar", "ordering": "-naissance"}),
         ("journal", "admin", "journal", {}, {}),
         ("journal", "admin", "journal", {}, DEEP),
@@ -77,6 +88,7 @@ def _pages(year: int) -> list[tuple[str, str, str, dict, dict]]:
         ("sessions past", "mediateur", "villages:session_past", {}, "past_filter"),
         ("sessions past", "admin", "villages:session_past", {}, {}),
         ("sessions past", "admin", "villages:session_past", {}, DEEP),
+        ("sessions past", "admin", "villages:session_past", {}, "past_middle"),
         ("sessions past", "admin", "villages:session_past", {}, "past_filter"),
         ("session registrations", "mediateur", "villages:session_detail", "session", {}),
         ("session check-in", "volontaire", "villages:session_checkin", "checkin_session", {}),
@@ -85,7 +97,9 @@ def _pages(year: int) -> list[tuple[str, str, str, dict, dict]]:
         ("helps", "mediateur", "villages:help_list", {}, "help_filter"),
         ("helps", "admin", "villages:help_list", {}, {}),
         ("helps", "admin", "villages:help_list", {}, DEEP),
+        ("helps", "admin", "villages:help_list", {}, "helps_middle"),
         ("helps", "admin", "villages:help_list", {}, "help_filter"),
+        ("helps", "admin", "villages:help_list", {}, "help_rare_theme"),
         ("bilans", "manager", "reporting:documents", {}, {}),
     ]
 
@@ -100,9 +114,11 @@ def _data_facts(users) -> dict:
     sites, the biggest cohort of the social worker's sites, the busiest session."""
     from django.db.models import Count, Max
     from django.db.models.functions import TruncMonth, TruncWeek
+    from django.utils import timezone
 
+    from ceis.models import Person
     from unisvers.models import Cohort
-    from villages.models import Registration, Session, Workshop
+    from villages.models import IndividualHelp, Registration, Session, Workshop
 
     sessions = Session.objects.visible_to(users["mediateur"])
     year = (sessions.aggregate(last=Max("start"))["last"]).year
@@ -137,6 +153,13 @@ def _data_facts(users) -> dict:
         )
         return Session.objects.get(pk=row["session"]).public_id, row["n"]
 
+    def sessions_past_of(user):
+        return Session.objects.visible_to(user).filter(start__lt=timezone.now())
+
+    def middle(rows):
+        return {"page": str(max(1, math.ceil(rows.count() / 25) // 2))}
+
+    admin = users["admin"]
     session, session_rows = busiest("mediateur")
     checkin_session, _ = busiest("volontaire")
     title = Workshop.objects.order_by("id").values_list("title", flat=True).first() or "a"
@@ -150,6 +173,11 @@ def _data_facts(users) -> dict:
             "date_from": f"{year}-06-01",
             "ordering": "nom",
         },
+        # The GIN index serves a theme that few helps have (the one above is in most).
+        "help_rare_theme": {"theme": "sante"},
+        "persons_middle": middle(Person.objects.visible_to(admin)),
+        "helps_middle": middle(IndividualHelp.objects.visible_to(admin)),
+        "past_middle": middle(sessions_past_of(admin)),
         "cohort": {"public_id": cohort.public_id},
         "session": {"public_id": session},
         "checkin_session": {"public_id": checkin_session},
@@ -186,9 +214,9 @@ def worker(requests: int) -> None:
         if isinstance(kwargs, str):
             kwargs = facts[kwargs]
         if isinstance(params, str):
-            variant, params = params, facts[params]
+            variant, params = VARIANTS.get(params, params), facts[params]
         else:
-            variant = "deep page" if params == DEEP else ("filtered" if params else "first page")
+            variant = "last page" if params == DEEP else ("filtered" if params else "first page")
         url = reverse(url_name, kwargs=kwargs or None)
         client = clients[username]
         with CaptureQueriesContext(connection) as queries:
@@ -279,11 +307,14 @@ def main(argv=None) -> int:
             for engine in args.engines
         ]
     print(f"# List pages: {args.requests} timed requests per row (Django test client)")
+    print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     for title, url in targets:
         started = time.perf_counter()
         facts, rows = run_dataset(url, args.requests)
         print_table(title, facts, rows)
         print(f"\n({time.perf_counter() - started:.0f} s)")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 
 
