@@ -70,7 +70,12 @@ def demo_world(site):
         RegistrationFactory(
             session=session, person=PersonFactory(site=site, last_name=last, first_name=first)
         )
-    SessionFactory(site=site, workshop__title="Envoyer un courriel")
+    in_two_days = timezone.localtime() + datetime.timedelta(days=2)
+    SessionFactory(
+        site=site,
+        workshop__title="Envoyer un courriel",
+        start=in_two_days.replace(hour=10, minute=0, second=0, microsecond=0),
+    )
     for _ in range(3):
         VisitFactory(site=site)
     return cohort, session, other
