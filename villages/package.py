@@ -1,15 +1,15 @@
 """Vill@ges' files of the data package (ceis.package, docs/data-package.md): their columns, and
 what is not a column: an assessment's classification (`assessment.classify`, as on its form)
-and its site (the person's).
+and its site (the person's). A session's `anonymous` cell holds its anonymous attendees
+(`60_plus:F=3|inconnu:inconnu=1`), rows of their own written after the sessions.
 """
 
 from ceis.package.spec import FileSpec, col, ref, req
 
 from .assessment import classify
 from .choices import (
-    Attendance as SessionAttendance,
-)
-from .choices import (
+    AnonymousAgeBand,
+    AnonymousSex,
     Autonomy,
     DigitalTheme,
     Orientation,
@@ -19,11 +19,94 @@ from .choices import (
     WorkshopFormat,
     WorkshopLevel,
 )
+from .choices import (
+    Attendance as SessionAttendance,
+)
+from .forms import ANONYMOUS_MAX
+from .models import AnonymousAttendance
+
+ANONYMOUS_EXAMPLE = "60_plus:F=3|inconnu:inconnu=1"
 
 
 def _visit_site(job, values):
     """An anonymous visit says nothing of anyone's site."""
     return job.resolve("sites", values["site"]) if values["person"] else None
+
+
+def parse_anonymous(text: str) -> dict[tuple[str, str], int]:
+    """`60_plus:F=3|inconnu:inconnu=1` → {("60_plus", "F"): 3, ("inconnu", "inconnu"): 1};
+    ValueError with the French message for a cell that is not that."""
+    counts = {}
+    for part in (text or "").split("|"):
+        if not part.strip():
+            continue
+        group, equals, number = part.strip().partition("=")
+        band, colon, sex = group.partition(":")
+        if not equals or not colon:
+            raise ValueError(f"« {part} » n'est pas de la forme tranche:sexe=nombre")
+        if band not in AnonymousAgeBand.values:
+            raise ValueError(
+                f"tranche d'âge inconnue « {band} » ({', '.join(AnonymousAgeBand.values)})"
+            )
+        if sex not in AnonymousSex.values:
+            raise ValueError(f"sexe inconnu « {sex} » ({', '.join(AnonymousSex.values)})")
+        if not number.isdigit() or not 1 <= int(number) <= ANONYMOUS_MAX:
+            raise ValueError(f"« {number} » : un nombre entier de 1 à {ANONYMOUS_MAX} est attendu")
+        if (band, sex) in counts:
+            raise ValueError(f"le groupe {band}:{sex} est donné deux fois")
+        counts[(band, sex)] = int(number)
+    return counts
+
+
+def format_anonymous(counts: dict[tuple[str, str], int]) -> str:
+    """The cell of `parse_anonymous`, groups in the order of the reference lists."""
+    order = {
+        (band, sex): index
+        for index, (band, sex) in enumerate(
+            (band, sex) for band in AnonymousAgeBand.values for sex in AnonymousSex.values
+        )
+    }
+    return "|".join(
+        f"{band}:{sex}={count}"
+        for (band, sex), count in sorted(counts.items(), key=lambda item: order[item[0]])
+        if count
+    )
+
+
+def check_session(job, spec, row, resolved) -> bool:
+    try:
+        parse_anonymous(row.values.get("anonymous") or "")
+    except ValueError as error:
+        job.error(spec, row.line, "anonymous", str(error))
+        return False
+    return True
+
+
+def write_sessions(job, spec, plan) -> None:
+    """The sessions, then the anonymous attendees of those whose file has the column: the cell
+    replaces what the session had (an empty cell: none)."""
+    job.write(spec, plan)
+    if not plan.extras:
+        return
+    session_ids, rows = [], []
+    for key, existing, extras in plan.extras:
+        session_id = existing.pk if existing is not None else job.resolve("sessions", key[0])
+        session_ids.append(session_id)
+        for (band, sex), count in parse_anonymous(extras["anonymous"]).items():
+            rows.append(
+                AnonymousAttendance(session_id=session_id, age_band=band, sex=sex, count=count)
+            )
+    AnonymousAttendance.objects.filter(session_id__in=session_ids).delete()
+    AnonymousAttendance.objects.bulk_create(rows, batch_size=1000)
+
+
+def anonymous_cells(spec) -> dict[int, dict[str, str]]:
+    counts: dict[int, dict] = {}
+    for session_id, band, sex, count in AnonymousAttendance.objects.values_list(
+        "session_id", "age_band", "sex", "count"
+    ):
+        counts.setdefault(session_id, {})[(band, sex)] = count
+    return {pk: {"anonymous": format_anonymous(groups)} for pk, groups in counts.items()}
 
 
 def derive_assessment(job, spec, record, values) -> None:
@@ -66,9 +149,13 @@ FILES: tuple[FileSpec, ...] = (
             req("start", "datetime"),
             req("duration_min", "int", bounds=(1, 32767)),
             req("capacity", "int", bounds=(1, 32767)),
+            col("anonymous", stored=False, example=ANONYMOUS_EXAMPLE),
         ),
         key=("ref",),
         label="séance",
+        check=check_session,
+        write=write_sessions,
+        export_cells=anonymous_cells,
     ),
     FileSpec(
         "registrations",

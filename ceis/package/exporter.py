@@ -52,8 +52,12 @@ def _keys(spec_name: str) -> dict[int, str]:
 def _csv(spec: FileSpec, include_notes: bool, keys: dict) -> tuple[str, int]:
     columns = [c for c in spec.columns if include_notes or c.name not in spec.notes]
     model = _model(spec)
+    unstored = spec.export_cells(spec) if spec.export_cells else {}
     attrs = []
     for column in columns:
+        if not column.stored:
+            attrs.append("pk")  # its cell comes from `unstored`, by the record's id
+            continue
         if column.kind == "ref":
             attrs.append(f"{column.attr}_id")
         elif column.name == "ref":
@@ -70,7 +74,9 @@ def _csv(spec: FileSpec, include_notes: bool, keys: dict) -> tuple[str, int]:
     for values in queryset.values_list(*attrs, *extra).iterator(chunk_size=5000):
         row = []
         for column, value in zip(columns, values, strict=False):
-            if column.kind == "ref":
+            if not column.stored:
+                value = unstored.get(value, {}).get(column.name, "")
+            elif column.kind == "ref":
                 value = keys[column.target].get(value) if value is not None else None
             elif column.name == "ref":
                 value = value or str(values[-1])

@@ -62,6 +62,9 @@ class FilePlan:
     creates: list[dict] = field(default_factory=list)
     updates: list[tuple] = field(default_factory=list)  # (object, changed values)
     unchanged: int = 0
+    # (key, existing object or None, {column: value}) of the unstored columns present in the
+    # file, for every row kept: the owning app's `write` applies them.
+    extras: list[tuple] = field(default_factory=list)
 
 
 def _model(spec: FileSpec):
@@ -221,7 +224,7 @@ class PackageImport:
                         )
                         ok = False
                     resolved[column.name] = target_id
-                elif column.kind == "text" and value and spec.model:
+                elif column.kind == "text" and value and spec.model and column.stored:
                     message = _text_error(fields[column.attr], value)
                     if message:
                         self.error(spec, row.line, column.name, message)
@@ -256,13 +259,19 @@ class PackageImport:
             if check and not check(spec, row, resolved):
                 continue
             record = {}
+            extras = {}
             for column in present:
+                if not column.stored:
+                    extras[column.name] = values[column.name]
+                    continue
                 attr = f"{column.attr}_id" if column.kind == "ref" else column.attr
                 record[attr] = (
                     resolved[column.name] if column.kind == "ref" else values[column.name]
                 )
             self._derive(spec, record, values)
             obj = self.existing_record(spec, key)
+            if extras:
+                plan.extras.append((key, obj, extras))
             if obj is None:
                 for attr, value in list(record.items()):
                     model_field = fields.get(attr)

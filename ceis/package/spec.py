@@ -29,6 +29,10 @@ class Column:
     target: str = ""  # for `ref`: the file whose key it names
     bounds: tuple[int, int] | None = None  # for `int`: inclusive range
     example: str = ""  # the template package's cell (ceis.package.template), else one of its kind
+    # False: the column is not a model attribute (a session's anonymous attendees, rows of their
+    # own): the app's `check` validates it, its `write` writes it (`FilePlan.extras`) and its
+    # `export_cells` gives its cells.
+    stored: bool = True
 
     @property
     def attr(self) -> str:
@@ -51,6 +55,8 @@ class FileSpec:
     derive: Callable | None = None
     # write(job, spec, plan) writes the plan (job.write by default);
     write: Callable | None = None
+    # export_cells(spec) -> {pk: {column name: cell}}: the export's cells of unstored columns.
+    export_cells: Callable | None = None
     derived_fields: tuple[str, ...] = ()  # model fields `derive` fills, saved on update
     export_order: tuple[str, ...] = ()  # the export's row order when not the primary key
     # (rank, site(job, values)): a new person takes the site of their first record, by rank.

@@ -216,8 +216,8 @@ BASE = {
         ],
     ],
     "sessions": [
-        ["ref", "workshop", "site", "start", "duration_min", "capacity"],
-        ["S1", "W1", "CEIS", "2026-03-04T14:00", "120", "10"],
+        ["ref", "workshop", "site", "start", "duration_min", "capacity", "anonymous"],
+        ["S1", "W1", "CEIS", "2026-03-04T14:00", "120", "10", "60_plus:F=3|inconnu:inconnu=1"],
     ],
     "registrations": [
         ["session", "person", "registered_at", "status", "attendance"],
