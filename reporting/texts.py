@@ -90,6 +90,11 @@ class Reference:
     def token(self) -> str:
         return f"[[{self.key}]]"
 
+    @property
+    def part_label(self) -> str:
+        """A part's own name under its indicator ("effectif", "Formation")."""
+        return self.label.split(" : ", 1)[1] if self.part else self.label
+
     def value(self, bilan: dict) -> str:
         """The text this reference prints for `bilan`, the publication rule applied."""
         figure = bilan[self.programme][self.indicator]
@@ -141,15 +146,27 @@ REFERENCES: dict[str, Reference] = _catalogue()
 
 
 def references_by_programme() -> list[dict]:
-    """The catalogue for the editor's list of insertable references, grouped by programme."""
-    return [
-        {
-            "programme": programme,
-            "title": title,
-            "references": [r for r in REFERENCES.values() if r.programme == programme],
-        }
-        for programme, title in PROGRAMMES.items()
-    ]
+    """The catalogue for the editor's list of insertable references: by programme, then by
+    indicator (its own reference, if it has one, and its parts: a rate's count and denominator,
+    a breakdown's codes), in the JSON's order."""
+    groups = []
+    for programme, title in PROGRAMMES.items():
+        indicators = {}
+        for reference in REFERENCES.values():
+            if reference.programme != programme:
+                continue
+            label = DEFINITIONS[programme][reference.indicator].label
+            entry = indicators.setdefault(
+                reference.indicator, {"label": label, "main": None, "parts": []}
+            )
+            if reference.part:
+                entry["parts"].append(reference)
+            else:
+                entry["main"] = reference
+        groups.append(
+            {"programme": programme, "title": title, "indicators": list(indicators.values())}
+        )
+    return groups
 
 
 def unknown_references(text: str) -> list[str]:

@@ -270,12 +270,25 @@ def _editor_figures(document, form) -> dict:
             }
         )
     values = reference_values(bilan)
+
+    def item(reference):
+        return reference and {
+            "key": reference.key,
+            "label": reference.label,
+            "part_label": reference.part_label,
+            "value": values.get(reference.key),
+        }
+
     groups = [
         {
             "title": group["title"],
-            "references": [
-                {"key": r.key, "label": r.label, "value": values.get(r.key)}
-                for r in group["references"]
+            "indicators": [
+                {
+                    "label": indicator["label"],
+                    "main": item(indicator["main"]),
+                    "parts": [item(part) for part in indicator["parts"]],
+                }
+                for indicator in group["indicators"]
             ],
         }
         for group in references_by_programme()
