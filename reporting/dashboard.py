@@ -105,16 +105,16 @@ def _result_for(date_from: datetime.date, date_to: datetime.date, site) -> Dashb
     return result
 
 
-def _send(result: DashboardResult, now: datetime.datetime, *, force: bool = False) -> bool | None:
-    """Send one computation of `result` unless one was sent within RESEND_AFTER (or it is being
-    computed), claimed by a conditional UPDATE so that two pages at once send one. True: sent;
+def _send(
+    result: DashboardResult, now: datetime.datetime, *, resend_before: datetime.datetime
+) -> bool | None:
+    """Send one computation of `result` unless one was sent since `resend_before` (or it is
+    being computed), claimed by a conditional UPDATE so that two pages at once send one. True: sent;
     False: the broker refused (the claim is released, the next page tries again); None: not
     needed, one is on its way."""
-    pending = DashboardResult.objects.filter(pk=result.pk)
-    if not force:
-        pending = pending.filter(
-            Q(requested_at__isnull=True) | Q(requested_at__lt=now - RESEND_AFTER)
-        )
+    pending = DashboardResult.objects.filter(pk=result.pk).filter(
+        Q(requested_at__isnull=True) | Q(requested_at__lt=resend_before)
+    )
     pending = pending.filter(
         Q(computing_since__isnull=True) | Q(computing_since__lt=now - _limit())
     )
@@ -147,13 +147,38 @@ def dashboard_result_get(
     sent = None
     if refresh or _is_stale(result, now):
         # The result itself is refreshed after the send: a task run eagerly (tests) has finished.
-        sent = _send(result, now, force=refresh)
+        sent = _send(result, now, resend_before=now if refresh else now - RESEND_AFTER)
         if sent:
             result.refresh_from_db()
     return DashboardState(
         result=result,
         computing=_is_computing(result, timezone.now()),
         changed=result.data_changed_at is not None,
+        broker_down=sent is False,
+    )
+
+
+def dashboard_result_fresh(
+    *, date_from: datetime.date, date_to: datetime.date, site, since: datetime.datetime
+) -> DashboardState:
+    """For the downloads, which publish figures as fresh as their request: the result counts
+    only once computed after `since` (the first request of the download); until then a
+    computation is sent (one since `since`, again after RESEND_AFTER) and `figures` is None.
+    Computed by the worker like the dashboard's, single-flight with it."""
+    now = timezone.now()
+    result = _result_for(date_from, date_to, site)
+    sent = None
+    if not (result.computed_at and result.computed_at >= since):
+        sent = _send(result, now, resend_before=max(since, now - RESEND_AFTER))
+        if sent:
+            result.refresh_from_db()
+    fresh = bool(result.computed_at and result.computed_at >= since)
+    if not fresh:
+        result.figures = None
+    return DashboardState(
+        result=result,
+        computing=not fresh and _is_computing(result, timezone.now()),
+        changed=False,
         broker_down=sent is False,
     )
 
@@ -247,7 +272,7 @@ def dashboard_results_refresh(*, now: datetime.datetime | None = None) -> dict[s
     # Quick ones first: a site's month before every site's year.
     for result in DashboardResult.objects.defer("figures").order_by("-date_from", "site_id"):
         if _is_stale(result, now):
-            sent = _send(result, now)
+            sent = _send(result, now, resend_before=now - RESEND_AFTER)
             if sent is False:
                 break  # the broker is away: the next refresh tries again, without waiting here
             counts["sent"] += bool(sent)

@@ -1,13 +1,16 @@
 """Dashboard and bilan documents, for managers and admins (aggregates only)."""
 
 import base64
+import datetime
 import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from ceis.choices import JournalAction
 from ceis.decorators import object_permission_required
@@ -17,12 +20,16 @@ from ceis.submissions import single_submission
 from unisvers.models import Testimonial
 
 from .choices import JobStatus
-from .dashboard import comparison_rows, dashboard_result_get, period_phrase
+from .dashboard import (
+    comparison_rows,
+    dashboard_result_fresh,
+    dashboard_result_get,
+    period_phrase,
+)
 from .forms import BilanTextsForm, PeriodForm
-from .indicators import compute_bilan
 from .indicators.codes import Programme
 from .indicators.codes import UnisversCode as U
-from .indicators.compare import previous_period
+from .indicators.compare import PREVIOUS, previous_period
 from .indicators.publication import publish_count
 from .opendata import opendata_zip
 from .selectors import bilan_document_get, bilan_document_list, bilan_version_get
@@ -124,6 +131,10 @@ def _figures_context(figures: dict) -> dict:
 @require_GET
 @permission_required(VIEW, raise_exception=True)
 def export(request, fmt):
+    """The JSON or XLSX of a period and site, with figures computed by the worker after the
+    request (never from an older dashboard result, never in the request): the first request
+    answers « Préparation du fichier… » and polls the same URL, stamped with its time
+    (`demande`), which serves the file once the figures are there."""
     form, start, end, site = _period_from(request)
     if not start:
         if "site" in form.errors:
@@ -133,7 +144,34 @@ def export(request, fmt):
         return HttpResponseBadRequest(
             f"Période invalide : {reasons}", content_type="text/plain; charset=utf-8"
         )
-    bilan = compute_bilan(date_from=start, date_to=end, site=site)
+    since = _asked_at(request.GET.get("demande"))
+    state = dashboard_result_fresh(date_from=start, date_to=end, site=site, since=since)
+    previous = None
+    if request.GET.get("comparer") == "1":
+        # With the whole bilan of the same period a year earlier (indicators.md, `previous`).
+        previous_from, previous_to = previous_period(start, end)
+        previous = dashboard_result_fresh(
+            date_from=previous_from, date_to=previous_to, site=site, since=since
+        )
+    if not state.figures or (previous and not previous.figures):
+        query = request.GET.copy()
+        query["demande"] = since.isoformat()
+        context = {
+            "state": state,
+            "broker_down": state.broker_down or bool(previous and previous.broker_down),
+            "fmt": "Excel" if fmt == "xlsx" else "JSON",
+            "url": f"{request.path}?{query.urlencode()}",
+            "period": period_phrase(start, end),
+            "site": site,
+        }
+        template = "reporting/_export_waiting.html" if request.htmx else "reporting/export.html"
+        return render(request, template, context)
+    if request.htmx:
+        # The polled fragment is ready: the browser fetches the file itself (then journalled).
+        return HttpResponseClientRedirect(request.get_full_path())
+    bilan = state.figures["bilan"]
+    if previous:
+        bilan = {**bilan, PREVIOUS: previous.figures["bilan"]}
     journal_record(
         action=JournalAction.EXPORT,
         user=request.user,
@@ -147,14 +185,26 @@ def export(request, fmt):
         response = HttpResponse(
             json.dumps(bilan, ensure_ascii=False, indent=2), content_type="application/json"
         )
-        response["Content-Disposition"] = f'attachment; filename="{name}.json"'
-        return response
-    response = HttpResponse(
-        build_bilan_xlsx(bilan),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    else:
+        response = HttpResponse(
+            build_bilan_xlsx(bilan),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+def _asked_at(value: str | None) -> datetime.datetime:
+    """When a download was first asked for (`demande`, set by its waiting page); now for a new
+    one, or for a stamp that is not one of ours (unreadable, in the future, over an hour old)."""
+    now = timezone.now()
+    try:
+        asked = datetime.datetime.fromisoformat(value or "")
+    except ValueError:
+        return now
+    if timezone.is_naive(asked) or not now - datetime.timedelta(hours=1) <= asked <= now:
+        return now
+    return asked
 
 
 @require_GET

@@ -3,13 +3,15 @@ site) result computed by a task, one computation at a time per key; the page sho
 result with its time and "Calcul en cours…", and polls itself with htmx until it is up to date."""
 
 import datetime
+import html
 
 import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from ceis.choices import Role
+from ceis.choices import JournalAction, Role
+from ceis.models import JournalEntry
 from ceis.tests.factories import SiteFactory
 from reporting import dashboard
 from reporting.dashboard import (
@@ -155,13 +157,51 @@ def test_each_site_has_its_own_result(manager, site, other_site, sent):
     assert "site CEIS des Arceaux" in mine
 
 
-def test_downloads_compute_afresh(manager, site, sent, hour_old_results_are_fresh):
+def test_downloads_wait_for_figures_computed_after_their_request(
+    manager, site, sent, hour_old_results_are_fresh
+):
     _enroll(site, 2)
     manager.get(URL, PERIOD)
-    _run(sent)
+    _run(sent)  # the dashboard's result: 2 participants
     _enroll(site, 1)
-    exported = manager.get(reverse("reporting:export_json"), PERIOD).json()
+    response = manager.get(reverse("reporting:export_json"), PERIOD)
+    page = response.content.decode()
+    assert response["Content-Type"].startswith("text/html")
+    assert "Préparation du fichier JSON…" in page
+    # Never the dashboard's older figures: a computation is sent, and the page polls.
+    assert len(sent) == 1
+    url = html.unescape(page.split('hx-get="')[1].split('"')[0])
+    assert "demande=" in url
+    assert not JournalEntry.objects.filter(action=JournalAction.EXPORT).exists()
+
+    _run(sent)
+    polled = manager.get(url, **HTMX)
+    assert polled["HX-Redirect"] == url  # ready: the browser fetches the file
+    exported = manager.get(url).json()
     assert exported["unisvers"]["participants"] == 3
+    assert JournalEntry.objects.filter(action=JournalAction.EXPORT).count() == 1
+
+
+def test_a_compared_download_carries_the_previous_year(manager, site, sent):
+    _enroll(site, 3)
+    page = manager.get(reverse("reporting:export_json"), {**PERIOD, "comparer": "1"})
+    assert len(sent) == 2  # this period and the same period a year earlier
+    url = html.unescape(page.content.decode().split('hx-get="')[1].split('"')[0])
+    _run(sent)
+    exported = manager.get(url).json()
+    assert exported["period"] == {"from": "2019-01-01", "to": "2019-12-31"}
+    assert exported["previous"]["period"] == {"from": "2018-01-01", "to": "2018-12-31"}
+    assert exported["previous"]["unisvers"]["participants"] == 0
+
+
+def test_a_download_stamp_that_is_not_ours_counts_as_a_new_request(
+    manager, site, sent, hour_old_results_are_fresh
+):
+    manager.get(URL, PERIOD)
+    _run(sent)
+    for stamp in ["2999-01-01T00:00:00+00:00", "n'importe quoi", "2020-01-01T00:00:00"]:
+        page = manager.get(reverse("reporting:export_xlsx"), {**PERIOD, "demande": stamp})
+        assert "Préparation du fichier Excel…" in page.content.decode()
 
 
 @pytest.mark.parametrize("participants", [2, 30])

@@ -1,6 +1,7 @@
 """The dashboard's figures are computed by a real worker from the broker (filesystem locally,
 Redis in CI), never by the page: the page says « Calcul en cours… » and then shows them."""
 
+import html
 import time
 
 import pytest
@@ -44,3 +45,14 @@ def test_beat_s_refresh_precomputes_the_periods_through_the_worker(live_worker, 
     assert _wait_for(
         lambda: DashboardResult.objects.filter(computed_at__isnull=False).count() == 6
     ), list(DashboardResult.objects.values_list("key", "computed_at", "error"))
+
+
+@pytest.mark.worker
+def test_a_download_is_computed_by_the_worker_after_its_request(live_worker, client_for, site):
+    _enroll(site, 2)
+    client = client_for(Role.MANAGER)
+    page = client.get(reverse("reporting:export_json"), PERIOD).content.decode()
+    assert "Préparation du fichier JSON…" in page
+    url = html.unescape(page.split('hx-get="')[1].split('"')[0])
+    assert _wait_for(lambda: client.get(url, HTTP_HX_REQUEST="true").has_header("HX-Redirect"))
+    assert client.get(url).json()["unisvers"]["participants"] == 2
