@@ -398,3 +398,25 @@ def test_the_demo_bilan_writes_its_figures_as_references(make_user, site):
         assert unknown_references(text) == [], name
         assert frozen_numbers(text) == [], name
     assert "[[unisvers.participants]]" in document.unisvers_text
+
+
+@pytest.mark.django_db
+def test_the_editors_queries_do_not_grow_with_its_versions(
+    manager_client, document, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert manager_client.get(document.get_absolute_url()).status_code == 200
+        return len(queries)
+
+    BilanVersion.objects.create(document=document, number=1, texts=document.texts_snapshot())
+    count()  # the first view asks the worker for the figures of the preview
+    one = count()
+    assert one <= 35
+    for number in (2, 3, 4):
+        BilanVersion.objects.create(document=document, number=number)
+    with django_assert_num_queries(one):
+        manager_client.get(document.get_absolute_url())
