@@ -25,7 +25,7 @@ from django.conf import settings
 from matplotlib import font_manager
 from matplotlib import pyplot as plt
 from matplotlib.text import Text
-from matplotlib.transforms import Bbox
+from matplotlib.transforms import Bbox, offset_copy
 
 from ceis.templatetags.french import format_number
 
@@ -296,19 +296,28 @@ def trend_chart(years: list[dict], programme: str) -> str:
     labels = [period_label(bilan) for bilan in years]
     fig, ax = plt.subplots(figsize=(6.2, 2.3))
     colors = [ACCENT, SECOND, GREY, "#5b8c5a"]
+    ends = []
     for (label, read), color in zip(KEY_COUNTS[programme], colors, strict=False):
         values = [read(bilan[programme]) for bilan in years]
         ax.plot(labels, values, color=color, marker="o", label=label)
-        ax.annotate(
-            format_number(values[-1]),
-            (len(labels) - 1, values[-1]),
-            xytext=(6, 0),
-            textcoords="offset points",
+        ends.append((values[-1], color))
+    ax.set_ylim(bottom=0)
+    # The last values written beside their points, moved apart when they are close.
+    gap = (ax.get_ylim()[1] - ax.get_ylim()[0]) * 0.08
+    beside = offset_copy(ax.transData, fig=fig, x=6, y=0, units="points")
+    placed = []
+    for value, color in sorted(ends, key=lambda end: end[0]):
+        y = max(value, placed[-1] + gap) if placed else value
+        placed.append(y)
+        ax.text(
+            len(labels) - 1,
+            y,
+            format_number(value),
+            transform=beside,
             va="center",
             fontsize=9,
             color=color,
         )
-    ax.set_ylim(bottom=0)
     ax.yaxis.set_major_formatter(lambda value, _position: format_number(int(value)))
     ax.set_title("Année après année", loc="left")
     ax.legend(frameon=False, ncols=2, loc="upper left", bbox_to_anchor=(0, -0.12))
