@@ -293,7 +293,9 @@ def session_anonymous(request, public_id):
     """The people who came without giving their name, by age band and sex: one grid, one save.
     Saving again replaces the numbers (a correction, not an addition)."""
     session = selectors.session_get(public_id=public_id, user=request.user)
-    form = AnonymousAttendeesForm(request.POST or None, session=session)
+    # Bound on every POST: all boxes empty is a valid answer (nobody), not an unsent form.
+    data = request.POST if request.method == "POST" else None
+    form = AnonymousAttendeesForm(data, session=session)
     if request.method == "POST":
         if form.is_valid():
             rows = services.session_set_anonymous(
