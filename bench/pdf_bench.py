@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/pdf_bench.py                       # 1× and 100×, PostgreSQL
     .venv/bin/python bench/pdf_bench.py --scales 1 10 --engine sqlite --runs 2
+    .venv/bin/python bench/pdf_bench.py --scales 100 --scopes site --runs 5   # one site only
 
 For each dataset (`bench/datasets.py`, built once if missing) and each scope (all sites, the
 site `CEIS`), a subprocess (settings `bench.list_settings`: DEBUG off) creates a bilan of the
@@ -141,6 +142,13 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="timed generations per case")
     parser.add_argument("--url", help="measure this DATABASE_URL instead of a bench dataset")
     parser.add_argument("--year", type=int, help="the bilan's year (default: the bench year)")
+    parser.add_argument(
+        "--scopes",
+        nargs="+",
+        choices=["all", "site"],
+        default=["all", "site"],
+        help=f"all sites, the site {SITE_CODE}, or both (default)",
+    )
     parser.add_argument("--site", help=argparse.SUPPRESS)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -157,7 +165,9 @@ def main(argv=None) -> int:
             (f"{scale:g}× {args.engine}", ensure_dataset(scale, args.engine))
             for scale in args.scales
         ]
-    print(f"# Bilan PDF of {year}: median of {args.runs} generations after a warm-up\n")
+    print(f"# Bilan PDF of {year}: median of {args.runs} generations after a warm-up")
+    print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
     print(
         f"| {'dataset':<16} | {'scope':<10} | {'total s':>7} | {'compute s':>9} | "
         f"{'render s':>8} | {'tracemalloc MB':>14} | {'max RSS MB':>10} | {'PDF KB':>6} | "
@@ -168,7 +178,8 @@ def main(argv=None) -> int:
         f"{'-' * 7}:|{'-' * 6}:|"
     )
     for title, url in targets:
-        for site_code in (None, SITE_CODE):
+        scopes = {"all": None, "site": SITE_CODE}
+        for site_code in [scopes[scope] for scope in args.scopes]:
             row = run_case(url, site_code, year, args.runs)
             scope = site_code or "all sites"
             print(
@@ -177,6 +188,7 @@ def main(argv=None) -> int:
                 f"{row['maxrss_mb']:>10.0f} | {row['pdf_kb']:>6.0f} | {row['pages']:>5} |",
                 flush=True,
             )
+    print(f"\nload average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 
 
