@@ -94,6 +94,13 @@ class _Dialect:
             return f"CAST(to_char({column}, 'YYYYMMDD') AS integer)"
         return f"CAST(replace({column}, '-', '') AS INTEGER)"
 
+    @property
+    def read_twice(self) -> str:
+        """The hint for a CTE read twice that is cheaper to read again than to store: on
+        PostgreSQL, `NOT MATERIALIZED` (registrations and helps: at 100× a stored copy spills
+        to disk, 21 s → 17 s); SQLite is not measured here and keeps its own choice."""
+        return "NOT MATERIALIZED " if self.pg else ""
+
     def month(self, column: str) -> str:
         """The month of a date, to group by: its first day on PostgreSQL (a date, truncated
         without a time zone), its "YYYY-MM" text on SQLite."""
@@ -303,12 +310,12 @@ sessions AS (
     WHERE s.start >= %(start_utc)s AND s.start < %(end_utc)s{_site_clause(site_id, "s.site_id")}
   ) s
 ),
-registrations AS (
+registrations AS {d.read_twice}(
   SELECT r.person_id, r.status, r.attendance, s.day, s.month
   FROM villages_registration r JOIN sessions s ON s.id = r.session_id
   WHERE r.status <> 'annule'
 ),
-helps AS (
+helps AS {d.read_twice}(
   SELECT h.id, h.person_id, h.date, h.themes, h.procedures, h.urgent, h.autonomy
   FROM villages_individualhelp h
   WHERE h.date BETWEEN %(from)s AND %(to)s{_site_clause(site_id, "h.site_id")}
