@@ -22,6 +22,8 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 from django.utils import timezone
 
+from .templatetags.french import date_phrase
+
 DATE_MIN = datetime.date(1900, 1, 1)
 YEARS_AHEAD = 5
 PERIOD_MAX_YEARS = 20
@@ -47,26 +49,10 @@ BIRTH_DATE_FIELDS = {"birth_date"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
 
 def french_date(day: datetime.date) -> str:
-    """« 1er janvier 1900 », « 3 décembre 2031 »."""
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{number} {MONTHS[day.month - 1]} {day.year}"
+    """« 1er janvier 1900 », « 3 décembre 2031 » (the `date_phrase` of every page)."""
+    return date_phrase(day, "sans_jour")
 
 
 def add_years(day: datetime.date, years: int) -> datetime.date:
