@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ceis.choices import ImportKind, ImportStep
 from ceis.imports import import_job_start
 from ceis.submissions import single_submission
+from ceis.templatetags.french import accord
 from ceis.uploads import (
     UploadRefused,
     check_zip,
@@ -159,7 +160,8 @@ def confirm(request):
     created = sum(counts["created"].values())
     updated = sum(counts["updated"].values())
     messages.success(
-        request, f"Paquet importé : {created} enregistrement(s) créé(s), {updated} modifié(s)."
+        request,
+        f"Paquet importé : {accord(created, 'enregistrement créé')}, {accord(updated, 'modifié')}.",
     )
     return redirect("package:index")
 

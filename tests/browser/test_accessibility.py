@@ -255,7 +255,7 @@ def test_register_with_the_keyboard_only(page, live_server, make_user, site):
     expect(page.locator(f"#s-{enrollment.public_id}-absent_excuse")).to_be_checked()
     tab_to(page, "el.type === 'submit'")
     page.keyboard.press("Enter")
-    expect(page.locator(".alert-success")).to_contain_text("1 présent·e·s sur 2")
+    expect(page.locator(".alert-success")).to_contain_text("1 présent·e sur 2")
     statuses = dict(Attendance.objects.values_list("person_id", "status"))
     assert statuses == {first.pk: "present", second.pk: "absent_excuse"}
 

@@ -225,7 +225,7 @@ def register(request, public_id, day):
             present = sum(1 for v in statuses.values() if v == AttendanceStatus.PRESENT)
             messages.success(
                 request,
-                f"Registre du {day:%d/%m/%Y} enregistré : {present} présent·e·s sur "
+                f"Registre du {day:%d/%m/%Y} enregistré : {accord(present, 'présent·e')} sur "
                 f"{len(statuses)}.",
             )
             return redirect(cohort.get_absolute_url() + "#calendrier")
