@@ -432,7 +432,7 @@ def test_a_mistaken_enrollment_is_undone_after_confirmation(client, referent, co
     client.force_login(referent)
     url = reverse("unisvers:enrollment_delete", args=[enrollment.public_id])
     page = client.get(url).content.decode()
-    assert "et ses 1 présence aux registres" in page
+    assert "et sa présence aux registres" in page
     assert Enrollment.objects.filter(pk=enrollment.pk).exists()
     response = client.post(url, follow=True)
     assert "est annulée" in response.content.decode()
