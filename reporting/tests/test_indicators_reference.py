@@ -25,9 +25,8 @@ from unisvers.choices import (
 from unisvers.models import Attendance, Cohort, Enrollment, Event, FollowUp, Target
 from villages.assessment import classify
 from villages.choices import (
-    Attendance as Presence,
-)
-from villages.choices import (
+    AnonymousAgeBand,
+    AnonymousSex,
     Autonomy,
     DigitalTheme,
     Procedure,
@@ -35,7 +34,18 @@ from villages.choices import (
     SkillDomain,
     SkillLevel,
 )
-from villages.models import Assessment, IndividualHelp, Registration, Session, Visit, Workshop
+from villages.choices import (
+    Attendance as Presence,
+)
+from villages.models import (
+    AnonymousAttendance,
+    Assessment,
+    IndividualHelp,
+    Registration,
+    Session,
+    Visit,
+    Workshop,
+)
 
 from .helpers import PARIS, D
 
@@ -164,6 +174,12 @@ def populate(rnd, sites):
             status=status,
             attendance=rnd.choice(["", *Presence.values]) if status != "liste_attente" else "",
         )
+    groups = [(band, sex) for band in AnonymousAgeBand.values for sex in AnonymousSex.values]
+    for session in sessions:
+        for band, sex in rnd.sample(groups, rnd.randrange(0, 3)):
+            AnonymousAttendance.objects.create(
+                session=session, age_band=band, sex=sex, count=rnd.randint(1, 9)
+            )
     for _ in range(120):
         IndividualHelp.objects.create(
             person=rnd.choice(people),
@@ -341,6 +357,11 @@ def reference_villages(start, end, site):
         and inside(session_day(r.session), start, end)
     ]
     helps = [h for h in IndividualHelp.objects.all() if here(h) and inside(h.date, start, end)]
+    anonymous = [
+        group
+        for group in AnonymousAttendance.objects.select_related("session")
+        if here(group.session) and inside(session_day(group.session), start, end)
+    ]
     visits = [v for v in Visit.objects.all() if here(v) and inside(v.date, start, end)]
     contacts = (
         [(r.person_id, session_day(r.session)) for r in registrations]
@@ -433,6 +454,11 @@ def reference_villages(start, end, site):
             ),
             len(twice),
         ),
+        "anonymous_attendees": sum(group.count for group in anonymous),
+        "anonymous_by_age": {
+            band: sum(group.count for group in anonymous if group.age_band == band)
+            for band in AnonymousAgeBand.values
+        },
     }
 
 
@@ -461,3 +487,4 @@ def test_compute_bilan_equals_the_reference_on_random_data(seed, site, other_sit
     assert yearly["unisvers"]["exits"] > 3
     assert yearly["villages"]["people"] > 10
     assert yearly["villages"]["skills_progress_rate"]["of"] > 0
+    assert yearly["villages"]["anonymous_attendees"] > 0
