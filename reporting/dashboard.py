@@ -365,3 +365,46 @@ def period_phrase(date_from: datetime.date, date_to: datetime.date) -> str:
         date_from, "sans_jour sans_annee" if date_from.year == date_to.year else "sans_jour"
     )
     return f"du {start} au {end}"
+
+
+# « Année après année »: the calendar years up to the period's, each its own result.
+TREND_YEARS = 5
+
+
+def dashboard_trend_get(*, last_year: int, site) -> list[DashboardState]:
+    """The calendar years `last_year - 4` to `last_year` of `site` (as `bilan --years`), each a
+    result computed and refreshed by the worker like any other (never in the request)."""
+    return [
+        dashboard_result_get(
+            date_from=datetime.date(year, 1, 1), date_to=datetime.date(year, 12, 31), site=site
+        )
+        for year in range(last_year - TREND_YEARS + 1, last_year + 1)
+    ]
+
+
+def trend_rows(states: list[DashboardState]) -> list[dict]:
+    """The key counts of each year, for the table beside the charts (`charts.KEY_COUNTS`)."""
+    from .charts import KEY_COUNTS
+
+    rows = []
+    for programme, counts in KEY_COUNTS.items():
+        for label, read in counts:
+            values = [format_number(read(state.figures["bilan"][programme])) for state in states]
+            rows.append({"label": label, "values": values})
+    return rows
+
+
+def trend_charts(states: list[DashboardState]) -> dict[str, str]:
+    """The trend chart of each programme (`charts.trend_chart`), drawn once per set of results:
+    kept in the cache under their computation times, so that the page redraws nothing."""
+    from django.core.cache import cache
+
+    from .charts import trend_chart
+
+    key = "ceis:dashboard-trend:" + ",".join(
+        f"{state.result.pk}@{state.result.computed_at.timestamp()}" for state in states
+    )
+    years = [state.figures["bilan"] for state in states]
+    return cache.get_or_set(
+        key, lambda: {programme: trend_chart(years, programme) for programme in Programme}, 86400
+    )

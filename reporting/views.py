@@ -24,7 +24,10 @@ from .dashboard import (
     comparison_rows,
     dashboard_result_fresh,
     dashboard_result_get,
+    dashboard_trend_get,
     period_phrase,
+    trend_charts,
+    trend_rows,
 )
 from .forms import BilanTextsForm, PeriodForm
 from .indicators.codes import Programme
@@ -73,10 +76,12 @@ def _img(svg: str) -> str:
 def dashboard(request):
     """The figures of a period and site as last computed by the worker, never computed here
     (reporting/dashboard.py): "Calcul en cours…" until they are there, the htmx fragment of the
-    figures polled meanwhile; with "comparer", the same period a year earlier beside them."""
+    figures polled meanwhile; with "comparer", the same period a year earlier beside them; with
+    "tendance", the five calendar years up to the period's."""
     form, start, end, site = _period_from(request)
     compare = request.GET.get("comparer") == "1"
-    context = {"form": form, "compare": compare}
+    trend = request.GET.get("tendance") == "1"
+    context = {"form": form, "compare": compare, "trend": trend}
     if start:
         refresh = "actualiser" in request.GET
         state = dashboard_result_get(date_from=start, date_to=end, site=site, refresh=refresh)
@@ -110,6 +115,15 @@ def dashboard(request):
                 )
         else:
             context["waiting"] = state.waiting
+        if trend:
+            years = dashboard_trend_get(last_year=end.year, site=site)
+            context["trend_years"] = [state.result.date_from.year for state in years]
+            context["waiting"] = context["waiting"] or any(state.waiting for state in years)
+            if all(state.figures for state in years):
+                context["trend_rows"] = trend_rows(years)
+                context["trend_charts"] = {
+                    name: _img(svg) for name, svg in trend_charts(years).items()
+                }
     if request.htmx and start:
         return render(request, "reporting/_dashboard_figures.html", context)
     return render(request, "reporting/dashboard.html", context)

@@ -333,6 +333,33 @@ def test_compare_shows_each_key_figure_beside_the_year_before(
     assert 'checked><label class="form-check-label" for="id_comparer">' in page
 
 
+def test_the_trend_shows_five_calendar_years_each_computed_by_the_worker(
+    manager, site, sent, hour_old_results_are_fresh
+):
+    _enroll(site, 3)
+    EnrollmentFactory.create_batch(
+        2,
+        exited=True,
+        cohort__site=site,
+        cohort__start_date=datetime.date(2017, 5, 8),
+        cohort__end_date=datetime.date(2017, 6, 16),
+    )
+    query = {**PERIOD, "tendance": "1"}
+    page = manager.get(URL, query).content.decode()
+    assert "La tendance s'affichera dès que les chiffres de chaque année (2015 à 2019)" in page
+    assert len(sent) == 5  # 2015 to 2019; the 2019 one is the page's own period
+    assert DashboardResult.objects.count() == 5
+    _run(sent)
+    page = manager.get(URL, query).content.decode()
+    assert "Année après année" in page
+    assert (
+        '<th scope="row">Participants</th><td class="text-end">0</td><td class="text-end">0</td>'
+        '<td class="text-end">2</td><td class="text-end">0</td><td class="text-end">3</td>'
+    ) in page
+    assert page.count('src="data:image/svg+xml;base64,') == 6 + 2  # the period's, the trends
+    assert "hx-trigger" not in page
+
+
 def test_comparison_rows_count_in_percent_and_rates_in_points(site):
     bilan = compute_bilan(date_from=datetime.date(2019, 1, 1), date_to=datetime.date(2019, 12, 31))
     previous = compute_bilan(
