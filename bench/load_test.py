@@ -510,9 +510,9 @@ def print_report(samples, started, ended, config, meter, pools, leftovers) -> bo
     if leftovers:
         longest = max(seconds for seconds, _ in leftovers)
         print(
-            f"\n{len(leftovers)} requête(s) SQL de gunicorn tournaient encore après son arrêt "
-            f"(la plus ancienne depuis {longest:.0f} s : un worker tué par le timeout de "
-            "gunicorn laisse sa requête en cours dans PostgreSQL) ; arrêtées "
+            f"\n{len(leftovers)} requête(s) SQL de gunicorn ou de Celery tournaient encore après "
+            f"leur arrêt (la plus ancienne depuis {longest:.0f} s : un calcul du tableau de bord "
+            "interrompu, ou un worker tué par le timeout de gunicorn) ; arrêtées "
             "(pg_terminate_backend) :"
         )
         for seconds, query in sorted(leftovers, reverse=True)[:5]:
@@ -703,13 +703,15 @@ def main(argv=None) -> int:
             return 1
         samples = json.loads(samples_path.read_text(encoding="utf-8"))
         stop(gunicorn)
+        for proc in celery:
+            stop(proc, signal.SIGQUIT)
         leftovers = db.end_leftovers()
         ok = print_report(samples, started, ended, config, meter, pools, leftovers)
         print(f"Charge de la machine à la fin (load average) : {_load()}")
     finally:
         stop(gunicorn)
         for proc in celery:
-            stop(proc)
+            stop(proc, signal.SIGQUIT)
         db.end_leftovers()
         db.close()
     if args.keep:
@@ -719,11 +721,16 @@ def main(argv=None) -> int:
     return 0 if ok else 1
 
 
-def stop(process: subprocess.Popen) -> None:
-    """Ends a process started in its own session (gunicorn, the Celery worker, beat)."""
+def stop(process: subprocess.Popen, signum=signal.SIGTERM) -> None:
+    """Ends a process started in its own session: gunicorn by SIGTERM to its group; Celery by
+    SIGQUIT to its main process (a cold shutdown that ends its pool itself: the dashboard
+    computations in progress are dropped, the next run starts cold anyway)."""
     if process.poll() is not None:
         return
-    os.killpg(process.pid, signal.SIGTERM)
+    if signum == signal.SIGTERM:
+        os.killpg(process.pid, signum)
+    else:
+        process.send_signal(signum)
     try:
         process.wait(timeout=40)
     except subprocess.TimeoutExpired:
