@@ -2,7 +2,8 @@
 only) on the demo data, and every page it reaches must hold up — no server error, no console
 error, no serious or critical axe violation, and French as docs/ux.md writes it: no ISO date
 and no capitalised month or weekday in the visible text, "1er" for the first of a month, no
-Django "---------" empty choice, no placeholder cut by its field.
+Django "---------" empty choice, no « Kio » nor « ms » (« 12 Ko », « 1,1 s »), no placeholder
+cut by its field.
 
 Bounded: one page per view and role (the same view with other ids or another query is not
 visited again), at most MAX_PAGES per role; downloads, exports, logout, Django's admin and the
@@ -61,6 +62,7 @@ DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 HREF = re.compile(r'<a\b[^>]*\bhref="([^"]+)"')
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 CAPITALISED = re.compile(r"\b(" + "|".join(w.capitalize() for w in MONTHS + DAYS) + r")\b")
+UNITS = re.compile(r"\b\d+(?:[,.]\d+)?\s?(Kio|Mio|Gio|ms)\b")  # « 12 Ko », « 1,1 s »
 FIRST_OF_MONTH = re.compile(r"(?<![\d/])\b1 (" + "|".join(MONTHS) + r")\b", re.IGNORECASE)
 # A capitalised name may open a line, a cell, a sentence or a part of a title after these.
 OPENERS = tuple('.!?:·—–-|(«"\n\t')
@@ -96,6 +98,7 @@ def french_problems(text: str) -> list[str]:
         if before and not before.endswith(OPENERS):
             context = text[max(0, match.start() - 30) : match.end()].replace("\n", " ")
             problems.append(f"majuscule au milieu d'une phrase « …{context} »")
+    problems += [f"unité « {m.group()} » (Ko, Mo, s)" for m in UNITS.finditer(text)]
     for match in FIRST_OF_MONTH.finditer(text):
         problems.append(f"« {match.group()} » au lieu de « 1er {match.group(1)} »")
     return problems
@@ -108,6 +111,10 @@ def test_french_problems_finds_what_the_issue_listed():
     assert french_problems("Mardi 1 Décembre")[0].startswith("majuscule")
     assert french_problems("créée le 2026-12-01.") == ["date ISO « 2026-12-01 »"]
     assert french_problems("le 1 décembre 2026") == ["« 1 décembre » au lieu de « 1er décembre »"]
+    assert french_problems("PDF (12,1\xa0Kio) · générée en 1108 ms") == [
+        "unité « 12,1\xa0Kio » (Ko, Mo, s)",
+        "unité « 1108 ms » (Ko, Mo, s)",
+    ]
     assert french_problems("Mardi 1er décembre 2026 · Lundi 7 décembre\tJeudi") == []
     assert french_problems("Séances de décembre 2026 (16 séances) 01/12/2026") == []
 
