@@ -83,6 +83,8 @@ def demo_world(site):
 
 ROLES = [
     (Role.ADMIN, "Claire", "Admin", "accueil-administrateur"),
+    # The longest names still leave the header on one line.
+    (Role.ADMIN, "Marie-Christine", "Dupont-Laurent de La Tour", None),
     (Role.MANAGER, "Marc", "Manager", "accueil-manager"),
     (Role.TRAVAILLEUR_SOCIAL, "Sonia", "Référente", "accueil-travailleur-social"),
     (Role.MEDIATEUR_NUMERIQUE, "Karim", "Médiateur", "accueil-mediateur"),
@@ -110,7 +112,8 @@ def test_header_on_one_line_at_1280px_and_each_home(
     search = page.locator(".ceis-header .ceis-search")
     if search.count():  # room left to type a name
         assert search.bounding_box()["width"] >= 150
-    doc_shot(page, image)
+    if image:
+        doc_shot(page, image)
 
 
 def test_admin_chooses_the_home_of_another_role(page, live_server, make_user, site):
