@@ -10,7 +10,7 @@ from importlib import import_module
 from types import ModuleType
 
 # In dependency order: a programme's package files may refer to the core's, reporting comes last.
-PROGRAMMES = ("unisvers", "villages", "reporting")
+PROGRAMMES = ("unisvers", "villages", "appointments", "reporting")
 
 
 def app_modules(name: str) -> list[ModuleType]:

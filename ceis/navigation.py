@@ -6,7 +6,9 @@ Each app may define `navigation.py` with:
   (a `Role` code): each role's home shows that role's work, nothing else;
 - `person_panels(user, person) -> list[HomePanel]`: its part of the identity file;
 - `programme_files(user, view, persons) -> dict[int, str]`: the page of its programme where the
-  role `view` works on each of these persons (its "programme file"), by person id.
+  role `view` works on each of these persons (its "programme file"), by person id;
+- `after_appointment_url(user, appointment) -> str | None`: the record an honoured appointment
+  opens, prefilled with the person and the day (an individual help, a follow-up entry).
 The layout, the home page, the header's search and the person file show what they return. An
 app returns nothing for a role that may not see its data (need-to-know is decided there, in its
 perms.py).
@@ -126,6 +128,17 @@ def programme_files(user, view, persons) -> dict[int, str]:
             for person_id, url in hook(user, view, persons).items():
                 found.setdefault(person_id, url)
     return found
+
+
+def after_appointment_url(user, appointment) -> str | None:
+    """Where marking an appointment honoured leads: the first programme that offers a record
+    for it (none: the appointment's page)."""
+    for module in app_modules("navigation"):
+        hook = getattr(module, "after_appointment_url", None)
+        url = hook(user, appointment) if hook else None
+        if url:
+            return url
+    return None
 
 
 def _gathered(function: str, *args) -> list:

@@ -113,6 +113,7 @@ urlpatterns = [
     path("imports/", include(import_patterns)),
     path("unisvers/", include("unisvers.urls")),
     path("villages/", include("villages.urls")),
+    path("rendez-vous/", include("appointments.urls")),
     path("bilans/", include("reporting.urls")),
     path("administration/", admin.site.urls),
     *account_patterns,

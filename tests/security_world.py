@@ -18,6 +18,7 @@ from types import SimpleNamespace
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from appointments.tests.factories import AppointmentFactory
 from ceis.choices import ImportKind, ImportStatus, ImportStep, Role
 from ceis.models import ImportJob
 from ceis.tests.factories import NeighbourhoodFactory, PersonFactory, UserFactory
@@ -134,6 +135,9 @@ OBJECT_KWARGS = {
     "villages:assessment_create": lambda o: {"person_id": o.person.public_id},
     "villages:assessment_detail": lambda o: {"public_id": o.assessment.public_id},
     "villages:person_file": lambda o: {"person_id": o.person.public_id},
+    "appointments:update": lambda o: {"public_id": o.appointment.public_id},
+    "appointments:status": lambda o: {"public_id": o.appointment.public_id},
+    "appointments:convocation": lambda o: {"public_id": o.appointment.public_id},
     "reporting:document": lambda o: {"public_id": o.document.public_id},
     "reporting:generate": lambda o: {"public_id": o.document.public_id},
     "reporting:version_status": lambda o: {"public_id": o.version.public_id},
@@ -156,6 +160,8 @@ OBJECT_KWARGS = {
 # URLs whose parameters are not objects of a site (a signed token, or Django's admin).
 TOKEN_KWARGS = {
     "password_reset_confirm": {"uidb64": "MQ", "token": "jeton-invalide"},
+    # An agent's iCalendar feed: its private token is the key (an unknown one is a 404).
+    "appointments:feed": {"token": "jeton-invalide"},
 }
 
 
@@ -181,6 +187,7 @@ class Markers:
     # The person's file beyond the name: never for volunteers (security.md row 18) nor managers.
     # None where a participant carries none of them.
     contact: "PersonMarkers | None" = None
+    place: str = ""  # an appointment's place: nominative, never for managers nor volunteers
 
 
 @dataclass(frozen=True)
@@ -212,6 +219,7 @@ OWN_MARKERS = Markers(
         status="en_emploi",
         birth_date=datetime.date(1983, 7, 19),
     ),
+    place="LIEU-REPERE-4d2a",
 )
 OTHER_MARKERS = Markers(
     note="NOTE-AILLEURS-8d4b",
@@ -230,6 +238,7 @@ OTHER_MARKERS = Markers(
         status="scolarise",
         birth_date=datetime.date(1979, 11, 23),
     ),
+    place="LIEU-AILLEURS-7e1b",
 )
 
 
@@ -307,6 +316,13 @@ def _site_objects(site, *, referent, mediator, manager, markers: Markers, worksh
     individual_help = IndividualHelpFactory(site=site, person=person, mediator=mediator)
     assessment = AssessmentFactory(site=site, person=person)
     visit = VisitFactory(site=site, person=person)
+    appointment = AppointmentFactory(
+        site=site,
+        person=person,
+        agent=mediator,
+        start=datetime.datetime(2026, 3, 10, 10, tzinfo=datetime.UTC),
+        place=markers.place,
+    )
     document = BilanDocument.objects.create(
         site=site,
         date_from=datetime.date(2026, 1, 1),
@@ -347,6 +363,7 @@ def _site_objects(site, *, referent, mediator, manager, markers: Markers, worksh
         registration=registration,
         help=individual_help,
         visit=visit,
+        appointment=appointment,
         assessment=assessment,
         document=document,
         version=version,
@@ -442,6 +459,7 @@ def remove_world_files(world: World):
 
 def fingerprint(site) -> list:
     """Every stored value of a site's records, to prove a request changed none of them."""
+    from appointments.models import Appointment
     from ceis.models import Person
     from unisvers.models import (
         Attendance,
@@ -473,6 +491,7 @@ def fingerprint(site) -> list:
         Assessment.objects.filter(site=site),
         BilanDocument.objects.filter(site=site),
         BilanVersion.objects.filter(document__site=site),
+        Appointment.objects.filter(site=site),
     ]
     state = [list(qs.order_by("pk").values()) for qs in querysets]
     return state

@@ -23,6 +23,7 @@ from ceis.tests.factories import SiteFactory
 from tests.security_world import (
     OBJECT_KWARGS,
     ROLES,
+    TOKEN_KWARGS,
     build_world,
     fingerprint,
     is_admin_url,
@@ -142,6 +143,17 @@ GET = {
     "villages:assessment_create":      "DENY 200 DENY DENY 200 | DENY 404 DENY DENY 200",
     "villages:assessment_detail":      "DENY 200 DENY DENY 200 | DENY 404 DENY DENY 200",
     "villages:person_file":            "DENY 200 DENY DENY 200 | DENY 404 DENY DENY 200",
+    # Appointments: the agents (social workers, mediators) of the site and admins; nothing
+    # for managers (aggregates only) nor volunteers. The feed's token is unknown here: 404.
+    "appointments:agenda_day":         "200 200 403 403 200",
+    "appointments:agenda_week":        "200 200 403 403 200",
+    "appointments:create":             "200 200 403 403 200",
+    "appointments:update":             "200 200 DENY DENY 200 | 404 404 DENY DENY 200",
+    "appointments:status":             _OBJ_405,
+    "appointments:convocation":        "200 200 DENY DENY 200 | 404 404 DENY DENY 200",
+    "appointments:hours":              "200 200 403 403 200",
+    "appointments:feed_settings":      "200 200 403 403 200",
+    "appointments:feed":               "404 404 404 404 404",
     # Reporting (aggregates: managers and admins)
     "reporting:dashboard":             "403 403 403 200 200 | 403 403 403 200 200",
     "reporting:export_json":           "403 403 403 200 200 | 403 403 403 404 200",
@@ -261,6 +273,17 @@ POST = {
     "villages:assessment_create":      "DENY 200 DENY DENY 200 | DENY 404 DENY DENY 200",
     "villages:assessment_detail":      _OBJ_405,
     "villages:person_file":            _OBJ_405,
+    # An empty form is shown again with its errors; an unknown status goes back to the
+    # appointment with a message (302); a new feed address for oneself (302).
+    "appointments:agenda_day":         _ALL_405,
+    "appointments:agenda_week":        _ALL_405,
+    "appointments:create":             "200 200 403 403 200",
+    "appointments:update":             "200 200 DENY DENY 200 | 404 404 DENY DENY 200",
+    "appointments:status":             "302 302 DENY DENY 302 | 404 404 DENY DENY 302",
+    "appointments:convocation":        _OBJ_405,
+    "appointments:hours":              "200 200 403 403 200",
+    "appointments:feed_settings":      "302 302 403 403 302",
+    "appointments:feed":               _ALL_405,
     "reporting:dashboard":             f"{_ALL_405} | {_ALL_405}",
     "reporting:export_json":           f"{_ALL_405} | {_ALL_405}",
     "reporting:export_xlsx":           f"{_ALL_405} | {_ALL_405}",
@@ -316,7 +339,7 @@ def test_every_url_is_declared():
     objects_missing = [
         name
         for name in NAMES
-        if URLS[name] and name not in OBJECT_KWARGS and name != "password_reset_confirm"
+        if URLS[name] and name not in OBJECT_KWARGS and name not in TOKEN_KWARGS
     ]
     assert not objects_missing, f"URL à objet sans objet déclaré : {objects_missing}"
 

@@ -86,8 +86,20 @@ MAY_SEE = {
     "name": SOCIAL_WORKERS | {MEDIATOR, VOLUNTEER, ADMIN},
     # The rest of the person's file: never volunteers (row 18) nor the manager.
     **dict.fromkeys(PERSON_FILE, SOCIAL_WORKERS | {MEDIATOR, ADMIN}),
+    # An appointment's place: the agents of the site and admins (the agendas), never the
+    # manager nor volunteers.
+    "place": SOCIAL_WORKERS | {MEDIATOR, ADMIN},
 }
-NOMINATIVE = {"note", "sensitive", "income", "adviser", "orientation", "name", *PERSON_FILE}
+NOMINATIVE = {
+    "note",
+    "sensitive",
+    "income",
+    "adviser",
+    "orientation",
+    "name",
+    "place",
+    *PERSON_FILE,
+}
 
 # Pages whose query string chooses what they show: a search that finds the participant, the
 # bilan of the user's site for this year.
@@ -156,6 +168,7 @@ def _patterns(markers) -> dict[str, list[re.Pattern]]:
         "income": [re.compile(rf"(?<![\w-]){income[0]}[\s\u202f\xa0.]?{income[1:]}(?![\w-])")],
         "cohort": [re.compile(re.escape(markers.cohort))],
         "name": [re.compile(re.escape(markers.name), re.IGNORECASE)],
+        "place": [re.compile(re.escape(markers.place))] if markers.place else [],
         # The sensitive fields, as the participant page and the intake form render them.
         "sensitive": [
             re.compile(r"Violences conjugales</dt>"),
@@ -298,11 +311,11 @@ def test_a_participant_who_moved_leaves_the_other_sites_entries_there(client, wo
 @pytest.mark.parametrize(
     ("viewer", "name", "shown", "hidden"),
     [
-        (REFERENT, "unisvers:participant", MAY_SEE.keys() - set(PERSON_FILE), []),
-        (ADMIN, "unisvers:participant", MAY_SEE.keys() - set(PERSON_FILE), []),
+        (REFERENT, "unisvers:participant", MAY_SEE.keys() - {*PERSON_FILE, "place"}, []),
+        (ADMIN, "unisvers:participant", MAY_SEE.keys() - {*PERSON_FILE, "place"}, []),
         (TS, "unisvers:participant", ["income", "adviser"], ["note", "orientation", "sensitive"]),
         (SELF_REFERENT, "unisvers:participant", ["income", "adviser"], ["note", "orientation"]),
-        (HANDED_OVER, "unisvers:participant", MAY_SEE.keys() - set(PERSON_FILE), []),
+        (HANDED_OVER, "unisvers:participant", MAY_SEE.keys() - {*PERSON_FILE, "place"}, []),
         (HANDED_OVER, "unisvers:followup_update", ["note", "orientation"], []),
         (REFERENT, "unisvers:enrollment_update", ["income", "adviser", "sensitive"], []),
         (TS, "unisvers:enrollment_update", ["income", "adviser"], ["sensitive"]),
@@ -317,6 +330,9 @@ def test_a_participant_who_moved_leaves_the_other_sites_entries_there(client, wo
         (VOLUNTEER, "villages:session_person_search", ["name"], NOMINATIVE - {"name"}),
         (VOLUNTEER, "persons:quick_search", ["name"], NOMINATIVE - {"name"}),
         (ADMIN, "persons:export", NOMINATIVE - {"sensitive"}, []),
+        # The appointment's page: the name and the place, for the agents of the site.
+        (MEDIATOR, "appointments:update", ["name", "place"], ["note", "income", "adviser"]),
+        (TS, "appointments:update", ["name", "place"], []),
     ],
 )
 def test_markers_are_shown_to_who_may_see_them(client, world, viewer, name, shown, hidden):

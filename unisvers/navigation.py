@@ -3,7 +3,10 @@
 Nothing at all for roles without access (mediator, volunteer): need-to-know is decided in perms.
 """
 
+from urllib.parse import urlencode
+
 from django.urls import reverse
+from django.utils import timezone
 
 from ceis.choices import Role
 from ceis.navigation import HomePanel, NavItem
@@ -64,3 +67,17 @@ def programme_files(user, view, persons) -> dict[int, str]:
         person_id: reverse("unisvers:participant", args=[by_id[person_id].public_id])
         for person_id in enrolled
     }
+
+
+def after_appointment_url(user, appointment) -> str | None:
+    """An honoured appointment with a social worker opens the participant's follow-up form, dated
+    the day of the appointment, when the user writes in one of their enrollments
+    (ceis.navigation hook)."""
+    if not appointment.agent.has_role(Role.TRAVAILLEUR_SOCIAL):
+        return None
+    person = appointment.person
+    if not selectors.enrollments_in_charge(person=person, user=user).exists():
+        return None
+    day = timezone.localtime(appointment.start).date()
+    url = reverse("unisvers:participant", args=[person.public_id])
+    return f"{url}?{urlencode({'date': day.isoformat()})}#ajout-suivi"

@@ -7,6 +7,7 @@ Vill@ges history.
 """
 
 import datetime
+from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils import timezone
@@ -111,3 +112,13 @@ def person_panels(user, person) -> list[HomePanel]:
             order=40,
         )
     ]
+
+
+def after_appointment_url(user, appointment) -> str | None:
+    """An honoured appointment with a mediator opens the individual-help form, prefilled with
+    the person and the day (ceis.navigation hook)."""
+    if not appointment.agent.has_role(Role.MEDIATEUR_NUMERIQUE) or not perms.can_log_help(user):
+        return None
+    day = timezone.localtime(appointment.start).date()
+    query = urlencode({"personne": appointment.person.public_id, "date": day.isoformat()})
+    return f"{reverse('villages:help_create')}?{query}"

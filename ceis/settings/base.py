@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "ceis",
     "unisvers",
     "villages",
+    "appointments",
     "reporting",
 ]
 

@@ -250,9 +250,9 @@ def _participant_context(request, person):
         "can_add_testimonial": user.has_perm("unisvers.add_testimonial") and bool(enrollments),
     }
     if context["can_add_followup"]:
-        context["followup_form"] = FollowUpForm(
-            enrollments=in_charge, initial={"date": timezone.localdate()}
-        )
+        # `?date=`: an honoured appointment opens the form dated its day.
+        day = bounds.parse_date(request.GET.get("date"), timezone.localdate())
+        context["followup_form"] = FollowUpForm(enrollments=in_charge, initial={"date": day})
     if context["can_add_testimonial"]:
         context["testimonial_form"] = TestimonialForm(
             initial={"date": timezone.localdate(), "display_name": person.first_name}

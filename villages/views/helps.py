@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ceis import bounds
@@ -82,6 +83,8 @@ def help_create_view(request):
         person_id = request.GET.get("personne")
         if person_id:
             initial["person"] = person_get(public_id=person_id, user=request.user).public_id
+        if request.GET.get("date"):  # an honoured appointment: the help is dated its day
+            initial["date"] = bounds.parse_date(request.GET["date"], timezone.localdate())
         form = HelpForm(user=request.user, initial=initial)
     return render(request, "villages/helps/form.html", _help_form_context(request, form))
 
