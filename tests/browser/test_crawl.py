@@ -59,6 +59,8 @@ MONTHS = [
     "décembre",
 ]
 DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+NOT_TEXT = re.compile(r"<(script|style|template)\b.*?</\1>", re.S | re.I)
+TAG = re.compile(r"<[^>]*>")
 HREF = re.compile(r'<a\b[^>]*\bhref="([^"]+)"')
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 CAPITALISED = re.compile(r"\b(" + "|".join(w.capitalize() for w in MONTHS + DAYS) + r")\b")
@@ -89,11 +91,12 @@ PAGE_FACTS = r"""() => {
 }"""
 
 
-def french_problems(text: str) -> list[str]:
+def french_problems(text: str, *, capitals: bool = True) -> list[str]:
     """What the visible text writes against docs/ux.md: ISO dates, capitalised months or days
-    inside a sentence, "1 décembre" for "1er décembre"."""
+    inside a sentence (unless `capitals` is false: a text without its layout cannot tell),
+    "1 décembre" for "1er décembre", « Kio » and « ms »."""
     problems = [f"date ISO « {m.group()} »" for m in ISO_DATE.finditer(text)]
-    for match in CAPITALISED.finditer(text):
+    for match in CAPITALISED.finditer(text) if capitals else []:
         before = text[: match.start()].rstrip(" \xa0")
         if before and not before.endswith(OPENERS):
             context = text[max(0, match.start() - 30) : match.end()].replace("\n", " ")
@@ -167,12 +170,17 @@ def check_in_browser(page, url: str, errors: list) -> tuple[list[str], list[str]
 
 
 def check_by_request(page, url: str) -> tuple[list[str], list[str]]:
-    """Fetch the page with the role's cookies, without drawing it: its status and its links."""
+    """Fetch the page with the role's cookies, without drawing it: its status, the French of
+    its text (all but the capitals, which need the page's layout) and its links."""
     response = page.request.get(url)
     problems = [f"statut {response.status}"] if response.status >= 500 else []
     if "text/html" not in response.headers.get("content-type", ""):
         return problems, []
-    links = [urljoin(response.url, href) for href in HREF.findall(response.text())]
+    page_html = response.text()
+    # Its text without tags (attributes, input values included, are not text).
+    text = html.unescape(TAG.sub(" ", NOT_TEXT.sub(" ", page_html)))
+    problems += french_problems(text, capitals=False)
+    links = [urljoin(response.url, href) for href in HREF.findall(page_html)]
     return problems, [html.unescape(link) for link in links]
 
 
