@@ -24,6 +24,7 @@ matplotlib.use("Agg")
 from django.conf import settings
 from matplotlib import font_manager
 from matplotlib import pyplot as plt
+from matplotlib.legend import Legend
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox, offset_copy
 
@@ -88,6 +89,18 @@ def _wide_box(fig):
         )
         left = min(left, x0 / fig.dpi)
         right = max(right, (x0 + width) / fig.dpi)
+    # A legend's entries follow one another: laid out again in the wide font, the last one ends
+    # further right than its own text alone says.
+    for legend in fig.findobj(Legend):
+        texts = legend.get_texts()
+        families = [text.get_fontfamily() for text in texts]
+        for text in texts:
+            text.set_fontfamily(WIDE_FONT)
+        extent = legend.get_window_extent(renderer)
+        for text, family in zip(texts, families, strict=True):
+            text.set_fontfamily(family)
+        left = min(left, extent.x0 / fig.dpi)
+        right = max(right, extent.x1 / fig.dpi)
     return Bbox.from_extents(left, box.y0, right, box.y1).padded(MARGIN_INCHES)
 
 
@@ -147,7 +160,11 @@ def monthly_chart(bilan: dict) -> str:
     fig, ax = plt.subplots(figsize=(6.2, 2.3))
     ax.plot(months, [row["people"] for row in monthly], color=ACCENT, marker="o", label="Personnes")
     ax.plot(
-        months, [row["attended"] for row in monthly], color=SECOND, marker="s", label="Présences"
+        months,
+        [row["attended"] for row in monthly],
+        color=SECOND,
+        marker="s",
+        label="Présences des inscrits",
     )
     ax.plot(
         months,
