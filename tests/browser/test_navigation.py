@@ -57,7 +57,7 @@ def demo_world(site):
     cohort = CohortFactory(
         site=site,
         name="Promotion de printemps",
-        start_date=today - datetime.timedelta(days=20),
+        start_date=today - datetime.timedelta(days=3),
         end_date=today + datetime.timedelta(days=22),
         weekdays=["mon", "tue", "wed", "thu", "fri"],
     )
