@@ -60,9 +60,10 @@ def test_manager_dashboard_bilan_and_pdf(page, make_user, site):
     page.get_by_role("link", name="Préparer le bilan").click()
     page.get_by_role("button", name="Créer le bilan").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bilan du")
-    page.get_by_role("button", name="Générer le PDF").click()
+    # In tests the PDF is built inside the request (eager tasks): about 12 s on a loaded machine.
+    page.get_by_role("button", name="Générer le PDF").click(timeout=60_000)
     version = page.locator("[id^=version-]").first
-    expect(version.get_by_text("Prêt", exact=True)).to_be_visible(timeout=30_000)
+    expect(version.get_by_text("Prêt", exact=True)).to_be_visible(timeout=60_000)
     shot(page, "man-03-bilan-pret")
 
     with page.expect_download() as info:
