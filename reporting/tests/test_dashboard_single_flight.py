@@ -15,6 +15,7 @@ from ceis.roles import sync_all_role_groups
 from reporting import dashboard, indicators
 from reporting.dashboard import dashboard_result_compute
 from reporting.models import DashboardResult
+from reporting.tests.test_job_faults import hanging_broker  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
@@ -84,3 +85,28 @@ def test_managers_opening_the_same_dashboard_at_once_send_one_computation(
     assert all("Calcul en cours…" in page for page in pages)
     result = DashboardResult.objects.get()  # one row for the key, whatever the race
     assert sent == [[result.pk, result.requested_at.isoformat()]]
+
+
+def test_with_the_broker_hanging_the_dashboard_answers_and_says_so(
+    hanging_broker,  # noqa: F811 (the fixture imported above)
+    client_for,
+    site,
+    monkeypatch,
+):
+    """The page's send has the short timeouts of `send_quickly`: a broker that accepts and never
+    answers costs it a fraction of a second, and the page says the service does not answer."""
+    from ceis.celery import app
+
+    url, accepted = hanging_broker
+    monkeypatch.setenv("CELERY_BROKER_WRITE_URL", url)
+    client = client_for(Role.MANAGER, sites=[site])
+    app.conf.task_always_eager = False
+    try:
+        page = client.get(reverse("reporting:dashboard"), {"preset": "last_year", "site": site.pk})
+    finally:
+        app.conf.task_always_eager = True
+    assert page.status_code == 200
+    assert "Le service de calcul ne répond pas pour l'instant." in page.content.decode()
+    assert accepted, "the request did reach the hanging broker"
+    # Nothing is taken for sent: the next poll sends again.
+    assert DashboardResult.objects.get().requested_at is None
