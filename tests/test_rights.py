@@ -6,10 +6,11 @@ import json
 import pytest
 from django.urls import reverse
 
+from appointments.tests.factories import AppointmentFactory
 from ceis.choices import JournalAction, Role
 from ceis.models import JournalEntry
 from ceis.rights import person_relations
-from ceis.tests.factories import PersonFactory
+from ceis.tests.factories import PersonFactory, UserFactory
 from unisvers.models import Attendance
 from unisvers.tests import factories as uv
 from villages.tests import factories as vc
@@ -31,6 +32,9 @@ def person_with_everything(site):
     vc.IndividualHelpFactory(person=person, site=site)
     vc.VisitFactory(person=person, site=site)
     vc.AssessmentFactory(person=person)
+    AppointmentFactory(
+        person=person, site=site, agent=UserFactory(role=Role.MEDIATEUR_NUMERIQUE, sites=[site])
+    )
     return person
 
 
