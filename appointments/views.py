@@ -21,7 +21,7 @@ from ceis.navigation import after_appointment_url
 from ceis.selectors import person_get, person_search, persons_visible_to
 from ceis.services import journal_record
 from ceis.submissions import single_submission
-from ceis.templatetags.french import date_phrase, time_fr
+from ceis.templatetags.french import date_phrase, day_number, time_fr
 
 from . import perms, selectors, services
 from .choices import AppointmentStatus
@@ -128,6 +128,9 @@ def _agenda_context(request, *, week: bool):
             columns.append(
                 _column(agenda.agent, agenda, day, duration, holidays, now, with_agent=True)
             )
+    if week:
+        # The weekend only when something happens then.
+        columns = [c for c in columns if c["day"].weekday() < 5 or c["entries"]]
     base = {
         "agent": agent.username if agent else "",
         "site": site.pk if site else "",
@@ -141,6 +144,7 @@ def _agenda_context(request, *, week: bool):
         "days": days,
         "first": first,
         "last": days[-1],
+        "period": _period(days[0], days[-1]),
         "today": today,
         "agents": agents,
         "agent": agent,
@@ -158,6 +162,17 @@ def _agenda_context(request, *, week: bool):
         "can_book": perms.can_book(request.user),
         "appointment_count": sum(1 for c in columns for e in c["entries"] if e[1] == "appointment"),
     }
+
+
+def _period(first, last) -> str:
+    """ "du 7 au 13 décembre 2026", "du 28 décembre 2026 au 3 janvier 2027"."""
+    if (first.year, first.month) == (last.year, last.month):
+        return f"du {day_number(first.day)} au {date_phrase(last, 'sans_jour')}"
+    if first.year == last.year:
+        return (
+            f"du {date_phrase(first, 'sans_jour sans_annee')} au {date_phrase(last, 'sans_jour')}"
+        )
+    return f"du {date_phrase(first, 'sans_jour')} au {date_phrase(last, 'sans_jour')}"
 
 
 def _column(title, agenda, day, duration, holidays, now, *, with_agent):
