@@ -1,0 +1,42 @@
+"""The private iCalendar feed of an agent's agenda."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from .. import services
+from ..ical import agenda_ics
+from ..models import AgendaFeed
+
+# The iCalendar feed ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("appointments.view_appointment", raise_exception=True)
+def feed_settings(request):
+    if request.method == "POST":
+        services.feed_renew(user=request.user, request=request)
+        messages.success(
+            request, "Nouvelle adresse créée : l'ancienne ne donne plus accès à votre agenda."
+        )
+        return redirect("appointments:feed_settings")
+    feed = AgendaFeed.objects.filter(agent=request.user).first()
+    url = (
+        request.build_absolute_uri(reverse("appointments:feed", args=[feed.token])) if feed else ""
+    )
+    return render(request, "appointments/feed.html", {"feed": feed, "feed_url": url})
+
+
+@login_not_required
+@require_GET
+def feed(request, token):
+    """A calendar application reads this without a session: the token is the key."""
+    found = AgendaFeed.objects.select_related("agent").filter(token=token).first()
+    if found is None or not found.agent.is_active:
+        raise Http404("Agenda introuvable.")
+    response = HttpResponse(agenda_ics(found.agent), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="agenda.ics"'
+    return response
