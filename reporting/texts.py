@@ -38,7 +38,13 @@ from .indicators.definitions import (
     PROGRAMMES,
     RATE,
 )
-from .indicators.publication import SMALL_COUNT_LABEL, is_confidential, is_small
+from .indicators.publication import (
+    SMALL_COUNT_LABEL,
+    WITHHELD_LABEL,
+    breakdown_withheld,
+    is_confidential,
+    is_small,
+)
 from .labels import label_for
 
 NOT_COMPUTABLE = "—"
@@ -108,6 +114,10 @@ class Reference:
                 return SMALL_COUNT_LABEL
             return format_count(figure[self.part])
         if self.kind == BREAKDOWN:
+            # As in the open data: when the breakdown's total is published beside it and a
+            # subtraction would give a hidden count back, every code of it is withheld.
+            if breakdown_withheld(self.programme, self.indicator, figure):
+                return WITHHELD_LABEL
             count = figure[self.part]
             return SMALL_COUNT_LABEL if confidential and is_small(count) else format_count(count)
         if self.kind == CONFIDENCE:

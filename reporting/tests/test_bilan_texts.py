@@ -120,7 +120,9 @@ def test_references_print_french_figures_from_the_bilan():
 @pytest.mark.django_db
 def test_references_apply_the_publication_rule():
     bilan = _bilan(domestic_violence_rate={"n": 3, "of": 40, "rate": 0.075})
+    # Two small reasons (2 and 3): no subtraction from the dropouts gives either back.
     bilan["unisvers"]["dropout_reasons"]["sante"] = 2
+    bilan["unisvers"]["dropout_reasons"]["mobilite"] = 3
     text = (
         "[[unisvers.domestic_violence_rate]] / [[unisvers.domestic_violence_rate.n]] / "
         "[[unisvers.dropout_reasons.sante]]"
