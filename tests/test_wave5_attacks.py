@@ -242,3 +242,18 @@ def test_undo_window_uses_the_creation_time_not_the_visit_date(client_for, site)
     response = client.post(reverse("villages:visit_undo", args=[visit.public_id]))
     assert response.status_code in (403, 404)
     assert visit.__class__.objects.filter(pk=visit.pk).exists()
+
+
+# French on the new pages ---------------------------------------------------------------------
+
+
+def test_a_sessions_name_writes_its_time_the_french_way(client_for, site):
+    session = SessionFactory(
+        site=site, start=timezone.make_aware(datetime.datetime(2026, 12, 5, 14, 30))
+    )
+    page = client_for(Role.VOLONTAIRE).get(
+        reverse("villages:session_anonymous", args=[session.public_id])
+    )
+    text = page.content.decode()
+    assert "05/12/2026 à 14\u00a0h\u00a030" in text
+    assert "14:30" not in text

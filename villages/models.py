@@ -17,6 +17,7 @@ from django.utils import timezone
 from ceis.fields import ref_field, validate_code_list
 from ceis.models import Person, Site
 from ceis.scoping import SiteScopedQuerySet
+from ceis.templatetags.french import datetime_short
 
 from .assessment import questionnaire_label
 from .choices import (
@@ -100,8 +101,7 @@ class Session(models.Model):
         ]
 
     def __str__(self):
-        local = timezone.localtime(self.start)
-        return f"{self.workshop} — {local:%d/%m/%Y %H:%M}"
+        return f"{self.workshop} — {datetime_short(self.start)}"
 
     def get_absolute_url(self):
         return reverse("villages:session_detail", kwargs={"public_id": self.public_id})
