@@ -257,3 +257,21 @@ def test_a_sessions_name_writes_its_time_the_french_way(client_for, site):
     text = page.content.decode()
     assert "05/12/2026 à 14\u00a0h\u00a030" in text
     assert "14:30" not in text
+
+
+# The data package read as Windows-1252 --------------------------------------------------------
+
+
+def test_a_windows_1252_file_with_a_nul_byte_is_refused_and_imports_nothing(tmp_path):
+    from ceis.models import Person
+    from ceis.tests.package_data import package
+
+    from .test_package_formats import run, write_as
+
+    data = package()
+    commune = data["people"][0].index("commune")
+    data["people"][2][commune] = "Lattes-\x00Pérols"  # é in Windows-1252 is not UTF-8
+    out, err, ok = run(write_as(tmp_path / "p", data, delimiter=";", encoding="cp1252"))
+    assert not ok
+    assert "people.csv:3: commune: caractère nul interdit" in "\n".join(out) + err
+    assert Person.objects.count() == 0
