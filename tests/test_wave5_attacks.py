@@ -275,3 +275,67 @@ def test_a_windows_1252_file_with_a_nul_byte_is_refused_and_imports_nothing(tmp_
     assert not ok
     assert "people.csv:3: commune: caractère nul interdit" in "\n".join(out) + err
     assert Person.objects.count() == 0
+
+
+# Published versions: publishing, open data -------------------------------------------------
+
+
+@pytest.fixture
+def published(client_for, site, django_capture_on_commit_callbacks):
+    from reporting.models import BilanVersion
+    from reporting.services import bilan_document_create
+
+    manager = client_for(Role.MANAGER)
+    document = bilan_document_create(
+        user=manager.user,
+        date_from=datetime.date(2019, 1, 1),
+        date_to=datetime.date(2019, 12, 31),
+        site=site,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        manager.post(reverse("reporting:generate", args=[document.public_id]))
+    version = BilanVersion.objects.get(document=document)
+    manager.post(reverse("reporting:version_publish", args=[version.public_id]))
+    version.refresh_from_db()
+    assert version.is_published
+    manager.logout()
+    return version
+
+
+@pytest.mark.parametrize(
+    "role", [Role.VOLONTAIRE, Role.MEDIATEUR_NUMERIQUE, Role.TRAVAILLEUR_SOCIAL]
+)
+def test_only_managers_and_admins_download_open_data_or_publish(client_for, published, role):
+    client = client_for(role)
+    opendata = reverse("reporting:version_opendata", args=[published.public_id])
+    assert client.get(opendata).status_code in (403, 404)
+    publish = reverse("reporting:version_publish", args=[published.public_id])
+    assert client.post(publish).status_code in (403, 404)
+
+
+def test_a_manager_of_another_site_gets_no_open_data(client_for, published, other_site):
+    client = client_for(Role.MANAGER, sites=[other_site])
+    opendata = reverse("reporting:version_opendata", args=[published.public_id])
+    assert client.get(opendata).status_code == 404
+
+
+def test_the_open_data_download_is_journalled_and_holds_no_name(client_for, published, site):
+    person = PersonFactory(site=site, last_name="Marqueuropendata")
+    client = client_for(Role.MANAGER)
+    before = JournalEntry.objects.filter(action=JournalAction.DOWNLOAD).count()
+    response = client.get(reverse("reporting:version_opendata", args=[published.public_id]))
+    assert response.status_code == 200
+    assert JournalEntry.objects.filter(action=JournalAction.DOWNLOAD).count() == before + 1
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    for name in archive.namelist():
+        text = archive.read(name).decode("utf-8")
+        assert person.last_name not in text
+        assert client.user.username not in text
+
+
+def test_a_published_version_is_not_regenerated_by_a_retry(client_for, published):
+    client = client_for(Role.MANAGER)
+    pdf = published.pdf.name
+    client.post(reverse("reporting:version_retry", args=[published.public_id]))
+    published.refresh_from_db()
+    assert published.is_published and published.pdf.name == pdf
