@@ -339,3 +339,26 @@ def test_a_published_version_is_not_regenerated_by_a_retry(client_for, published
     client.post(reverse("reporting:version_retry", args=[published.public_id]))
     published.refresh_from_db()
     assert published.is_published and published.pdf.name == pdf
+
+
+# The anonymous attendees' cell of sessions.csv ----------------------------------------------
+
+
+@pytest.mark.parametrize("number", ["²", "٣", "9" * 5000])
+def test_an_anonymous_count_that_is_no_plain_number_is_refused_in_french(number):
+    from ceis.package import spec  # noqa: F401  (loads the package's files first)
+    from villages.package import parse_anonymous
+
+    with pytest.raises(ValueError) as refused:
+        parse_anonymous(f"60_plus:F={number}")
+    assert "un nombre entier de 1 à 500 est attendu" in str(refused.value)
+
+
+def test_anonymous_codes_are_matched_regardless_of_case_and_kept_as_the_lists_write_them():
+    from ceis.package import spec  # noqa: F401
+    from villages.package import parse_anonymous
+
+    assert parse_anonymous("60_PLUS:f=3|Inconnu:INCONNU=1") == {
+        ("60_plus", "F"): 3,
+        ("inconnu", "inconnu"): 1,
+    }

@@ -33,6 +33,10 @@ def _visit_site(job, values):
     return job.resolve("sites", values["site"]) if values["person"] else None
 
 
+_BANDS = {value.casefold(): value for value in AnonymousAgeBand.values}
+_SEXES = {value.casefold(): value for value in AnonymousSex.values}
+
+
 def parse_anonymous(text: str) -> dict[tuple[str, str], int]:
     """`60_plus:F=3|inconnu:inconnu=1` → {("60_plus", "F"): 3, ("inconnu", "inconnu"): 1};
     ValueError with the French message for a cell that is not that."""
@@ -41,17 +45,25 @@ def parse_anonymous(text: str) -> dict[tuple[str, str], int]:
         if not part.strip():
             continue
         group, equals, number = part.strip().partition("=")
-        band, colon, sex = group.partition(":")
+        typed_band, colon, typed_sex = group.partition(":")
         if not equals or not colon:
             raise ValueError(f"« {part} » n'est pas de la forme tranche:sexe=nombre")
-        if band not in AnonymousAgeBand.values:
+        # Codes regardless of case, as everywhere in the package, kept as the lists write them.
+        band = _BANDS.get(typed_band.strip().casefold())
+        if band is None:
             raise ValueError(
-                f"tranche d'âge inconnue « {band} » ({', '.join(AnonymousAgeBand.values)})"
+                f"tranche d'âge inconnue « {typed_band} » ({', '.join(AnonymousAgeBand.values)})"
             )
-        if sex not in AnonymousSex.values:
-            raise ValueError(f"sexe inconnu « {sex} » ({', '.join(AnonymousSex.values)})")
-        if not number.isdigit() or not 1 <= int(number) <= ANONYMOUS_MAX:
-            raise ValueError(f"« {number} » : un nombre entier de 1 à {ANONYMOUS_MAX} est attendu")
+        sex = _SEXES.get(typed_sex.strip().casefold())
+        if sex is None:
+            raise ValueError(f"sexe inconnu « {typed_sex} » ({', '.join(AnonymousSex.values)})")
+        # ASCII digits only: "²" or "٣" pass str.isdigit() but are no count a file should hold.
+        number = number.strip()
+        digits = number.isascii() and number.isdigit() and len(number) <= 6
+        if not digits or not 1 <= int(number) <= ANONYMOUS_MAX:
+            raise ValueError(
+                f"« {number[:12]} » : un nombre entier de 1 à {ANONYMOUS_MAX} est attendu"
+            )
         if (band, sex) in counts:
             raise ValueError(f"le groupe {band}:{sex} est donné deux fois")
         counts[(band, sex)] = int(number)
