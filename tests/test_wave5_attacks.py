@@ -362,3 +362,15 @@ def test_anonymous_codes_are_matched_regardless_of_case_and_kept_as_the_lists_wr
         ("60_plus", "F"): 3,
         ("inconnu", "inconnu"): 1,
     }
+
+
+@pytest.mark.parametrize("cell", ["٣", "9" * 5000])
+def test_a_package_integer_in_other_digits_or_too_long_is_refused_in_french(cell):
+    from ceis.package.reader import parse_cell
+    from ceis.package.spec import FILES
+
+    people = next(spec for spec in FILES if spec.filename == "people.csv")
+    birth_year = next(column for column in people.columns if column.name == "birth_year")
+    with pytest.raises(ValueError) as refused:
+        parse_cell(birth_year, cell)
+    assert str(refused.value).startswith("nombre entier invalide")

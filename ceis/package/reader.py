@@ -41,7 +41,8 @@ from ceis.uploads import (
 from .spec import FILES, MANIFEST, Column, FileSpec
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_INT = re.compile(r"^-?\d+$")
+# ASCII digits only (\d would take "٣" for 3), few enough for int() and any bound.
+_INT = re.compile(r"^-?[0-9]{1,18}$")
 FIELD_SIZE_LIMIT = 16 * 1024 * 1024
 _TRUE = {"1", "oui", "true"}
 _FALSE = {"0", "non", "false"}
