@@ -374,3 +374,31 @@ def test_a_package_integer_in_other_digits_or_too_long_is_refused_in_french(cell
     with pytest.raises(ValueError) as refused:
         parse_cell(birth_year, cell)
     assert str(refused.value).startswith("nombre entier invalide")
+
+
+# CSRF on the new POST views -------------------------------------------------------------------
+
+
+def test_the_new_post_views_refuse_a_post_without_its_csrf_token(make_user, site, published):
+    from django.test import Client
+
+    mediator = make_user(Role.MEDIATEUR_NUMERIQUE)
+    manager = make_user(Role.MANAGER)
+    visit = VisitFactory(site=site, recorded_by=mediator)
+    session = SessionFactory(site=site)
+    attempts = [
+        (mediator, reverse("villages:visit_undo", args=[visit.public_id]), {}),
+        (
+            mediator,
+            reverse("villages:session_anonymous", args=[session.public_id]),
+            {"anonyme_60_plus_F": "3"},
+        ),
+        (mediator, reverse("villages:visit_counter"), {"site": site.pk}),
+        (manager, reverse("reporting:version_publish", args=[published.public_id]), {}),
+    ]
+    for user, url, data in attempts:
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(user)
+        assert client.post(url, data).status_code == 403, url
+    assert visit.__class__.objects.filter(pk=visit.pk).exists()
+    assert not session.anonymous_attendances.exists()
