@@ -137,7 +137,7 @@ OBJECT_KWARGS = {
     "villages:person_file": lambda o: {"person_id": o.person.public_id},
     "appointments:update": lambda o: {"public_id": o.appointment.public_id},
     "appointments:status": lambda o: {"public_id": o.appointment.public_id},
-    "appointments:convocation": lambda o: {"public_id": o.appointment.public_id},
+    "appointments:convocation_pdf": lambda o: {"public_id": o.appointment.public_id},
     "reporting:document": lambda o: {"public_id": o.document.public_id},
     "reporting:generate": lambda o: {"public_id": o.document.public_id},
     "reporting:version_status": lambda o: {"public_id": o.version.public_id},

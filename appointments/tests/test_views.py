@@ -150,7 +150,7 @@ def test_the_convocation_is_one_page_with_date_place_whom_and_what_to_bring(desk
         person__first_name="Léa",
         person__last_name="Durand",
     )
-    response = desk.get(reverse("appointments:convocation", args=[appointment.public_id]))
+    response = desk.get(reverse("appointments:convocation_pdf", args=[appointment.public_id]))
     assert response["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(response.content))
     assert len(reader.pages) == 1
