@@ -402,3 +402,21 @@ def test_the_new_post_views_refuse_a_post_without_its_csrf_token(make_user, site
         assert client.post(url, data).status_code == 403, url
     assert visit.__class__.objects.filter(pk=visit.pk).exists()
     assert not session.anonymous_attendances.exists()
+
+
+def test_the_counter_cannot_name_a_person_of_another_site(client_for, site, other_site):
+    from villages.models import Visit
+
+    stranger = PersonFactory(site=other_site, last_name="Marqueurailleurs")
+    client = client_for(Role.VOLONTAIRE)
+    response = client.post(
+        reverse("villages:visit_counter"),
+        {"site": other_site.pk, "person": str(stranger.public_id)},
+    )
+    assert not Visit.objects.filter(person=stranger).exists()
+    assert not Visit.objects.filter(site=other_site).exists()
+    assert "Marqueurailleurs" not in response.content.decode()
+    client.post(
+        reverse("villages:visit_counter"), {"site": site.pk, "person": str(stranger.public_id)}
+    )
+    assert not Visit.objects.filter(person=stranger).exists()
