@@ -420,3 +420,10 @@ def test_the_counter_cannot_name_a_person_of_another_site(client_for, site, othe
         reverse("villages:visit_counter"), {"site": site.pk, "person": str(stranger.public_id)}
     )
     assert not Visit.objects.filter(person=stranger).exists()
+
+
+def test_publishing_is_journalled(published):
+    entry = JournalEntry.objects.filter(
+        action=JournalAction.UPDATE, object_ref=str(published.public_id)
+    ).latest("pk")
+    assert entry.payload == {"fields": ["published_at"]}
