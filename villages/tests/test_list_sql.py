@@ -1,7 +1,11 @@
 """The SQL of Vill@ges connectés' scoped pages, pinned per role (snapshots/test_list_sql/): a
 lost `site_id IN (…)` fails here."""
 
+import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.urls import reverse
 
 from ceis.choices import Role
@@ -16,6 +20,16 @@ from villages.tests.factories import (
 pytestmark = pytest.mark.django_db
 
 CALENDAR_READERS = [Role.MEDIATEUR_NUMERIQUE, Role.VOLONTAIRE, Role.MANAGER, Role.ADMIN]
+
+
+@pytest.fixture(autouse=True)
+def _a_morning():
+    """The sessions of "today" start at 14:00: run in the afternoon, they were past sessions
+    too, and the past sessions' SQL (its LIMIT) changed with the hour the tests ran. Every test
+    here runs on a Tuesday morning."""
+    morning = datetime.datetime(2026, 3, 10, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    with time_machine.travel(morning):
+        yield
 
 
 def _world(site, other_site, user):
