@@ -27,13 +27,14 @@ def _duration(request) -> int:
     return value if value in DURATION_CODES else 30
 
 
-def _site(request, agents_site=None):
+def _site(request):
+    """The site of `?site=<id>` among the user's sites; their first site otherwise."""
     sites = request.user.site_list
     wanted = request.GET.get("site")
     for site in sites:
         if str(site.pk) == wanted:
             return site
-    return agents_site or (sites[0] if sites else None)
+    return sites[0] if sites else None
 
 
 def _agent(request, agents):
