@@ -34,7 +34,7 @@ from .indicators.codes import Programme
 from .indicators.codes import UnisversCode as U
 from .indicators.codes import VillagesCode as V
 from .indicators.compare import PREVIOUS, YEARS, count_change
-from .indicators.publication import publish_count
+from .indicators.publication import WITHHELD_LABEL, breakdown_withheld, publish_count
 from .labels import label_for
 
 ACCENT = "#1d4e89"
@@ -145,6 +145,11 @@ def outcomes_chart(bilan: dict) -> str:
 
 def dropout_reasons_chart(bilan: dict) -> str:
     reasons = bilan[Programme.UNISVERS][U.DROPOUT_REASONS]
+    if breakdown_withheld(Programme.UNISVERS, U.DROPOUT_REASONS, reasons):
+        # The dropouts are drawn in the outcomes: one reason shown « moins de 5 » beside the
+        # others would be given back by a subtraction, so none is drawn (as in the open data).
+        items = [(label_for("dropout_reason", code), 0, WITHHELD_LABEL) for code in reasons]
+        return _hbar("dropout-reasons", "Motifs d'abandon", items, color=SECOND)
     items = []
     for code, n in reasons.items():
         shown = publish_count(n)

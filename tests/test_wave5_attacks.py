@@ -427,3 +427,18 @@ def test_publishing_is_journalled(published):
         action=JournalAction.UPDATE, object_ref=str(published.public_id)
     ).latest("pk")
     assert entry.payload == {"fields": ["published_at"]}
+
+
+def test_the_dropout_reasons_chart_does_not_give_a_hidden_reason_back():
+    """The outcomes chart draws the dropouts (13): reasons drawn 10 and « moins de 5 » would
+    give 3 back. The chart of the PDF and the dashboard then draws no reason."""
+    from reporting.charts import dropout_reasons_chart
+
+    bilan = _bilan_with_dropouts({"demenagement": 10, "sante": 3})
+    svg = dropout_reasons_chart(bilan)
+    assert ">10<" not in svg and "moins de 5" not in svg
+    assert WITHHELD_LABEL in svg
+    drawn = dropout_reasons_chart(
+        _bilan_with_dropouts({"demenagement": 10, "sante": 2, "mobilite": 3})
+    )
+    assert "moins de 5" in drawn
