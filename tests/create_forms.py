@@ -229,6 +229,21 @@ def assessment(w):
     return Case(w.mediator, url, "", Assessment.objects.count, overrides)
 
 
+def appointment(w):
+    from appointments.models import Appointment
+
+    page = reverse("appointments:create") + f"?personne={w.person.public_id}"
+    overrides = {
+        "agent": w.mediator.username,
+        "site": str(w.site.pk),
+        "kind": "accompagnement_numerique",
+        "date": "2026-03-03",
+        "time": "10:00",
+        "duration_min": "30",
+    }
+    return Case(w.mediator, page, "", Appointment.objects.count, overrides)
+
+
 def bilan(w):
     overrides = {"preset": "custom", "date_from": "2026-01-01", "date_to": "2026-06-30"}
     overrides["site"] = str(w.site.pk)
@@ -270,6 +285,7 @@ CREATE_FORMS = {
     "accompagnement": individual_help,
     "visite": visit,
     "diagnostic": assessment,
+    "rendez-vous": appointment,
     "bilan": bilan,
     "version du bilan": bilan_version,
 }
