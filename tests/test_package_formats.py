@@ -16,7 +16,6 @@ from ceis.choices import Role
 from ceis.models import Neighbourhood, Person, Site
 from ceis.package.importer import PackageImport
 from ceis.package.spec import FILES
-from ceis.tests.factories import UserFactory
 from ceis.tests.package_data import package, write, zipped
 from unisvers.models import Enrollment, Event
 from villages.models import IndividualHelp, Workshop
@@ -223,9 +222,12 @@ def test_the_template_holds_every_file_with_its_header_and_one_example_row(clien
 
 def test_the_template_imported_as_it_is_is_a_valid_package(client_for, tmp_path):
     """Each example cell is one the import accepts: the example rows name each other. The
-    import never creates accounts: the example agent (the demo's mediator) must exist."""
-    content = client_for(Role.ADMIN).get(reverse("package:template")).content
-    UserFactory(username="mediateur", role=Role.MEDIATEUR_NUMERIQUE)
+    import never creates accounts: the example agent is the admin who downloaded it."""
+    client = client_for(Role.ADMIN)
+    content = client.get(reverse("package:template")).content
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        appointments = archive.read("appointments.csv").decode("utf-8-sig").splitlines()
+    assert appointments[1].split(",")[2] == client.user.username
     (tmp_path / "modele.zip").write_bytes(content)
     job = PackageImport(tmp_path / "modele.zip")
     assert job.validate(), [str(error) for error in job.errors]

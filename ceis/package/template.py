@@ -66,9 +66,15 @@ def example_value(column: Column) -> str:
     return "Exemple"
 
 
-def template_rows(spec: FileSpec) -> list[list[str]]:
+def template_rows(spec: FileSpec, agent: str | None = None) -> list[list[str]]:
+    """The header and the example row; `agent` names the account of the `agent` columns (the
+    import never creates accounts, so the template names one that exists: whoever downloads it)."""
     header = [column.name for column in spec.columns]
-    return [header, [example_value(column) for column in spec.columns]]
+    row = [
+        agent if agent and column.name == "agent" else example_value(column)
+        for column in spec.columns
+    ]
+    return [header, row]
 
 
 def _csv(rows: list[list[str]]) -> bytes:
@@ -78,8 +84,9 @@ def _csv(rows: list[list[str]]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def template_zip_bytes() -> bytes:
-    """The zip of the template package: a readme, the manifest, one CSV per file."""
+def template_zip_bytes(agent: str | None = None) -> bytes:
+    """The zip of the template package: a readme, the manifest, one CSV per file; `agent` is
+    the username written in the example rows that name an agent."""
     manifest = [
         ["key", "value"],
         ["format", FORMAT],
@@ -91,5 +98,5 @@ def template_zip_bytes() -> bytes:
         archive.writestr(README_NAME, README.encode("utf-8"))
         archive.writestr(MANIFEST.filename, _csv(manifest))
         for spec in FILES:
-            archive.writestr(spec.filename, _csv(template_rows(spec)))
+            archive.writestr(spec.filename, _csv(template_rows(spec, agent)))
     return buffer.getvalue()

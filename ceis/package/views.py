@@ -180,7 +180,11 @@ def download(request):
 @require_GET
 @admin_required
 def template(request):
-    """The template package: it holds no one's data, only the format, so it is not journalled."""
-    response = HttpResponse(template_zip_bytes(), content_type="application/zip")
+    """The template package: it holds no one's data, only the format, so it is not journalled.
+    Its example appointments and opening hours name the admin who downloads it, an account
+    that exists, so that the template imports as it is."""
+    response = HttpResponse(
+        template_zip_bytes(agent=request.user.get_username()), content_type="application/zip"
+    )
     response["Content-Disposition"] = 'attachment; filename="ceis-paquet-modele.zip"'
     return response
