@@ -10,6 +10,7 @@ from ceis.models import Site
 
 from .choices import AppointmentKind, Weekday
 from .models import DURATION_MAX, DURATION_MIN, PHONE_PLACE
+from .perms import SOCIAL_KINDS, sees_social_appointments
 
 DURATIONS = [
     (15, "15 min"),
@@ -55,6 +56,11 @@ class AppointmentForm(BoundedForm):
         super().__init__(*args, **kwargs)
         self.fields["agent"].queryset = agents
         self.fields["site"].queryset = Site.objects.visible_to(user).order_by("name")
+        if not sees_social_appointments(user):
+            # A social interview is Unis'Vers data (security.md row 3).
+            self.fields["kind"].choices = [
+                choice for choice in self.fields["kind"].choices if choice[0] not in SOCIAL_KINDS
+            ]
 
     def clean_duration_min(self):
         value = self.cleaned_data["duration_min"]

@@ -34,6 +34,16 @@ ROLE_PERMISSIONS = {
 }
 
 
+SOCIAL_KINDS = ("entretien_social", "entretien_sortie")
+
+
+def sees_social_appointments(user) -> bool:
+    """A social worker's appointments, and any social interview, tell that the person is followed
+    in Unis'Vers: the mediator never sees Unis'Vers data (security.md row 3), so only who may read
+    participant files sees them (the permission is named, the programme is not imported)."""
+    return user.has_perm("unisvers.view_enrollment")
+
+
 def can_view_agendas(user) -> bool:
     return user.has_perm("appointments.view_appointment")
 

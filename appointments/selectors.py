@@ -5,27 +5,30 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from ceis.calendar import public_holidays
+from ceis.choices import Role
 from ceis.scoping import get_visible_or_404, site_ids
 
 from . import slots
 from .models import Absence, Appointment, OpeningHours
-from .perms import AGENT_ROLES
+from .perms import AGENT_ROLES, SOCIAL_KINDS, sees_social_appointments
 
 DAY = datetime.timedelta(days=1)
 
 
 def agents_visible_to(user) -> QuerySet:
-    """The active agents (social workers, mediators) of the user's sites, by name."""
+    """The active agents (social workers, mediators) of the user's sites, by name; a user who
+    may not see Unis'Vers data sees no social worker's agenda."""
     User = get_user_model()
-    ids = (
-        User.objects.filter(is_active=True, groups__name__in=AGENT_ROLES, sites__in=site_ids(user))
-        .values("pk")
-        .distinct()
+    ids = User.objects.filter(
+        is_active=True, groups__name__in=AGENT_ROLES, sites__in=site_ids(user)
     )
+    if not sees_social_appointments(user):
+        ids = ids.exclude(groups__name=Role.TRAVAILLEUR_SOCIAL)
+    ids = ids.values("pk").distinct()
     return (
         User.objects.filter(pk__in=ids)
         .prefetch_related("sites")
@@ -34,7 +37,14 @@ def agents_visible_to(user) -> QuerySet:
 
 
 def appointments_visible_to(user) -> QuerySet[Appointment]:
-    return Appointment.objects.visible_to(user).select_related("person", "agent", "site")
+    """The appointments of the user's sites; without the right to see Unis'Vers data, neither a
+    social worker's appointments nor social interviews (security.md row 3)."""
+    appointments = Appointment.objects.visible_to(user)
+    if not sees_social_appointments(user):
+        appointments = appointments.exclude(
+            Q(agent__groups__name=Role.TRAVAILLEUR_SOCIAL) | Q(kind__in=SOCIAL_KINDS)
+        )
+    return appointments.select_related("person", "agent", "site")
 
 
 def appointment_get(*, public_id, user) -> Appointment:

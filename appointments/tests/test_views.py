@@ -120,7 +120,7 @@ def test_moving_and_cancelling(desk, site):
 def test_the_week_agenda_of_a_site_lists_names_and_free_slots_in_a_flat_number_of_queries(
     desk, site, make_user, django_assert_max_num_queries
 ):
-    colleague = make_user(Role.TRAVAILLEUR_SOCIAL, first_name="Marc", last_name="Petit")
+    colleague = make_user(Role.MEDIATEUR_NUMERIQUE, first_name="Marc", last_name="Petit")
     for agent in (desk.agent, colleague):
         OpeningHoursFactory(agent=agent, site=site, weekday=Weekday.MARDI)
     for hour in (9, 10, 11):
@@ -146,7 +146,7 @@ def test_the_convocation_is_one_page_with_date_place_whom_and_what_to_bring(desk
         agent=desk.agent,
         site=site,
         start=at(TUESDAY, 14, 30),
-        kind="entretien_social",
+        kind="autre",
         person__first_name="Léa",
         person__last_name="Durand",
     )
@@ -217,3 +217,58 @@ def test_today_appointments_are_on_the_agent_home(desk, site):
     body = desk.get(reverse("home")).content.decode()
     assert "Mes rendez-vous d'aujourd'hui" in body
     assert "AUJOURDHUI" in body and "PLUSTARD" not in body
+
+
+def test_a_mediator_sees_neither_a_social_workers_appointments_nor_social_interviews(
+    desk, make_user, site
+):
+    """A social interview tells that the person is followed in Unis'Vers, which the mediator
+    never sees (security.md row 3): not in the agendas, not on the person's file, not by URL."""
+    social_worker = make_user(Role.TRAVAILLEUR_SOCIAL, username="paul", last_name="Garnier")
+    person = PersonFactory(site=site, last_name="Abadie", first_name="Lucienne")
+    theirs = AppointmentFactory(
+        site=site, person=person, agent=social_worker, kind="entretien_sortie", start=at(TUESDAY, 9)
+    )
+    week = desk.get(
+        reverse("appointments:agenda_week"),
+        {"agent": social_worker.username, "site": site.pk, "jour": TUESDAY.isoformat()},
+    ).content.decode()
+    day = desk.get(
+        reverse("appointments:agenda_day"), {"site": site.pk, "jour": TUESDAY.isoformat()}
+    ).content.decode()
+    for html in (week, day):
+        assert "Abadie" not in html and "ABADIE" not in html
+        assert "Entretien de sortie" not in html
+    detail = desk.get(reverse("appointments:update", args=[theirs.public_id]))
+    assert detail.status_code == 404
+    form = desk.get(reverse("appointments:create"), {"personne": person.public_id})
+    assert "Entretien de sortie" not in form.content.decode()
+    assert "Garnier" not in form.content.decode()
+    # The social worker sees it.
+    desk.force_login(social_worker)
+    day = desk.get(
+        reverse("appointments:agenda_day"),
+        {"agent": social_worker.username, "site": site.pk, "jour": TUESDAY.isoformat()},
+    ).content.decode()
+    assert "Entretien de sortie" in day
+
+
+def test_the_ical_feed_is_journalled_never_stored_and_closed_to_an_agent_no_longer_one(
+    desk, client
+):
+    from ceis.choices import JournalAction
+    from ceis.models import JournalEntry
+
+    desk.post(reverse("appointments:feed_settings"))
+    token = AgendaFeed.objects.get(agent=desk.agent).token
+    client.logout()
+    response = client.get(reverse("appointments:feed", args=[token]))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert JournalEntry.objects.filter(
+        action=JournalAction.DOWNLOAD, object_type="agenda_feed", user=desk.agent
+    ).exists()
+    desk.agent.groups.clear()
+    desk.agent.sites.clear()
+    type(desk.agent).objects.get(pk=desk.agent.pk)  # a fresh read: no cached permissions
+    assert client.get(reverse("appointments:feed", args=[token])).status_code == 404

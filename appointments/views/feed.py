@@ -5,11 +5,16 @@ from django.contrib.auth.decorators import login_not_required, permission_requir
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods
+
+from ceis.choices import JournalAction
+from ceis.services import journal_record
 
 from .. import services
 from ..ical import agenda_ics
 from ..models import AgendaFeed
+from ..perms import can_view_agendas
 
 # The iCalendar feed ---------------------------------------------------------------------------
 
@@ -33,10 +38,19 @@ def feed_settings(request):
 @login_not_required
 @require_GET
 def feed(request, token):
-    """A calendar application reads this without a session: the token is the key."""
+    """A calendar application reads this without a session: the token is the key. It works while
+    its agent is active and still an agent; each read is a download in the journal (row 4)."""
     found = AgendaFeed.objects.select_related("agent").filter(token=token).first()
-    if found is None or not found.agent.is_active:
+    if found is None or not found.agent.is_active or not can_view_agendas(found.agent):
         raise Http404("Agenda introuvable.")
     response = HttpResponse(agenda_ics(found.agent), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="agenda.ics"'
+    patch_cache_control(response, no_store=True, private=True)
+    journal_record(
+        action=JournalAction.DOWNLOAD,
+        user=found.agent,
+        object_type="agenda_feed",
+        object_ref=str(found.agent.pk),
+        request=request,
+    )
     return response
