@@ -29,6 +29,13 @@ CHROMIUM_ARGS = [
     "--lang=fr-FR",  # date fields shown as the users see them (jj/mm/aaaa)
 ]
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-output" / "screenshots"
+# The README's screenshots are rewritten only when asked (CEIS_DOC_SCREENSHOTS=1), so that a
+# test run leaves the working tree as it found it; otherwise they go with the other screenshots.
+DOCS_IMG = (
+    Path(settings.BASE_DIR) / "docs" / "img"
+    if os.environ.get("CEIS_DOC_SCREENSHOTS") == "1"
+    else SCREENSHOTS / "docs-img"
+)
 AXE_JS = Path(settings.BASE_DIR) / "tests" / "vendor" / "axe-core" / "axe.min.js"
 PASSWORD = "motdepasse-de-test"  # ceis.tests.factories.UserFactory's
 DESKTOP = {"width": 1280, "height": 900}

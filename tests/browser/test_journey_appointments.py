@@ -4,10 +4,8 @@ person and the day. axe-core on each screen; the agenda's screenshot for the REA
 
 import datetime
 import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -17,10 +15,9 @@ from appointments.tests.factories import AppointmentFactory, OpeningHoursFactory
 from ceis.choices import Role
 from ceis.tests.factories import PersonFactory
 
-from .conftest import assert_no_axe_violations, field, login, shot
+from .conftest import DOCS_IMG, assert_no_axe_violations, field, login, shot
 
 pytestmark = pytest.mark.browser
-DOCS_IMG = Path(settings.BASE_DIR) / "docs" / "img"
 
 
 def _open_every_day(agent, site):
@@ -117,7 +114,9 @@ def test_the_week_agenda_of_a_site(page, make_user, site):
             person__last_name=last,
             person__first_name=first,
         )
-    login(page, mediator)
+    # The social worker sees both agents; the mediator would not see a social worker's
+    # appointments (security.md row 3).
+    login(page, worker)
     page.goto(f"/rendez-vous/agenda/semaine/?agent=&site={site.pk}&duree=45&jour={monday}")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Semaine du")
     expect(page.get_by_text("7 rendez-vous")).to_be_visible()

@@ -2,11 +2,8 @@
 and the screenshots of the README (docs/img/) are taken from these pages."""
 
 import datetime
-import os
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -15,17 +12,9 @@ from ceis.tests.factories import PersonFactory, SiteFactory
 from unisvers.tests.factories import CohortFactory, EnrollmentFactory
 from villages.tests.factories import RegistrationFactory, SessionFactory, VisitFactory
 
-from .conftest import DESKTOP, SCREENSHOTS, force_login
+from .conftest import DESKTOP, DOCS_IMG, force_login
 
 pytestmark = pytest.mark.browser
-
-# The README's screenshots are rewritten only when asked (CEIS_DOC_SCREENSHOTS=1), so that a
-# test run leaves the working tree as it found it; otherwise they go with the other screenshots.
-DOCS_IMG = (
-    Path(settings.BASE_DIR) / "docs" / "img"
-    if os.environ.get("CEIS_DOC_SCREENSHOTS") == "1"
-    else SCREENSHOTS / "docs-img"
-)
 
 
 def doc_shot(page, name, *, full_page=False):
