@@ -22,7 +22,6 @@ from ceis.submissions import single_submission
 from .. import selectors, services
 from ..choices import AppointmentStatus
 from ..forms import AppointmentForm
-from ..pdf import convocation_pdf
 from ._common import (
     DAY,
     FORM_ERROR,
@@ -243,6 +242,8 @@ def appointment_status(request, public_id):
 @require_GET
 @object_permission_required("appointments.view_appointment")
 def appointment_convocation(request, public_id):
+    from ..pdf import convocation_pdf  # WeasyPrint is loaded by the processes that print only
+
     appointment = selectors.appointment_get(public_id=public_id, user=request.user)
     journal_record(
         action=JournalAction.DOWNLOAD,

@@ -62,6 +62,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("CEIS_LOG_LEVEL", default="INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         # Replaces Django's default handlers (console in DEBUG only, mail_admins): its records
         # reach the root handler above.
         "django": {"level": "INFO"},
