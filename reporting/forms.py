@@ -81,6 +81,7 @@ class BilanTextsForm(BoundedModelForm):
             "unisvers_text",
             "villages_text",
             "contact",
+            "compare",
             "testimonials",
         ]
         widgets = {

@@ -51,6 +51,12 @@ class BilanDocument(models.Model):
     unisvers_text = models.TextField("paragraphe Unis'Vers", blank=True)
     villages_text = models.TextField("paragraphe Vill@ges connectés", blank=True)
     contact = models.TextField("contact presse", blank=True)
+    compare = models.BooleanField(
+        "comparer avec la même période un an plus tôt",
+        default=False,
+        help_text="Chaque chiffre clé dit son évolution sur un an, avec les courbes « Un an "
+        "après » et le titre « Un an après, point sur… ».",
+    )
     testimonials = models.ManyToManyField(
         "unisvers.Testimonial",
         blank=True,
@@ -94,6 +100,7 @@ class BilanDocument(models.Model):
             "unisvers": self.unisvers_text,
             "villages": self.villages_text,
             "contact": self.contact,
+            "compare": self.compare,
             "testimonials": sorted(self.testimonials.values_list("pk", flat=True)),
         }
 

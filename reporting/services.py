@@ -25,6 +25,7 @@ from unisvers.models import Testimonial
 
 from .choices import JobStatus
 from .indicators import compute_bilan
+from .indicators.compare import compute_with_previous
 from .models import BilanDocument, BilanVersion
 from .texts import prefill_texts
 
@@ -222,10 +223,11 @@ def bilan_version_generate(*, version_id: int) -> BilanVersion:
     try:
         # The one snapshot of this version: its call-outs, charts and the figures of its texts
         # are all read from it, and it is stored beside the PDF.
-        bilan = compute_bilan(
-            date_from=document.date_from, date_to=document.date_to, site=document.site
-        )
-        content = render_bilan_pdf(bilan, **_version_contents(version))
+        contents = _version_contents(version)
+        # A compared version keeps the previous year in the same snapshot (`previous`).
+        compute = compute_with_previous if contents["texts"].get("compare") else compute_bilan
+        bilan = compute(date_from=document.date_from, date_to=document.date_to, site=document.site)
+        content = render_bilan_pdf(bilan, **contents)
     except Exception as error:
         bilan_version_fail(version_id=version.pk, error=error)
         raise

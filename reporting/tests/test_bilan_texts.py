@@ -422,3 +422,26 @@ def test_the_editors_queries_do_not_grow_with_its_versions(
         BilanVersion.objects.create(document=document, number=number)
     with django_assert_num_queries(one):
         manager_client.get(document.get_absolute_url())
+
+
+@pytest.mark.django_db
+def test_a_compared_version_prints_the_change_over_a_year_from_its_one_snapshot(
+    manager_client, document, site, django_capture_on_commit_callbacks
+):
+    """Ticked « comparer », the version keeps the previous year in its snapshot and the PDF says
+    « UN AN APRÈS » and each headline figure's change; unticked, it says neither."""
+    _enrol(site, 2, start=datetime.date(2018, 3, 5), outcome="emploi_durable")  # 2018: 2, 2019: 3
+    with django_capture_on_commit_callbacks(execute=True):
+        manager_client.post(document.get_absolute_url(), _form(document, action="generer"))
+        manager_client.post(
+            document.get_absolute_url(), _form(document, compare="on", action="generer")
+        )
+    plain, compared = BilanVersion.objects.order_by("pk")
+    assert "previous" not in plain.indicators
+    assert compared.indicators["previous"]["period"] == {"from": "2018-01-01", "to": "2018-12-31"}
+    assert compared.indicators["previous"]["unisvers"]["participants"] == 2
+    assert compared.indicators["unisvers"]["participants"] == 3
+    plain_text, compared_text = _pdf_text(plain.pdf.read()), _pdf_text(compared.pdf.read())
+    assert "sur un an" not in plain_text and "UN AN APRÈS" not in plain_text
+    assert "UN AN APRÈS" in compared_text
+    assert "(+50 % sur un an)" in compared_text  # 3 participants against 2
