@@ -6,7 +6,6 @@ Each thread is a browser: its own logged-in client, its own database connection,
 the start line together with the others.
 """
 
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -22,6 +21,7 @@ from ceis.choices import Role
 from ceis.roles import sync_all_role_groups
 from ceis.submissions import FIELD
 from ceis.tests.factories import PersonFactory, UserFactory
+from ceis.tests.threads import together
 from tests.create_forms import CREATE_FORMS, World
 from tests.html_forms import form_data, post_forms
 from villages.choices import RegistrationStatus
@@ -35,30 +35,6 @@ pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 def _role_groups(transactional_db):
     """A transactional test before this one flushed the role groups of the data migrations."""
     sync_all_role_groups()
-
-
-def _together(posts):
-    """Run each `post()` in its own thread, all released at once; their responses, in order."""
-    start = threading.Barrier(len(posts))
-    responses = [None] * len(posts)
-    errors = []
-
-    def run(index, post):
-        try:
-            start.wait()
-            responses[index] = post()
-        except BaseException as error:  # reported below, with the thread's own traceback
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, post)) for i, post in enumerate(posts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors, errors
-    return responses
 
 
 def _client(user):
@@ -91,7 +67,7 @@ def test_twenty_people_registering_for_the_last_seat_at_once(site, token):
 
     # SQLite in memory would lock whole tables: the point is the file `make run` uses.
     assert connection.vendor != "sqlite" or not connection.is_in_memory_db()
-    responses = _together(posts)
+    responses = together(posts)
 
     assert [r.status_code for r in responses] == [302] * 20
     statuses = list(Registration.objects.filter(session=session).values_list("status", flat=True))
@@ -109,7 +85,7 @@ def test_two_parallel_posts_of_a_create_form_make_one_record(name, site):
     url = case.action or case.page
     before = case.count()
 
-    responses = _together([lambda: first.post(url, data), lambda: second.post(url, data)])
+    responses = together([lambda: first.post(url, data), lambda: second.post(url, data)])
 
     assert [r.status_code for r in responses] == [302, 302]
     assert responses[0]["Location"] == responses[1]["Location"]
@@ -140,7 +116,7 @@ def test_two_tabs_sending_the_same_natural_key_at_once_make_one_record(name, sit
         posts.append(lambda client=client, data=data: client.post(case.action or case.page, data))
     before = case.count()
 
-    responses = _together(posts)
+    responses = together(posts)
 
     assert sorted(r.status_code for r in responses) == NATURAL_KEYS[name]
     assert case.count() == before + 1
@@ -210,7 +186,7 @@ def test_twenty_registrations_through_a_threaded_http_server(live_server, site, 
             )
         )
 
-    statuses = _together([lambda request=request: _http_status(request) for request in browsers])
+    statuses = together([lambda request=request: _http_status(request) for request in browsers])
 
     assert statuses == [302] * 20
     registrations = Registration.objects.filter(session=session)

@@ -3,15 +3,14 @@ connection, on the engine of the run (SQLite in a file with the application's op
 PostgreSQL: `-m faults`, as tests/test_concurrency.py)."""
 
 import datetime
-import threading
 import time
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from ceis.choices import Role
 from ceis.roles import sync_all_role_groups
+from ceis.tests.threads import together
 from reporting import dashboard, indicators
 from reporting.dashboard import dashboard_result_compute
 from reporting.models import DashboardResult
@@ -24,30 +23,6 @@ pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 def _role_groups(transactional_db):
     """A transactional test before this one flushed the role groups of the data migrations."""
     sync_all_role_groups()
-
-
-def _together(calls):
-    """Run each call in its own thread, all released at once; their results, in order."""
-    start = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-    errors = []
-
-    def run(index, call):
-        try:
-            start.wait()
-            results[index] = call()
-        except BaseException as error:  # reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors, errors
-    return results
 
 
 def test_two_workers_asked_for_the_same_key_compute_it_once(monkeypatch, site):
@@ -63,7 +38,7 @@ def test_two_workers_asked_for_the_same_key_compute_it_once(monkeypatch, site):
         return compute(**kwargs)
 
     monkeypatch.setattr(indicators, "compute_bilan", slow_compute)
-    outcomes = _together([lambda: dashboard_result_compute(result_id=result.pk)] * 3)
+    outcomes = together([lambda: dashboard_result_compute(result_id=result.pk)] * 3)
     assert sorted(outcomes) == [False, False, True]
     assert len(computed) == 1
     result.refresh_from_db()
@@ -81,7 +56,7 @@ def test_managers_opening_the_same_dashboard_at_once_send_one_computation(
     clients = [client_for(Role.MANAGER, sites=[site]) for _ in range(4)]
     url = reverse("reporting:dashboard")
     query = {"preset": "last_year", "site": site.pk}
-    pages = _together([lambda c=c: c.get(url, query).content.decode() for c in clients])
+    pages = together([lambda c=c: c.get(url, query).content.decode() for c in clients])
     assert all("Calcul en cours…" in page for page in pages)
     result = DashboardResult.objects.get()  # one row for the key, whatever the race
     assert sent == [[result.pk, result.requested_at.isoformat()]]
