@@ -234,6 +234,10 @@ class Enrollment(models.Model):
     followup_3m_situation = models.CharField(
         "situation à 3 mois", max_length=30, choices=FollowupSituation.choices, blank=True
     )
+    followup_6m_date = models.DateField("date du suivi à 6 mois", null=True, blank=True)
+    followup_6m_situation = models.CharField(
+        "situation à 6 mois", max_length=30, choices=FollowupSituation.choices, blank=True
+    )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
 
@@ -270,6 +274,20 @@ class Enrollment(models.Model):
                 ),
                 name="unisvers_enrollment_followup_3m_after_exit",
             ),
+            models.CheckConstraint(
+                condition=(Q(followup_6m_date__isnull=True) & Q(followup_6m_situation=""))
+                | (
+                    Q(followup_6m_date__isnull=False)
+                    & ~Q(followup_6m_situation="")
+                    & Q(exit_date__isnull=False)
+                    & Q(followup_6m_date__gte=models.F("exit_date"))
+                    & (
+                        Q(followup_3m_date__isnull=True)
+                        | Q(followup_6m_date__gte=models.F("followup_3m_date"))
+                    )
+                ),
+                name="unisvers_enrollment_followup_6m_after_exit",
+            ),
         ]
 
     def __str__(self):
@@ -303,6 +321,18 @@ class Enrollment(models.Model):
             errors["followup_3m_date"] = "Le suivi à 3 mois vient après la sortie."
         elif self.followup_3m_date and self.followup_3m_date < self.exit_date:
             errors["followup_3m_date"] = "Le suivi à 3 mois ne peut pas précéder la sortie."
+        if bool(self.followup_6m_date) != bool(self.followup_6m_situation):
+            errors["followup_6m_situation"] = "Indiquez la date et la situation du suivi à 6 mois."
+        if self.followup_6m_date and not self.exit_date:
+            errors["followup_6m_date"] = "Le suivi à 6 mois vient après la sortie."
+        elif self.followup_6m_date and self.followup_6m_date < self.exit_date:
+            errors["followup_6m_date"] = "Le suivi à 6 mois ne peut pas précéder la sortie."
+        elif (
+            self.followup_6m_date
+            and self.followup_3m_date
+            and self.followup_6m_date < self.followup_3m_date
+        ):
+            errors["followup_6m_date"] = "Le suivi à 6 mois ne peut pas précéder le suivi à 3 mois."
         if self.entry_date and self.cohort_id and not errors:
             overlapping = self.overlapping_enrollments(others)
             if overlapping:
