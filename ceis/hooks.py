@@ -10,7 +10,8 @@ from importlib import import_module
 from types import ModuleType
 
 # In dependency order: a programme's package files may refer to the core's, reporting comes last.
-PROGRAMMES = ("unisvers", "villages", "appointments", "reporting")
+# `messaging` is a core-level app (floor 0, it imports no programme) gathered like the programmes.
+PROGRAMMES = ("messaging", "unisvers", "villages", "appointments", "reporting")
 
 
 def app_modules(name: str) -> list[ModuleType]:

@@ -10,7 +10,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FLOORS = {"ceis": 0, "unisvers": 1, "villages": 1, "reporting": 2}
+FLOORS = {"ceis": 0, "messaging": 0, "unisvers": 1, "villages": 1, "reporting": 2}
 
 
 def _module_name(path: Path) -> str:

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_static",
     "ceis",
+    "messaging",
     "unisvers",
     "villages",
     "appointments",
