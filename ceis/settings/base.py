@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "unisvers",
     "villages",
     "appointments",
+    "coordination",
     "reporting",
 ]
 
