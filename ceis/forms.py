@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from .bounds import BoundedModelForm
 from .models import Person, Site
 from .selectors import neighbourhood_list
+from .text import phone_e164
 
 
 class PersonForm(BoundedModelForm):
@@ -68,6 +69,20 @@ class PersonForm(BoundedModelForm):
             ),
             *(["confirm_not_duplicate"] if ask_duplicate else []),
         )
+
+    def clean_phone(self):
+        """A number that messages can reach; kept as typed (the data package carries it as
+        is), written in E.164 only when a message is sent."""
+        phone = self.cleaned_data.get("phone", "")
+        if phone:
+            try:
+                phone_e164(phone)
+            except ValueError:
+                raise ValidationError(
+                    "Ce numéro de téléphone n'est pas valide : saisissez un numéro français "
+                    "(06 12 34 56 78) ou international (+32 470 12 34 56)."
+                ) from None
+        return phone
 
 
 def apply_errors(form, error: ValidationError):
