@@ -65,6 +65,8 @@ def bilan_rows(bilan: dict) -> list[dict]:
     """Every figure of the catalogue (`definitions.py`) in `bilan`, in the JSON's order."""
     rows = []
     for section, definitions in DEFINITIONS.items():
+        if section not in bilan:
+            continue  # a version published before this section existed keeps its figures
         figures = bilan[section]
         for key, item in definitions.items():
             value = figures[key]
@@ -120,7 +122,11 @@ def table_schema() -> dict:
             {
                 "name": "section",
                 "title": "Dispositif",
-                "description": "unisvers (Unis'Vers) ou villages (Vill@ges connectés).",
+                "description": (
+                    "unisvers (Unis'Vers), villages (Vill@ges connectés), appointments "
+                    "(rendez-vous), orientations (orientations vers les partenaires) ou "
+                    "messages (SMS et e-mails envoyés)."
+                ),
                 "type": "string",
                 "constraints": {"required": True, "enum": sections},
             },

@@ -35,8 +35,8 @@ from .indicators.definitions import (
     COUNT,
     DEFINITIONS,
     NULLABLE_COUNT,
-    PROGRAMMES,
     RATE,
+    SECTIONS,
 )
 from .indicators.publication import (
     SMALL_COUNT_LABEL,
@@ -160,7 +160,7 @@ def references_by_programme() -> list[dict]:
     indicator (its own reference, if it has one, and its parts: a rate's count and denominator,
     a breakdown's codes), in the JSON's order."""
     groups = []
-    for programme, title in PROGRAMMES.items():
+    for programme, title in SECTIONS.items():
         indicators = {}
         for reference in REFERENCES.values():
             if reference.programme != programme:

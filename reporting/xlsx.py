@@ -1,4 +1,5 @@
-"""The bilan as an XLSX workbook (openpyxl): a cover sheet, then one sheet per programme with
+"""The bilan as an XLSX workbook (openpyxl): a cover sheet, then one sheet per section (the two
+programmes, then appointments, orientations and messages) with
 every indicator (key, label, value, numerator, denominator, definition), each breakdown code on
 its own row, and the monthly table of Vill@ges connectés.
 
@@ -29,8 +30,8 @@ from .indicators.definitions import (
     MONTHLY,
     MONTHLY_COLUMNS,
     NULLABLE_COUNT,
-    PROGRAMMES,
     RATE,
+    SECTIONS,
 )
 from .indicators.publication import published_count, published_rate
 
@@ -62,12 +63,14 @@ def build_bilan_xlsx(bilan: dict) -> bytes:
     workbook = Workbook()
     _cover(workbook.active, bilan)
     previous = bilan.get(PREVIOUS)
-    for programme, title in PROGRAMMES.items():
+    for section, title in SECTIONS.items():
+        if section not in bilan:
+            continue  # a bilan stored before this section existed
         _programme_sheet(
             workbook.create_sheet(title),
-            programme,
-            bilan[programme],
-            previous[programme] if previous else None,
+            section,
+            bilan[section],
+            previous.get(section) if previous else None,
         )
     if bilan.get(YEARS):
         _years_sheet(workbook.create_sheet(YEARS_TITLE), bilan[YEARS])
@@ -225,7 +228,9 @@ def _rate_row(sheet, base: list, value: dict, texts: list, compare: tuple | None
 def _years_sheet(sheet, years: list[dict]):
     """The counts and rates of each programme, one column per calendar year (`bilan --years`)."""
     _header(sheet, ["Clé", "Indicateur", *(bilan["period"]["from"][:4] for bilan in years)])
-    for programme, title in PROGRAMMES.items():
+    for programme, title in SECTIONS.items():
+        if any(programme not in bilan for bilan in years):
+            continue  # a bilan stored before this section existed
         sheet.append([None, title])
         sheet.cell(row=sheet.max_row, column=2).font = BOLD
         for key, definition in DEFINITIONS[programme].items():

@@ -8,8 +8,8 @@ import datetime
 
 from ceis.models import Site
 
-from . import unisvers, villages
-from .codes import Programme
+from . import appointments, unisvers, villages
+from .codes import Programme, Section
 from .common import Period
 
 SCHEMA = "ceis.bilan/1"
@@ -24,7 +24,7 @@ def compute_bilan(
 
     `site` is a `Site`, a site code or `None` for every site. Raises `ValueError` when
     `date_from` is after `date_to` and `Site.DoesNotExist` for an unknown code. The number of
-    queries is fixed (12, or 13 for a calendar year, plus one to resolve a site code), whatever
+    queries is fixed (13, or 14 for a calendar year, plus one to resolve a site code), whatever
     the amount of data.
     """
     period = Period(date_from, date_to)
@@ -37,4 +37,5 @@ def compute_bilan(
         "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         Programme.UNISVERS: unisvers.compute(period, site),
         Programme.VILLAGES: villages.compute(period, site),
+        Section.APPOINTMENTS: appointments.compute(period, site),
     }

@@ -69,3 +69,30 @@ class VillagesCode(StrEnum):
     SKILLS_PROGRESS_RATE = "skills_progress_rate"
     ANONYMOUS_ATTENDEES = "anonymous_attendees"
     ANONYMOUS_BY_AGE = "anonymous_by_age"
+
+
+class Section(StrEnum):
+    """The sections of `ceis.bilan/1` that are not a programme (indicators.md, "Added keys")."""
+
+    APPOINTMENTS = "appointments"
+    ORIENTATIONS = "orientations"
+    MESSAGES = "messages"
+
+
+class AppointmentsCode(StrEnum):
+    BOOKED = "booked"
+    BY_STATUS = "by_status"
+    BY_KIND = "by_kind"
+    NO_SHOW_RATE = "no_show_rate"
+    PEOPLE = "people"
+
+
+class OrientationsCode(StrEnum):
+    COUNT = "count"
+    BY_CATEGORY = "by_category"
+    COMPLETED_RATE = "completed_rate"
+
+
+class MessagesCode(StrEnum):
+    SENT = "sent"
+    FAILED = "failed"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from appointments.choices import AppointmentKind, AppointmentStatus
 from unisvers.choices import (
     AttendanceStatus,
     DropoutReason,
@@ -17,7 +18,7 @@ from unisvers.choices import (
 )
 from villages.choices import AnonymousAgeBand, Autonomy, DigitalTheme, Procedure, SkillLevel
 
-from .codes import Programme, UnisversCode, VillagesCode
+from .codes import AppointmentsCode, Programme, Section, UnisversCode, VillagesCode
 
 COUNT = "count"  # an integer
 RATE = "rate"  # {"n", "of", "rate"}
@@ -27,6 +28,11 @@ MONTHLY = "monthly"  # the list of months of Vill@ges
 NULLABLE_COUNT = "nullable_count"  # an integer or null (the target)
 
 PROGRAMMES = {Programme.UNISVERS: "Unis'Vers", Programme.VILLAGES: "Vill@ges connectés"}
+# Every section of the bilan, in the JSON's order: the programmes, then the added sections.
+SECTIONS = {
+    **PROGRAMMES,
+    Section.APPOINTMENTS: "Rendez-vous",
+}
 
 
 @dataclass(frozen=True)
@@ -403,9 +409,53 @@ VILLAGES = [
     ),
 ]
 
+APPOINTMENT_DATED = (
+    "Un rendez-vous est daté par le jour (heure de Paris) de son début ; avec un choix de site, "
+    "il compte pour son propre site."
+)
+
+APPOINTMENTS = [
+    Definition(
+        AppointmentsCode.BOOKED,
+        "Rendez-vous pris",
+        "Rendez-vous datés de la période, quel que soit leur statut (annulés compris). "
+        + APPOINTMENT_DATED,
+    ),
+    Definition(
+        AppointmentsCode.BY_STATUS,
+        "Rendez-vous par statut",
+        "Les rendez-vous de la période selon leur statut.",
+        kind=BREAKDOWN,
+        codes=AppointmentStatus,
+    ),
+    Definition(
+        AppointmentsCode.BY_KIND,
+        "Rendez-vous par motif",
+        "Les rendez-vous de la période selon leur motif.",
+        kind=BREAKDOWN,
+        codes=AppointmentKind,
+    ),
+    Definition(
+        AppointmentsCode.NO_SHOW_RATE,
+        "Rendez-vous non honorés",
+        "Part des rendez-vous non honorés parmi ceux dont l'issue est connue ; un rendez-vous "
+        "encore prévu ou excusé (annulé à l'avance) n'entre pas dans le calcul.",
+        "rendez-vous de la période honorés ou non honorés",
+        RATE,
+    ),
+    Definition(
+        AppointmentsCode.PEOPLE,
+        "Personnes reçues en rendez-vous",
+        "Personnes distinctes ayant au moins un rendez-vous honoré dans la période. Un "
+        "rendez-vous seul ne compte pas parmi les personnes touchées de Vill@ges connectés : "
+        "l'accompagnement individuel qu'il ouvre, si.",
+    ),
+]
+
 DEFINITIONS: dict[str, dict[str, Definition]] = {
     Programme.UNISVERS: {definition.key: definition for definition in UNISVERS},
     Programme.VILLAGES: {definition.key: definition for definition in VILLAGES},
+    Section.APPOINTMENTS: {definition.key: definition for definition in APPOINTMENTS},
 }
 
 MONTHLY_COLUMNS = {
@@ -445,5 +495,5 @@ def definitions_for_annex() -> list[dict]:
                 for item in DEFINITIONS[programme].values()
             ],
         }
-        for programme, title in PROGRAMMES.items()
+        for programme, title in SECTIONS.items()
     ]

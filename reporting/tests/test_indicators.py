@@ -7,7 +7,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from reporting.indicators import compute_bilan
-from reporting.indicators.codes import Programme, UnisversCode, VillagesCode
+from reporting.indicators.codes import (
+    AppointmentsCode,
+    Programme,
+    Section,
+    UnisversCode,
+    VillagesCode,
+)
 from reporting.indicators.common import Period, mean, rate
 from reporting.indicators.definitions import DEFINITIONS, definitions_for_annex
 from reporting.indicators.publication import (
@@ -151,6 +157,19 @@ VILLAGES_KEYS = {
     "anonymous_attendees": None,
     "anonymous_by_age": {"moins_26": None, "26_59": None, "60_plus": None, "inconnu": None},
 }
+APPOINTMENTS_KEYS = {
+    "booked": None,
+    "by_status": {"prevu": None, "honore": None, "excuse": None, "non_honore": None},
+    "by_kind": {
+        "accompagnement_numerique": None,
+        "diagnostic_numerique": None,
+        "entretien_social": None,
+        "entretien_sortie": None,
+        "autre": None,
+    },
+    "no_show_rate": RATE,
+    "people": None,
+}
 BILAN_KEYS = {
     "schema": None,
     "period": {"from": None, "to": None},
@@ -158,6 +177,7 @@ BILAN_KEYS = {
     "generated_at": None,
     "unisvers": UNISVERS_KEYS,
     "villages": VILLAGES_KEYS,
+    "appointments": APPOINTMENTS_KEYS,
 }
 
 
@@ -189,13 +209,14 @@ def test_every_key_is_there_with_an_empty_database():
     # Same order as the spec, so that every reader lists indicators alike.
     assert list(bilan["unisvers"]) == list(UNISVERS_KEYS)
     assert list(bilan["villages"]) == list(VILLAGES_KEYS)
+    assert list(bilan["appointments"]) == list(APPOINTMENTS_KEYS)
     assert bilan["schema"] == "ceis.bilan/1"
     assert bilan["period"] == {"from": "2019-01-01", "to": "2019-02-28"}
     assert bilan["site"] is None
     assert datetime.datetime.fromisoformat(bilan["generated_at"]).utcoffset() == (
         datetime.timedelta(0)
     )
-    figures = {"unisvers": bilan["unisvers"], "villages": bilan["villages"]}
+    figures = {section: bilan[section] for section in list(BILAN_KEYS)[4:]}
     months = [month.pop("month") for month in figures["villages"]["monthly"]]
     assert months == ["2019-01", "2019-02"]
     # Counts are 0, the target and every rate and mean are null.
@@ -260,14 +281,14 @@ def test_query_count_is_small_and_does_not_grow_with_data(
     empty = count_queries(**year)
     populate(site, other_site, 2)
     small = count_queries(**year)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         bilan = compute_bilan(**year, site=site)
     assert bilan["unisvers"]["participants"] == 4  # cohorts are all on the main site
     assert bilan["villages"]["people"] == 2  # but half the contacts are elsewhere
     populate(site, other_site, 12)
     larger = count_queries(**year)
-    assert empty == small == larger == 13
-    assert count_queries(date_from=D(2019, 1, 1), date_to=D(2019, 6, 30)) == 12
+    assert empty == small == larger == 14
+    assert count_queries(date_from=D(2019, 1, 1), date_to=D(2019, 6, 30)) == 13
     bilan = compute_bilan(**year)
     assert bilan["unisvers"]["participants"] == 28
     assert bilan["villages"]["people"] == 28
@@ -316,13 +337,18 @@ def test_calendar_year_is_exactly_first_january_to_31_december():
 def test_catalogue_defines_every_key_in_the_json_order():
     assert list(DEFINITIONS["unisvers"]) == list(UNISVERS_KEYS)
     assert list(DEFINITIONS["villages"]) == list(VILLAGES_KEYS)
+    assert list(DEFINITIONS["appointments"]) == list(APPOINTMENTS_KEYS)
     for programme in DEFINITIONS.values():
         for definition in programme.values():
             assert definition.label and definition.definition
             if definition.kind == "rate":
                 assert definition.denominator, definition.key
     annex = definitions_for_annex()
-    assert [section["title"] for section in annex] == ["Unis'Vers", "Vill@ges connectés"]
+    assert [section["title"] for section in annex] == [
+        "Unis'Vers",
+        "Vill@ges connectés",
+        "Rendez-vous",
+    ]
     assert annex[0]["indicators"][0]["key"] == "participants"
 
 
@@ -331,7 +357,9 @@ def test_the_codes_are_the_json_keys_in_their_order():
     figures through `codes.py`, whose values are the published keys."""
     assert [code.value for code in UnisversCode] == list(UNISVERS_KEYS)
     assert [code.value for code in VillagesCode] == list(VILLAGES_KEYS)
-    assert [programme.value for programme in Programme] == list(DEFINITIONS)
+    assert [code.value for code in AppointmentsCode] == list(APPOINTMENTS_KEYS)
+    sections = [*Programme, *Section]
+    assert [section.value for section in sections][: len(DEFINITIONS)] == list(DEFINITIONS)
 
 
 def test_publication_rule_hides_counts_from_one_to_four_of_confidential_figures():

@@ -1,0 +1,102 @@
+"""The sections added to `ceis.bilan/1` (indicators.md, "Added keys": appointments, orientations,
+messages) in every output: the XLSX sheet, the open data rows, the figure references of the
+texts; none of them falls under the « moins de 5 » rule; a version stored before they existed
+still reads."""
+
+import datetime
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from appointments.choices import AppointmentStatus
+from appointments.tests.factories import AppointmentFactory
+from ceis.tests.factories import UserFactory
+from reporting.indicators import compute_bilan
+from reporting.indicators.compare import compute_with_previous
+from reporting.opendata import bilan_csv, bilan_rows
+from reporting.texts import REFERENCES, render_text
+from reporting.xlsx import build_bilan_xlsx
+
+from .helpers import PARIS, D, person
+
+pytestmark = pytest.mark.django_db
+
+YEAR = {"date_from": D(2019, 1, 1), "date_to": D(2019, 12, 31)}
+
+
+MARCH = D(2019, 3, 4)
+
+
+def booked(site, status, day=MARCH):
+    start = datetime.datetime(day.year, day.month, day.day, 10, tzinfo=PARIS)
+    return AppointmentFactory(
+        site=site, person=person(site), agent=UserFactory(), start=start, status=status
+    )
+
+
+@pytest.fixture
+def small_world(site):
+    """3 honoured appointments and 1 no-show in 2019; 1 honoured in 2018."""
+    for _ in range(3):
+        booked(site, AppointmentStatus.HONORE)
+    booked(site, AppointmentStatus.NON_HONORE)
+    booked(site, AppointmentStatus.HONORE, D(2018, 5, 2))
+
+
+def sheet_rows(sheet) -> dict:
+    return {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]}
+
+
+def test_the_xlsx_has_a_sheet_of_appointments_with_the_previous_year(small_world):
+    workbook = load_workbook(io.BytesIO(build_bilan_xlsx(compute_with_previous(**YEAR))))
+
+    rows = sheet_rows(workbook["Rendez-vous"])
+    assert rows["booked"][1:3] == ("Rendez-vous pris", 4)
+    assert rows["by_status.honore"][2] == 3
+    # Rate, numerator, denominator, then the previous year's rate and the change in points.
+    assert rows["no_show_rate"][2:6] == (0.25, 1, 4, 0.0)
+    assert rows["no_show_rate"][6] == pytest.approx(25.0)
+    assert rows["people"][2:5] == (3, None, None)
+    assert rows["people"][5] == 1  # one person received in 2018
+
+
+def test_open_data_has_a_row_per_figure_with_small_counts_published(small_world):
+    rows = {
+        (row["key"], row["code"]): row
+        for row in bilan_rows(compute_bilan(**YEAR))
+        if row["section"] == "appointments"
+    }
+    # A count of 1 to 4 is not confidential here: it is published as it is.
+    assert rows[("no_show_rate", "")]["n"] == 1
+    assert rows[("no_show_rate", "")]["published"] == "25\u00a0%"
+    assert rows[("by_status", "non_honore")]["published"] == "1"
+    assert rows[("booked", "")]["published"] == "4"
+    assert "appointments,people,,3,,,3" in bilan_csv(compute_bilan(**YEAR)).splitlines()
+
+
+def test_texts_can_reference_the_added_keys_and_small_counts_print(small_world):
+    assert {
+        "appointments.booked",
+        "appointments.no_show_rate.of",
+        "appointments.by_kind.autre",
+    } <= (set(REFERENCES))
+    text = (
+        "[[appointments.booked]] rendez-vous, [[appointments.no_show_rate]] non honorés "
+        "([[appointments.no_show_rate.n]] sur [[appointments.no_show_rate.of]]), "
+        "[[appointments.people]] personnes reçues."
+    )
+    assert render_text(text, compute_bilan(**YEAR)) == (
+        "4 rendez-vous, 25\u00a0% non honorés (1 sur 4), 3 personnes reçues."
+    )
+
+
+def test_a_bilan_stored_before_the_added_sections_still_gives_its_xlsx_and_open_data(site):
+    old = compute_bilan(**YEAR)
+    for section in ("appointments", "orientations", "messages"):
+        old.pop(section, None)
+
+    workbook = load_workbook(io.BytesIO(build_bilan_xlsx(old)))
+
+    assert "Rendez-vous" not in workbook.sheetnames
+    assert {row["section"] for row in bilan_rows(old)} == {"unisvers", "villages"}
