@@ -102,6 +102,13 @@ def situation_3m(w):
     return Case(w.referent, url, "", _journal("unisvers.enrollment"), overrides)
 
 
+def situation_6m(w):
+    exited = EnrollmentFactory(cohort=w.cohort, entry_date=D(2026, 3, 2), exited=True)
+    url = reverse("unisvers:enrollment_followup_6m", args=[exited.public_id])
+    overrides = {"followup_6m_date": "2026-10-12", "followup_6m_situation": "emploi_durable"}
+    return Case(w.referent, url, "", _journal("unisvers.enrollment"), overrides)
+
+
 def followup(w):
     page = reverse("unisvers:participant", args=[w.enrollment.person.public_id])
     action = reverse("unisvers:followup_create", args=[w.enrollment.person.public_id])
@@ -268,6 +275,7 @@ CREATE_FORMS = {
     "inscription Unis'Vers": enrollment,
     "sortie": exit_,
     "situation à 3 mois": situation_3m,
+    "situation à 6 mois": situation_6m,
     "suivi individuel": followup,
     "transmission du suivi": handover,
     "témoignage": testimonial,

@@ -22,6 +22,7 @@ from appointments.tests.factories import AppointmentFactory
 from ceis.choices import ImportKind, ImportStatus, ImportStep, Role
 from ceis.models import ImportJob
 from ceis.tests.factories import NeighbourhoodFactory, PersonFactory, UserFactory
+from documents.tests.factories import PersonDocumentFactory
 from reporting.choices import JobStatus
 from reporting.models import BilanDocument, BilanVersion
 from unisvers.choices import ExitOutcome, Household, MinimumIncome
@@ -85,6 +86,9 @@ OBJECT_KWARGS = {
     "persons:update": lambda o: {"public_id": o.person.public_id},
     "persons:delete": lambda o: {"public_id": o.person.public_id},
     "persons:export": lambda o: {"public_id": o.person.public_id},
+    "documents:upload": lambda o: {"person_id": o.person.public_id},
+    "documents:download": lambda o: {"public_id": o.person_document.public_id},
+    "documents:delete": lambda o: {"public_id": o.person_document.public_id},
     "unisvers:cohort_detail": lambda o: {"public_id": o.cohort.public_id},
     "unisvers:cohort_update": lambda o: {"public_id": o.cohort.public_id},
     "unisvers:cohort_referents": lambda o: {"public_id": o.cohort.public_id},
@@ -110,6 +114,7 @@ OBJECT_KWARGS = {
     "unisvers:enrollment_delete": lambda o: {"public_id": o.enrollment.public_id},
     "unisvers:enrollment_exit": lambda o: {"public_id": o.enrollment.public_id},
     "unisvers:enrollment_followup_3m": lambda o: {"public_id": o.enrollment.public_id},
+    "unisvers:enrollment_followup_6m": lambda o: {"public_id": o.enrollment.public_id},
     "unisvers:enrollment_handover": lambda o: {"public_id": o.enrollment.public_id},
     "unisvers:participant": lambda o: {"public_id": o.person.public_id},
     "unisvers:followup_create": lambda o: {"public_id": o.person.public_id},
@@ -334,6 +339,8 @@ def _site_objects(site, *, referent, mediator, manager, markers: Markers, worksh
         document=document, number=1, status=JobStatus.READY, indicators={}
     )
     version.pdf.save(f"securite-{uuid.uuid4().hex}.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    # A document of the person's file (documents/): its title names no marker.
+    person_document = PersonDocumentFactory(person=person, title="CV du dossier")
     import_job = ImportJob.objects.create(
         kind=ImportKind.REFERRALS,
         step=ImportStep.CHECK,
@@ -367,6 +374,7 @@ def _site_objects(site, *, referent, mediator, manager, markers: Markers, worksh
         assessment=assessment,
         document=document,
         version=version,
+        person_document=person_document,
         import_job=import_job,
     )
 
@@ -453,14 +461,19 @@ def _row_17_scenarios(world: World) -> None:
 
 
 def remove_world_files(world: World):
+    from documents.storage import delete_file
+
     for stored in world.files:
         stored.storage.delete(stored.name)
+    for objects in (world.own, world.other):
+        delete_file(objects.person_document.storage_name)
 
 
 def fingerprint(site) -> list:
     """Every stored value of a site's records, to prove a request changed none of them."""
     from appointments.models import Appointment
     from ceis.models import Person
+    from documents.models import PersonDocument
     from unisvers.models import (
         Attendance,
         Cohort,
@@ -492,6 +505,7 @@ def fingerprint(site) -> list:
         BilanDocument.objects.filter(site=site),
         BilanVersion.objects.filter(document__site=site),
         Appointment.objects.filter(site=site),
+        PersonDocument.objects.filter(person__site=site),
     ]
     state = [list(qs.order_by("pk").values()) for qs in querysets]
     return state

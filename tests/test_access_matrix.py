@@ -77,6 +77,10 @@ GET = {
     "persons:update":                  "200 200 DENY DENY 200 | 404 404 DENY DENY 200",
     "persons:delete":                  "DENY DENY DENY DENY 200 | DENY DENY DENY DENY 200",
     "persons:export":                  "DENY DENY DENY DENY 200 | DENY DENY DENY DENY 200",
+    # Documents of a person: who opens the person's full file on its site (documents/perms.py).
+    "documents:upload":                "200 200 DENY DENY 200 | 404 404 DENY DENY 200",
+    "documents:download":              "200 200 DENY DENY 200 | 404 404 DENY DENY 200",
+    "documents:delete":                "200 200 DENY DENY 200 | 404 404 DENY DENY 200",
     "staff:list":                      "403 403 403 403 200",
     "staff:create":                    "403 403 403 403 200",
     "staff:update":                    "DENY DENY DENY DENY 200 | DENY DENY DENY DENY 200",
@@ -103,6 +107,7 @@ GET = {
     "unisvers:enrollment_delete":      "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
     "unisvers:enrollment_exit":        "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
     "unisvers:enrollment_followup_3m": "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "unisvers:enrollment_followup_6m": "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
     "unisvers:enrollment_handover":    "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
     "unisvers:participant":            "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
     "unisvers:followup_create":        _OBJ_405,
@@ -205,6 +210,10 @@ POST = {
     # The participant has a Unis'Vers record: the deletion is refused with a message (302).
     "persons:delete":                  "DENY DENY DENY DENY 302 | DENY DENY DENY DENY 302",
     "persons:export":                  _OBJ_405,
+    # An empty upload comes back with its errors; an empty confirmation deletes the document.
+    "documents:upload":                "200 200 DENY DENY 200 | 404 404 DENY DENY 200",
+    "documents:download":              _OBJ_405,
+    "documents:delete":                "302 302 DENY DENY 302 | 404 404 DENY DENY 302",
     "staff:list":                      _ALL_405,
     "staff:create":                    "403 403 403 403 200",
     "staff:update":                    "DENY DENY DENY DENY 200 | DENY DENY DENY DENY 200",
@@ -232,6 +241,7 @@ POST = {
     "unisvers:enrollment_delete":      "302 DENY DENY DENY 302 | 404 DENY DENY DENY 302",
     "unisvers:enrollment_exit":        "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
     "unisvers:enrollment_followup_3m": "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "unisvers:enrollment_followup_6m": "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
     "unisvers:enrollment_handover":    "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
     "unisvers:participant":            _OBJ_405,
     "unisvers:followup_create":        "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",

@@ -220,6 +220,19 @@ class Followup3mForm(BoundedModelForm):
         self.helper = _helper(Row(Column("followup_3m_date"), Column("followup_3m_situation")))
 
 
+class Followup6mForm(BoundedModelForm):
+    class Meta:
+        model = Enrollment
+        fields = ["followup_6m_date", "followup_6m_situation"]
+        widgets = {"followup_6m_date": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["followup_6m_date"].required = True
+        self.fields["followup_6m_situation"].required = True
+        self.helper = _helper(Row(Column("followup_6m_date"), Column("followup_6m_situation")))
+
+
 class ActivityForm(BoundedModelForm):
     class Meta:
         model = CollectiveActivity

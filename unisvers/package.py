@@ -347,6 +347,8 @@ FILES: tuple[FileSpec, ...] = (
             col("dropout_reason", "code", choices=DropoutReason),
             col("followup_3m_date", "date"),
             col("followup_3m_situation", "code", choices=FollowupSituation),
+            col("followup_6m_date", "date"),
+            col("followup_6m_situation", "code", choices=FollowupSituation),
         ),
         key=("cohort", "person"),
         check=check_enrollment,

@@ -1,4 +1,4 @@
-"""Weekly e-mail to each referent: how many 3-month follow-ups are due or overdue.
+"""Weekly e-mail to each referent: how many 3-month and 6-month follow-ups are due or overdue.
 
 The message carries counts and a link, never a participant's name: e-mail leaves the
 application, and the names stay behind the login (CNIL social-sector guidance).
@@ -32,24 +32,29 @@ def followup_reminders_send(*, today: datetime.date | None = None) -> int:
     )
     sent = 0
     for user in referents:
-        followups = todo_for(user, today)["followups"]
-        if not followups:
+        todo = todo_for(user, today)
+        due = [(3, todo["followups"]), (6, todo["followups_6m"])]
+        if not any(followups for _, followups in due):
             continue
-        overdue = sum(1 for enrollment in followups if enrollment.followup_overdue)
         link = settings.CEIS_BASE_URL.rstrip("/") + reverse("home")
-        lines = [
-            "Bonjour,",
-            "",
-            f"Vous avez {len(followups)} suivi(s) à 3 mois à enregistrer pour vos promotions "
-            "Unis'Vers, à faire dans les 14 jours"
-            + (f", dont {overdue} en retard." if overdue else "."),
+        lines = ["Bonjour,", ""]
+        for months, followups in due:
+            if not followups:
+                continue
+            overdue = sum(1 for enrollment in followups if enrollment.followup_overdue)
+            lines.append(
+                f"Vous avez {len(followups)} suivi(s) à {months} mois à enregistrer pour vos "
+                "promotions Unis'Vers, à faire dans les 14 jours"
+                + (f", dont {overdue} en retard." if overdue else ".")
+            )
+        lines += [
             "",
             f"Votre liste de choses à faire : {link}",
             "",
             "Ce message ne contient aucun nom : ouvrez CEIS pour voir les personnes concernées.",
         ]
         send_mail(
-            subject="CEIS — suivis à 3 mois à faire",
+            subject="CEIS — suivis après la sortie à faire",
             message="\n".join(lines),
             from_email=None,
             recipient_list=[user.email],

@@ -6,13 +6,14 @@ from .models import Attendance, Enrollment, Event, FollowUp, Testimonial
 
 
 def contact_dates(person) -> list[tuple]:
-    """(records of `person`, their date field): entry, exit and 3-month follow-up of each
+    """(records of `person`, their date field): entry, exit, 3-month and 6-month follow-ups of each
     enrollment, registers, follow-up entries, events attended and testimonials."""
     own = {"person": person}
     return [
         (Enrollment.objects.filter(**own), "entry_date"),
         (Enrollment.objects.filter(**own, exit_date__isnull=False), "exit_date"),
         (Enrollment.objects.filter(**own, followup_3m_date__isnull=False), "followup_3m_date"),
+        (Enrollment.objects.filter(**own, followup_6m_date__isnull=False), "followup_6m_date"),
         (Attendance.objects.filter(**own), "date"),
         (FollowUp.objects.filter(**own), "date"),
         (Event.objects.filter(attendees=person), "date"),

@@ -412,8 +412,8 @@ def target_get(*, pk, user) -> Target:
 
 
 def todo_for(user, today: datetime.date | None = None) -> dict:
-    """The referent's to-do list (domain.md): registers not taken, exits missing, 3-month
-    follow-ups due in the next 14 days or overdue. Only cohorts the user is referent of."""
+    """The referent's to-do list (domain.md): registers not taken, exits missing, 3-month and
+    6-month follow-ups due in the next 14 days or overdue. Only cohorts the user is referent of."""
     today = today or timezone.localdate()
     mine = cohorts_visible_to(user).filter(referents=user)
     registers = list(
@@ -442,11 +442,28 @@ def todo_for(user, today: datetime.date | None = None) -> dict:
         enrollment.followup_due = add_months(enrollment.exit_date, 3)
         enrollment.followup_overdue = enrollment.followup_due < today
         followups.append(enrollment)
+    # The 6-month situation: due at exit + 6 months, with the same notice.
+    latest_exit_6m = add_months(today + datetime.timedelta(days=FOLLOWUP_3M_NOTICE_DAYS), -6)
+    followups_6m = []
+    for enrollment in (
+        Enrollment.objects.filter(
+            cohort__in=mine,
+            exit_date__isnull=False,
+            exit_date__lte=latest_exit_6m,
+            followup_6m_date=None,
+        )
+        .select_related("cohort", "person")
+        .order_by("exit_date")
+    ):
+        enrollment.followup_due = add_months(enrollment.exit_date, 6)
+        enrollment.followup_overdue = enrollment.followup_due < today
+        followups_6m.append(enrollment)
     return {
         "registers_today": [day for day in registers if day.date == today],
         "registers_late": [day for day in registers if day.date < today],
         "exits_missing": exits_missing,
         "followups": followups,
+        "followups_6m": followups_6m,
         "today": today,
     }
 

@@ -235,6 +235,18 @@ def enrollment_followup_3m(
     )
 
 
+def enrollment_followup_6m(
+    *, enrollment: Enrollment, user, followup_6m_date, followup_6m_situation: str, request=None
+) -> Enrollment:
+    return enrollment_update(
+        enrollment=enrollment,
+        user=user,
+        request=request,
+        followup_6m_date=followup_6m_date,
+        followup_6m_situation=followup_6m_situation,
+    )
+
+
 # Register ------------------------------------------------------------------------------------
 
 

@@ -70,6 +70,11 @@ urlpatterns = [
         name="enrollment_followup_3m",
     ),
     path(
+        "inscriptions/<uuid:public_id>/suivi-6-mois/",
+        views.enrollment_followup_6m,
+        name="enrollment_followup_6m",
+    ),
+    path(
         "inscriptions/<uuid:public_id>/transmettre/",
         views.enrollment_handover,
         name="enrollment_handover",

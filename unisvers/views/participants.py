@@ -25,6 +25,7 @@ from ..forms import (
     EnrollmentForm,
     ExitForm,
     Followup3mForm,
+    Followup6mForm,
     FollowUpForm,
     HandoverForm,
     TestimonialForm,
@@ -219,6 +220,26 @@ def enrollment_followup_3m(request, public_id):
         service=services.enrollment_followup_3m,
         success="La situation à 3 mois est enregistrée.",
         template="unisvers/enroll/followup_3m.html",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@object_permission_required("unisvers.change_enrollment")
+@single_submission
+def enrollment_followup_6m(request, public_id):
+    enrollment = selectors.enrollment_get(public_id=public_id, user=request.user)
+    if not enrollment.exit_date:
+        messages.error(request, "Enregistrez d'abord la sortie : le suivi à 6 mois vient après.")
+        return redirect(enrollment)
+    initial = {} if enrollment.followup_6m_date else {"followup_6m_date": timezone.localdate()}
+    form = Followup6mForm(request.POST or None, instance=enrollment, initial=initial)
+    return _enrollment_step(
+        request,
+        enrollment,
+        form,
+        service=services.enrollment_followup_6m,
+        success="La situation à 6 mois est enregistrée.",
+        template="unisvers/enroll/followup_6m.html",
     )
 
 
