@@ -114,6 +114,7 @@ urlpatterns = [
     path("unisvers/", include("unisvers.urls")),
     path("villages/", include("villages.urls")),
     path("rendez-vous/", include("appointments.urls")),
+    path("coordination/", include("coordination.urls")),
     path("bilans/", include("reporting.urls")),
     path("administration/", admin.site.urls),
     *account_patterns,

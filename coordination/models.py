@@ -66,6 +66,13 @@ class Partner(models.Model):
     def get_absolute_url(self):
         return reverse("coordination:partner_update", args=[self.public_id])
 
+    def unique_error_message(self, model_class, unique_check):
+        if set(unique_check) == {"site", "name"}:
+            return ValidationError(
+                "Un partenaire de ce site porte déjà ce nom.", code="unique_together"
+            )
+        return super().unique_error_message(model_class, unique_check)
+
 
 class OrientationQuerySet(SiteScopedQuerySet):
     def visible_to(self, user):
