@@ -66,7 +66,7 @@ def _measure(year: int, runs: int, site_code: str | None) -> dict:
     from django.db.models import Count
     from django.test.utils import CaptureQueriesContext
 
-    from bench.bilan_sql import bilan_sql
+    from bench.bilan_sql import SECTIONS, bilan_sql
     from ceis.models import Site
     from reporting.indicators import compute_bilan
 
@@ -98,7 +98,7 @@ def _measure(year: int, runs: int, site_code: str | None) -> dict:
         with connection.execute_wrapper(timed_execute):
             bilan = compute_bilan(date_from=start, date_to=end, site=scope)
         python_cpu.append(time.process_time() - began)
-        return {"unisvers": bilan["unisvers"], "villages": bilan["villages"]}
+        return {section: bilan[section] for section in SECTIONS}
 
     def sql(scope):
         return bilan_sql(connection, start, end, scope)

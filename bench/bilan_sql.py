@@ -1,14 +1,16 @@
-"""The bilan (`ceis.bilan/1`, sections `unisvers` and `villages`) in hand-written SQL.
+"""The bilan (`ceis.bilan/1`, sections `unisvers`, `villages`, `appointments`) in hand-written
+SQL.
 
 This is the baseline of `bench/bilan_bench.py`: what a careful SQL writer would send for the same
 figures as `reporting.indicators.compute_bilan`, with the same readings of the spec
-(docs/indicators.md): three queries (four with a site code to resolve), one per section and a
+(docs/indicators.md): four queries (five with a site code to resolve), one per section and a
 small one for the anonymous attendees of sessions, built from CTEs, window functions and
 `FILTER` clauses, on SQLite (3.30 or later) and PostgreSQL.
 Each section reads each table once: the Vill@ges contacts are grouped by person once, and the
 monthly figures are `FILTER`ed counts of the same passes.
 
-    bilan_sql(connection, date_from, date_to, site_code=None) -> {"unisvers": …, "villages": …}
+    bilan_sql(connection, date_from, date_to, site_code=None)
+        -> {"unisvers": …, "villages": …, "appointments": …}
 
 Where the dialects differ (a session's local date, dates as YYYYMMDD integers, JSON lists) the
 SQL branches on `connection.vendor`. A session's local date is compared through its UTC bounds
@@ -27,6 +29,7 @@ implementation it is compared with, only the reference lists of codes.
 import datetime
 from zoneinfo import ZoneInfo
 
+from appointments.choices import AppointmentKind, AppointmentStatus
 from ceis.choices import EducationLevel
 from unisvers.choices import (
     AttendanceStatus,
@@ -41,6 +44,14 @@ from villages.choices import AnonymousAgeBand, Autonomy, DigitalTheme, Procedure
 LOCAL_TZ = ZoneInfo("Europe/Paris")  # the project's TIME_ZONE: a session's date is local
 COUNTED_EVENT_KINDS = (EventKind.ALUMNI, EventKind.COMITE_USAGERS, EventKind.CO_EVALUATION)
 ANONYMOUS_BANDS = AnonymousAgeBand.values
+# In employment six months after the exit (`in_employment_6m_rate`).
+EMPLOYED_6M = (
+    FollowupSituation.EMPLOI_DURABLE,
+    FollowupSituation.EMPLOI_TRANSITION,
+    FollowupSituation.IAE,
+)
+# The sections of `compute_bilan` this baseline computes, in the JSON's order.
+SECTIONS = ("unisvers", "villages", "appointments")
 
 
 # ---- shapes -------------------------------------------------------------------------------
@@ -164,6 +175,11 @@ def _unisvers_sql(d: _Dialect, site_id, calendar_year) -> str:
         f"    COUNT(*) FILTER (WHERE e.followup_3m_situation = '{code}') AS \"followup:{code}\""
         for code in FollowupSituation.values
     )
+    followup_6m_cols = ",\n".join(
+        f"    COUNT(*) FILTER (WHERE e.followup_6m_situation = '{code}') AS \"followup_6m:{code}\""
+        for code in FollowupSituation.values
+    )
+    employed_6m = ", ".join(f"'{code}'" for code in EMPLOYED_6M)
     attendance_cols = ",\n".join(
         f"    SUM(n) FILTER (WHERE status = '{code}') AS \"att:{code}\""
         for code in AttendanceStatus.values
@@ -212,13 +228,16 @@ exits AS (
     COUNT(*) AS exits,
     COUNT(*) FILTER (WHERE e.exit_outcome IN ({positive})) AS positive,
     COUNT(*) FILTER (WHERE e.followup_3m_situation <> '') AS followup_recorded,
+    COUNT(*) FILTER (WHERE e.followup_6m_situation <> '') AS followup_6m_recorded,
+    COUNT(*) FILTER (WHERE e.followup_6m_situation IN ({employed_6m})) AS employed_6m,
     COUNT(*) FILTER (WHERE {both}) AS assessed,
     SUM(CASE WHEN {both} THEN e.confidence_entry END) AS confidence_entry_sum,
     SUM(CASE WHEN {both} THEN e.confidence_exit END) AS confidence_exit_sum,
     COUNT(*) FILTER (WHERE {both} AND e.confidence_exit > e.confidence_entry) AS improved,
 {outcome_cols},
 {reason_cols},
-{followup_cols}
+{followup_cols},
+{followup_6m_cols}
   FROM unisvers_enrollment e{cohort_join}
   WHERE e.exit_date BETWEEN %(from)s AND %(to)s
 ),
@@ -293,6 +312,12 @@ def _unisvers(row: dict) -> dict:
             "improved_rate": _rate(row["improved"], assessed),
         },
         "event_attendees": row["event_attendees"],
+        "followup_6m": _codes(FollowupSituation, row, "followup_6m:"),
+        "followup_6m_recorded": row["followup_6m_recorded"],
+        "in_employment_6m_rate": _rate(
+            row["employed_6m"],
+            row["followup_6m_recorded"] - row[f"followup_6m:{FollowupSituation.INCONNU}"],
+        ),
     }
 
 
@@ -564,6 +589,42 @@ def _anonymous(row: dict) -> dict:
     return {"anonymous_attendees": sum(by_age.values()), "anonymous_by_age": by_age}
 
 
+# ---- added sections (appointments, orientations, messages) -----------------------------------
+
+
+def _appointments_sql(site_id) -> str:
+    """The appointments of the period (by the local date of their start, through the same UTC
+    bounds as the sessions), by status and kind, and the persons received."""
+    status = ",\n  ".join(
+        f"COUNT(CASE WHEN a.status = '{code}' THEN 1 END) AS \"status:{code}\""
+        for code in AppointmentStatus.values
+    )
+    kind = ",\n  ".join(
+        f"COUNT(CASE WHEN a.kind = '{code}' THEN 1 END) AS \"kind:{code}\""
+        for code in AppointmentKind.values
+    )
+    return f"""
+SELECT
+  COUNT(*) AS booked,
+  {status},
+  {kind},
+  COUNT(DISTINCT CASE WHEN a.status = '{AppointmentStatus.HONORE}' THEN a.person_id END) AS people
+FROM appointments_appointment a
+WHERE a.start >= %(start_utc)s AND a.start < %(end_utc)s{_site_clause(site_id, "a.site_id")}"""
+
+
+def _appointments(row: dict) -> dict:
+    by_status = _codes(AppointmentStatus, row, "status:")
+    honoured, no_show = by_status[AppointmentStatus.HONORE], by_status[AppointmentStatus.NON_HONORE]
+    return {
+        "booked": int(row["booked"] or 0),
+        "by_status": by_status,
+        "by_kind": _codes(AppointmentKind, row, "kind:"),
+        "no_show_rate": _rate(no_show, honoured + no_show),
+        "people": int(row["people"] or 0),
+    }
+
+
 def _one_row(cursor) -> dict:
     columns = [column[0] for column in cursor.description]
     return dict(zip(columns, cursor.fetchone(), strict=True))
@@ -604,4 +665,6 @@ def bilan_sql(connection, date_from: datetime.date, date_to: datetime.date, site
         villages = _villages(_one_row(cursor), [label for label, _, _ in months])
         cursor.execute(_anonymous_sql(site_id), params)
         villages.update(_anonymous(_one_row(cursor)))
-    return {"unisvers": unisvers, "villages": villages}
+        cursor.execute(_appointments_sql(site_id), params)
+        appointments = _appointments(_one_row(cursor))
+    return {"unisvers": unisvers, "villages": villages, "appointments": appointments}

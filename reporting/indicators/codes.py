@@ -40,6 +40,9 @@ class UnisversCode(StrEnum):
     FOLLOWUP_3M_RECORDED = "followup_3m_recorded"
     CONFIDENCE = "confidence"
     EVENT_ATTENDEES = "event_attendees"
+    FOLLOWUP_6M = "followup_6m"
+    FOLLOWUP_6M_RECORDED = "followup_6m_recorded"
+    IN_EMPLOYMENT_6M_RATE = "in_employment_6m_rate"
 
 
 class VillagesCode(StrEnum):

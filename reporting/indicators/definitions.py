@@ -230,6 +230,28 @@ UNISVERS = [
         "Personnes distinctes venues à une rencontre des anciens, un comité d'usagers ou une "
         "co-évaluation datés de la période.",
     ),
+    Definition(
+        UnisversCode.FOLLOWUP_6M,
+        "Situation à 6 mois",
+        "Situations à 6 mois enregistrées pour les sorties de la période.",
+        kind=BREAKDOWN,
+        codes=FollowupSituation,
+    ),
+    Definition(
+        UnisversCode.FOLLOWUP_6M_RECORDED,
+        "Sorties avec un suivi à 6 mois",
+        "Sorties de la période dont la situation à 6 mois est enregistrée.",
+    ),
+    Definition(
+        UnisversCode.IN_EMPLOYMENT_6M_RATE,
+        "En emploi 6 mois après la sortie",
+        "Part des sorties de la période en emploi durable, en emploi de transition ou en "
+        "insertion par l'activité économique (IAE) six mois après la sortie — les personnes "
+        "« maintenues dans l'emploi ».",
+        "sorties de la période dont la situation à 6 mois est connue (enregistrée et autre que "
+        "« situation inconnue »)",
+        RATE,
+    ),
 ]
 
 VILLAGES = [

@@ -13,7 +13,9 @@ Readings of the spec where it leaves a choice (also in docs/indicators.md):
 - `target`: the sum of the existing `Target` rows of the year (of the site with `--site`);
   `null` when the period is not exactly one calendar year or when no target row exists.
 - `followup_3m`: every 3-month situation recorded on an exit of the period, whatever the date
-  of the follow-up itself.
+  of the follow-up itself; the same for `followup_6m` and the 6-month situation.
+- `in_employment_6m_rate`: `of` counts the exits of the period whose 6-month situation is
+  recorded and not `inconnu`; `n` those in `emploi_durable`, `emploi_transition` or `iae`.
 - `confidence.improved_rate`: exit self-rating strictly higher than the entry one.
 - `event_attendees`: events of kind alumni, comité d'usagers or co-évaluation, as the spec lists
   them; events of kind `autre` are not counted.
@@ -37,6 +39,12 @@ from .common import Period, age_at, breakdown, mean, rate
 INCOME_THRESHOLD_EUR = 550
 AGE_BAND = (35, 50)
 COUNTED_EVENT_KINDS = [EventKind.ALUMNI, EventKind.COMITE_USAGERS, EventKind.CO_EVALUATION]
+# In employment six months after the exit (indicators.md, `in_employment_6m_rate`).
+EMPLOYED_6M = (
+    FollowupSituation.EMPLOI_DURABLE,
+    FollowupSituation.EMPLOI_TRANSITION,
+    FollowupSituation.IAE,
+)
 
 
 def _site_filter(queryset, site, path):
@@ -92,8 +100,8 @@ def _target(period: Period, site) -> int | None:
 
 
 def _exits(period: Period, site) -> dict:
-    """Exits counted by outcome, dropout reason and 3-month situation (one grouped query of a
-    few rows, added up here), each group with its confidence ratings."""
+    """Exits counted by outcome, dropout reason, 3-month and 6-month situation (one grouped
+    query of a few rows, added up here), each group with its confidence ratings."""
     exits = _site_filter(
         Enrollment.objects.filter(exit_date__range=period.bounds), site, "cohort__site"
     )
@@ -101,7 +109,7 @@ def _exits(period: Period, site) -> dict:
     improved = both_ratings & Q(confidence_exit__gt=F("confidence_entry"))
     rows = (
         exits.order_by()
-        .values("exit_outcome", "dropout_reason", "followup_3m_situation")
+        .values("exit_outcome", "dropout_reason", "followup_3m_situation", "followup_6m_situation")
         .annotate(
             n=Count("id"),
             assessed=Count("id", filter=both_ratings),
@@ -111,10 +119,13 @@ def _exits(period: Period, site) -> dict:
         )
     )
     sums = ["assessed", "confidence_entry_sum", "confidence_exit_sum", "improved"]
-    counts = dict.fromkeys(["exits", "positive", "followup_recorded", *sums], 0)
+    counts = dict.fromkeys(
+        ["exits", "positive", "followup_recorded", "followup_6m_recorded", "employed_6m", *sums], 0
+    )
     counts.update({f"outcome:{code}": 0 for code in ExitOutcome.values})
     counts.update({f"reason:{code}": 0 for code in DropoutReason.values})
     counts.update({f"followup:{code}": 0 for code in FollowupSituation.values})
+    counts.update({f"followup_6m:{code}": 0 for code in FollowupSituation.values})
     positive = set(ExitOutcome.positive())
     for row in rows:
         n, outcome, situation = row["n"], row["exit_outcome"], row["followup_3m_situation"]
@@ -125,8 +136,13 @@ def _exits(period: Period, site) -> dict:
             counts["positive"] += n
         if situation:
             counts["followup_recorded"] += n
+        situation_6m = row["followup_6m_situation"]
+        if situation_6m:
+            counts["followup_6m_recorded"] += n
+        if situation_6m in EMPLOYED_6M:
+            counts["employed_6m"] += n
         # A code outside the reference lists is in no column, as with one filtered count each.
-        keys = [f"outcome:{outcome}", f"followup:{situation}"]
+        keys = [f"outcome:{outcome}", f"followup:{situation}", f"followup_6m:{situation_6m}"]
         if outcome == ExitOutcome.ABANDON:
             keys.append(f"reason:{row['dropout_reason']}")
         for key in keys:
@@ -217,4 +233,11 @@ def compute(period: Period, site) -> dict:
             "improved_rate": rate(exits["improved"], exits["assessed"]),
         },
         UnisversCode.EVENT_ATTENDEES: _event_attendees(period, site),
+        UnisversCode.FOLLOWUP_6M: breakdown(FollowupSituation, _picked(exits, "followup_6m:")),
+        UnisversCode.FOLLOWUP_6M_RECORDED: exits["followup_6m_recorded"],
+        # Among the known 6-month situations: recorded and not « inconnu ».
+        UnisversCode.IN_EMPLOYMENT_6M_RATE: rate(
+            exits["employed_6m"],
+            exits["followup_6m_recorded"] - exits[f"followup_6m:{FollowupSituation.INCONNU}"],
+        ),
     }

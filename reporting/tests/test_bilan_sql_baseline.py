@@ -48,6 +48,7 @@ EDGE_STARTS = [
     (2020, 1, 1, 0, 30),
 ]
 
+SECTIONS = ["unisvers", "villages", "appointments"]
 ANONYMOUS_GROUPS = [(band, sex) for band in AnonymousAgeBand.values for sex in AnonymousSex.values]
 
 
@@ -84,10 +85,12 @@ def test_bilan_sql_equals_compute_bilan(seed, site, other_site):
             expected = compute_bilan(date_from=start, date_to=end, site=scope)
             with CaptureQueriesContext(connection) as queries:
                 baseline = bilan_sql(connection, start, end, scope)
-            # Three queries, and one more to find the site from its code.
-            assert len(queries) == (3 if scope is None else 4)
-            assert baseline["unisvers"] == expected["unisvers"], (start, end, scope)
-            assert baseline["villages"] == expected["villages"], (start, end, scope)
+            # One query per section and one for the anonymous attendees, and one more to find
+            # the site from its code.
+            assert len(queries) == (4 if scope is None else 5)
+            assert list(baseline) == SECTIONS
+            for section in SECTIONS:
+                assert baseline[section] == expected[section], (section, start, end, scope)
             compared += 1
     assert compared == 12
     # The comparison is not one of zeros: the year has participants, exits, reached persons,
@@ -100,6 +103,8 @@ def test_bilan_sql_equals_compute_bilan(seed, site, other_site):
     assert year["villages"]["skills"] != dict.fromkeys(year["villages"]["skills"], 0)
     assert year["villages"]["skills_progress_rate"]["of"] > 0
     assert year["villages"]["anonymous_attendees"] > 0
+    assert year["appointments"]["no_show_rate"]["of"] > 5
+    assert year["unisvers"]["followup_6m_recorded"] > 2
     one_day = bilan_sql(connection, D(2019, 7, 31), D(2019, 7, 31))
     # 00:10 and 23:40 local on 31 July are that day (UTC+2), 00:20 on 1 August is not.
     assert one_day["villages"]["sessions"] == 2

@@ -86,6 +86,17 @@ UNISVERS_KEYS = {
     "followup_3m_recorded": None,
     "confidence": {"assessed": None, "mean_entry": None, "mean_exit": None, "improved_rate": RATE},
     "event_attendees": None,
+    "followup_6m": {
+        "emploi_durable": None,
+        "emploi_transition": None,
+        "iae": None,
+        "formation": None,
+        "projet_professionnel": None,
+        "sans_solution": None,
+        "inconnu": None,
+    },
+    "followup_6m_recorded": None,
+    "in_employment_6m_rate": RATE,
 }
 MONTH = {"month": None, "people": None, "attended": None, "individual_helps": None}
 VILLAGES_KEYS = {

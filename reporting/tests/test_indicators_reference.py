@@ -11,8 +11,11 @@ import random
 import pytest
 from django.utils import timezone
 
+from appointments.choices import AppointmentKind, AppointmentStatus
+from appointments.models import Appointment
 from ceis.choices import EducationLevel
 from ceis.models import Neighbourhood, Person
+from ceis.tests.factories import UserFactory
 from reporting.indicators import compute_bilan
 from unisvers.choices import (
     AttendanceStatus,
@@ -213,6 +216,45 @@ def populate(rnd, sites):
             created_at=datetime.datetime.combine(day, datetime.time(8), PARIS)
             + datetime.timedelta(minutes=rnd.randrange(600)),
         )
+    populate_added_sections(rnd, sites, people)
+
+
+def populate_added_sections(rnd, sites, people):
+    """The records of the sections added to the bilan (appointments, orientations, messages),
+    drawn after everything else so that the programmes' random data stays as it was, and the
+    6-month situation of some exits."""
+    for exited in Enrollment.objects.exclude(exit_date=None).order_by("pk"):
+        if rnd.random() < 0.6:
+            after = exited.followup_3m_date or exited.exit_date
+            exited.followup_6m_date = after + datetime.timedelta(days=rnd.randrange(80, 100))
+            exited.followup_6m_situation = rnd.choice(FollowupSituation.values)
+            exited.save(update_fields=["followup_6m_date", "followup_6m_situation"])
+    agents = [UserFactory() for _ in range(3)]
+    for index in range(75):
+        # Each agent's appointments take distinct half-hours of the day: never two at once
+        # (the exclusion constraint on PostgreSQL), whatever days are drawn.
+        slot = datetime.time(7 + index // 3 // 2, 30 * (index // 3 % 2))
+        Appointment.objects.create(
+            person=rnd.choice(people),
+            agent=agents[index % 3],
+            site=rnd.choice(sites),
+            kind=rnd.choice(AppointmentKind.values),
+            start=datetime.datetime.combine(some_day(rnd), slot, PARIS),
+            duration_min=30,
+            status=rnd.choice(AppointmentStatus.values),
+        )
+    # Around the periods' local midnights: 23:30 UTC is already the next day in Paris.
+    edge = UserFactory()
+    for day in (D(2018, 12, 31), D(2019, 12, 31), D(2019, 3, 14), D(2019, 11, 20)):
+        Appointment.objects.create(
+            person=rnd.choice(people),
+            agent=edge,
+            site=rnd.choice(sites),
+            kind=rnd.choice(AppointmentKind.values),
+            start=datetime.datetime.combine(day, datetime.time(23, 30), datetime.UTC),
+            duration_min=30,
+            status=rnd.choice(AppointmentStatus.values),
+        )
 
 
 # ---- the reference: indicators.md read line by line -------------------------------------
@@ -329,6 +371,18 @@ def reference_unisvers(start, end, site, year_target):
             ),
         },
         "event_attendees": len(attendees),
+        "followup_6m": {
+            code: sum(e.followup_6m_situation == code for e in exits)
+            for code in FollowupSituation.values
+        },
+        "followup_6m_recorded": sum(bool(e.followup_6m_situation) for e in exits),
+        "in_employment_6m_rate": ref_rate(
+            sum(
+                e.followup_6m_situation in ("emploi_durable", "emploi_transition", "iae")
+                for e in exits
+            ),
+            sum(e.followup_6m_situation not in ("", "inconnu") for e in exits),
+        ),
     }
 
 
@@ -462,6 +516,29 @@ def reference_villages(start, end, site):
     }
 
 
+def reference_appointments(start, end, site):
+    appointments = [
+        a
+        for a in Appointment.objects.all()
+        if (site is None or a.site_id == site.pk)
+        and inside(timezone.localtime(a.start, PARIS).date(), start, end)
+    ]
+    by_status = {
+        code: sum(a.status == code for a in appointments) for code in AppointmentStatus.values
+    }
+    return {
+        "booked": len(appointments),
+        "by_status": by_status,
+        "by_kind": {
+            code: sum(a.kind == code for a in appointments) for code in AppointmentKind.values
+        },
+        "no_show_rate": ref_rate(
+            by_status["non_honore"], by_status["honore"] + by_status["non_honore"]
+        ),
+        "people": len({a.person_id for a in appointments if a.status == "honore"}),
+    }
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_compute_bilan_equals_the_reference_on_random_data(seed, site, other_site):
     rnd = random.Random(seed)
@@ -479,6 +556,7 @@ def test_compute_bilan_equals_the_reference_on_random_data(seed, site, other_sit
             bilan = compute_bilan(date_from=start, date_to=end, site=scope)
             assert bilan["unisvers"] == reference_unisvers(start, end, scope, year), (start, scope)
             assert bilan["villages"] == reference_villages(start, end, scope), (start, scope)
+            assert bilan["appointments"] == reference_appointments(start, end, scope)
             checked += 1
     assert checked == 15
     # The random data does exercise the indicators (not only zeros).
@@ -488,3 +566,6 @@ def test_compute_bilan_equals_the_reference_on_random_data(seed, site, other_sit
     assert yearly["villages"]["people"] > 10
     assert yearly["villages"]["skills_progress_rate"]["of"] > 0
     assert yearly["villages"]["anonymous_attendees"] > 0
+    assert yearly["unisvers"]["in_employment_6m_rate"]["of"] > 2
+    assert yearly["appointments"]["people"] > 5
+    assert yearly["appointments"]["no_show_rate"]["of"] > 5
