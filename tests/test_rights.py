@@ -11,13 +11,14 @@ from ceis.choices import JournalAction, Role
 from ceis.models import JournalEntry
 from ceis.rights import person_relations
 from ceis.tests.factories import PersonFactory, UserFactory
+from documents.tests.factories import PersonDocumentFactory
 from unisvers.models import Attendance
 from unisvers.tests import factories as uv
 from villages.tests import factories as vc
 
 
 @pytest.fixture
-def person_with_everything(site):
+def person_with_everything(site, settings, tmp_path):
     """One record of every kind that can be linked to a person."""
     person = PersonFactory(site=site, last_name="Accès", first_name="Droit")
     enrollment = uv.EnrollmentFactory(person=person, cohort__site=site)
@@ -35,6 +36,8 @@ def person_with_everything(site):
     AppointmentFactory(
         person=person, site=site, agent=UserFactory(role=Role.MEDIATEUR_NUMERIQUE, sites=[site])
     )
+    settings.CEIS_DOCUMENTS_ROOT = tmp_path / "documents"
+    PersonDocumentFactory(person=person)
     return person
 
 

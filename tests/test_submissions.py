@@ -248,6 +248,7 @@ TESTED_ELSEWHERE = {
     "unisvers:referral_import": "test_a_referral_list_confirmed_twice_enrolls_once",
     "imports:confirm": "test_a_background_import_confirmed_twice_runs_once",
     "package:confirm": "test_a_data_package_confirmed_twice_is_imported_once",
+    "documents:upload": "documents/tests/test_documents.py",
 }
 
 
