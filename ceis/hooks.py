@@ -11,7 +11,15 @@ from types import ModuleType
 
 # In dependency order: a programme's package files may refer to the core's, reporting comes last.
 # `messaging` is a core-level app (floor 0, it imports no programme) gathered like the programmes.
-PROGRAMMES = ("messaging", "unisvers", "villages", "appointments", "coordination", "reporting")
+PROGRAMMES = (
+    "messaging",
+    "documents",
+    "unisvers",
+    "villages",
+    "appointments",
+    "coordination",
+    "reporting",
+)
 
 
 def app_modules(name: str) -> list[ModuleType]:

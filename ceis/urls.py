@@ -106,6 +106,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("personnes/", include(person_patterns)),
+    path("documents/", include("documents.urls")),
     path("journal/", views.journal, name="journal"),
     path("equipe/", include(staff_patterns)),
     path("securite/2fa/", include(twofactor_patterns)),

@@ -11,7 +11,15 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FLOORS = {"ceis": 0, "messaging": 0, "unisvers": 1, "villages": 1, "coordination": 2, "reporting": 3}
+FLOORS = {
+    "ceis": 0,
+    "messaging": 0,
+    "documents": 0,
+    "unisvers": 1,
+    "villages": 1,
+    "coordination": 2,
+    "reporting": 3,
+}
 
 
 def _module_name(path: Path) -> str:

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_static",
     "ceis",
+    "documents",
     "messaging",
     "unisvers",
     "villages",
@@ -229,6 +230,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("CEIS_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 # Size cap of uploads (data packages, referral lists), in bytes (security.md row 13).
 CEIS_UPLOAD_MAX_BYTES = env.int("CEIS_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
+# Documents attached to persons (documents/): a private folder, never served by the web server
+# (read only through the checked download view), and their size limit.
+CEIS_DOCUMENTS_ROOT = Path(
+    env.str("CEIS_DOCUMENTS_ROOT", default=str(BASE_DIR / "var" / "documents"))
+)
+CEIS_DOCUMENT_MAX_BYTES = env.int("CEIS_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # An upload never confirmed is deleted after this many hours (ceis/uploads.py, beat daily).
 CEIS_UPLOAD_MAX_AGE_HOURS = env.int("CEIS_UPLOAD_MAX_AGE_HOURS", default=24)
 # Bounds checked before an upload is parsed (security.md row 21, docs/data-package.md): a zip's

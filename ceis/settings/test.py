@@ -20,6 +20,7 @@ CELERY_DATA_DIR = Path(
 )
 CELERY_BROKER_TRANSPORT_OPTIONS = broker_transport_options(CELERY_BROKER_URL, CELERY_DATA_DIR)
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+CEIS_DOCUMENTS_ROOT = BASE_DIR / "var" / "test-documents" / str(os.getpid())
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
