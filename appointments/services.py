@@ -19,8 +19,10 @@ from django.utils import timezone
 from ceis.choices import JournalAction
 from ceis.services import fields_apply, journal_record, record_delete
 from ceis.templatetags.french import date_phrase, time_fr
+from messaging.choices import TemplateCode
+from messaging.services import message_notify
 
-from . import perms
+from . import messages, perms
 from .choices import AppointmentStatus
 from .models import Absence, AgendaFeed, Appointment, OpeningHours, new_feed_token
 
@@ -109,7 +111,14 @@ def appointment_book(
     )
     _save_checked(appointment)
     journal_record(action=JournalAction.CREATE, user=user, obj=appointment, request=request)
+    _notify(appointment, TemplateCode.APPOINTMENT_CONFIRMATION)
     return appointment
+
+
+def _notify(appointment: Appointment, template: str) -> None:
+    """Tell the person (messaging: only on the channels they consented to, sent on commit)."""
+    if appointment.start > timezone.now():
+        message_notify(messages.notice(appointment, template))
 
 
 @transaction.atomic
@@ -126,6 +135,8 @@ def appointment_move(*, user, appointment: Appointment, request=None, **fields) 
             request=request,
             payload={"fields": changed},
         )
+    if set(changed) & messages.NOTIFIED_FIELDS and appointment.status == AppointmentStatus.PREVU:
+        _notify(appointment, TemplateCode.CHANGE)
     return appointment
 
 
@@ -148,6 +159,8 @@ def appointment_set_status(
         request=request,
         payload={"fields": ["status"], "status": status},
     )
+    if status == AppointmentStatus.EXCUSE:
+        _notify(appointment, TemplateCode.CANCELLATION)
     return appointment
 
 

@@ -3,7 +3,7 @@
 Fields between braces are filled at send time (rendering.py): {quoi} the workshop's title or the
 kind of appointment, {date}, {heure}, {lieu}, {telephone} the site's phone. No note, no
 programme's name: the messages say « CEIS » only. The SMS texts stay within GSM-7 (no « », no
-ê or ç) so that one SMS holds 160 characters.
+ê or ç: « Empechement ») so that one SMS holds 160 characters.
 """
 
 SMS = "sms"
@@ -13,7 +13,7 @@ _SIGNATURE = "\n\nLe CCAS (CEIS)\nPour toute question : {telephone}"
 
 DEFAULTS = {
     "appointment_confirmation": {
-        SMS: "CEIS : rendez-vous ({quoi}) le {date} a {heure}, {lieu}. "
+        SMS: "CEIS : rendez-vous ({quoi}) le {date} à {heure}, {lieu}. "
         "Pour le changer : {telephone}",
         EMAIL: (
             "Votre rendez-vous du {date}",
@@ -22,7 +22,7 @@ DEFAULTS = {
         ),
     },
     "appointment_reminder": {
-        SMS: "CEIS : rappel, rendez-vous ({quoi}) le {date} a {heure}, {lieu}. "
+        SMS: "CEIS : rappel, rendez-vous ({quoi}) le {date} à {heure}, {lieu}. "
         "Empechement : {telephone}",
         EMAIL: (
             "Rappel : votre rendez-vous du {date}",
@@ -31,7 +31,7 @@ DEFAULTS = {
         ),
     },
     "workshop_confirmation": {
-        SMS: "CEIS : vous etes inscrit(e) a l'atelier {quoi} le {date} a {heure}, {lieu}. "
+        SMS: "CEIS : inscription confirmée à l'atelier {quoi} le {date} à {heure}, {lieu}. "
         "Info : {telephone}",
         EMAIL: (
             "Votre inscription à l'atelier du {date}",
@@ -40,7 +40,7 @@ DEFAULTS = {
         ),
     },
     "workshop_reminder": {
-        SMS: "CEIS : rappel, atelier {quoi} demain {date} a {heure}, {lieu}. "
+        SMS: "CEIS : rappel, atelier {quoi} demain {date} à {heure}, {lieu}. "
         "Empechement : {telephone}",
         EMAIL: (
             "Rappel : atelier demain",
@@ -49,8 +49,8 @@ DEFAULTS = {
         ),
     },
     "waitlist_promotion": {
-        SMS: "CEIS : une place s'est liberee, vous etes inscrit(e) a l'atelier {quoi} le "
-        "{date} a {heure}, {lieu}. Info : {telephone}",
+        SMS: "CEIS : place libérée ! Atelier {quoi} le {date} à {heure}, {lieu}. "
+        "Info : {telephone}",
         EMAIL: (
             "Une place s'est libérée pour l'atelier du {date}",
             "Bonjour,\n\nUne place s'est libérée : vous êtes inscrit(e) à l'atelier « {quoi} » "
@@ -58,7 +58,7 @@ DEFAULTS = {
         ),
     },
     "change": {
-        SMS: "CEIS : changement, {quoi} le {date} a {heure}, {lieu}. Info : {telephone}",
+        SMS: "CEIS : changement, {quoi} le {date} à {heure}, {lieu}. Info : {telephone}",
         EMAIL: (
             "Changement : {quoi} le {date}",
             "Bonjour,\n\nChangement de date ou d'horaire : {quoi} aura lieu le {date} à {heure}, "
@@ -66,7 +66,7 @@ DEFAULTS = {
         ),
     },
     "cancellation": {
-        SMS: "CEIS : {quoi} du {date} a {heure} est annule. Info : {telephone}",
+        SMS: "CEIS : annulation, {quoi} du {date} à {heure}. Info : {telephone}",
         EMAIL: (
             "Annulation : {quoi} du {date}",
             "Bonjour,\n\nAnnulation : {quoi} du {date} à {heure} n'aura pas lieu. "

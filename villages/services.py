@@ -17,7 +17,10 @@ from ceis.services import (
     record_delete,
     record_update,
 )
+from messaging.choices import TemplateCode
+from messaging.services import message_notify
 
+from . import messages
 from .assessment import ALL_KEYS, QUESTIONNAIRE_VERSION, classify, score_answers
 from .choices import Attendance, RegistrationStatus
 from .models import (
@@ -110,7 +113,13 @@ def session_series_create(
 @transaction.atomic
 def session_update(*, session: Session, user, request=None, **fields) -> Session:
     session = Session.objects.select_for_update().get(pk=session.pk)
+    start_before = session.start
     record_update(session, user=user, request=request, **fields)
+    if session.start != start_before:
+        for registration in session.registrations.filter(
+            status=RegistrationStatus.INSCRIT
+        ).select_related("person", "session__workshop", "session__site"):
+            _notify(registration, TemplateCode.CHANGE)
     # More seats: the waiting list moves up.
     _promote_waiting(session=session, user=user, request=request)
     return session
@@ -118,6 +127,10 @@ def session_update(*, session: Session, user, request=None, **fields) -> Session
 
 @transaction.atomic
 def session_delete(*, session: Session, user, request=None) -> None:
+    for registration in session.registrations.filter(
+        status=RegistrationStatus.INSCRIT
+    ).select_related("person", "session__workshop", "session__site"):
+        _notify(registration, TemplateCode.CANCELLATION)
     record_delete(session, user=user, request=request)
 
 
@@ -151,8 +164,15 @@ def _promote_waiting(*, session: Session, user, request=None) -> list[Registrati
             request=request,
             payload={"fields": ["status"], "reason": "promotion"},
         )
+        _notify(registration, TemplateCode.WAITLIST_PROMOTION)
         promoted.append(registration)
     return promoted
+
+
+def _notify(registration: Registration, template: str) -> None:
+    """Tell the person (messaging: only on the channels they consented to, sent on commit)."""
+    if registration.session.start > timezone.now():
+        message_notify(messages.notice(registration, template))
 
 
 @transaction.atomic
@@ -169,7 +189,7 @@ def registration_create(*, session: Session, person, user, request=None) -> Regi
     if existing and existing.status != RegistrationStatus.ANNULE:
         raise ValidationError(f"{person} est déjà inscrit·e à cette séance.")
     if existing:
-        return record_update(
+        existing = record_update(
             existing,
             user=user,
             request=request,
@@ -177,8 +197,14 @@ def registration_create(*, session: Session, person, user, request=None) -> Regi
             attendance="",
             registered_at=timezone.now(),
         )
+        if status == RegistrationStatus.INSCRIT:
+            _notify(existing, TemplateCode.WORKSHOP_CONFIRMATION)
+        return existing
     registration = Registration(session=session, person=person, status=status, created_by=user)
-    return _create(registration, user=user, request=request, payload={"status": status})
+    registration = _create(registration, user=user, request=request, payload={"status": status})
+    if status == RegistrationStatus.INSCRIT:
+        _notify(registration, TemplateCode.WORKSHOP_CONFIRMATION)
+    return registration
 
 
 @transaction.atomic
@@ -191,6 +217,7 @@ def registration_cancel(*, registration: Registration, user, request=None) -> Re
     record_update(
         registration, user=user, request=request, status=RegistrationStatus.ANNULE, attendance=""
     )
+    _notify(registration, TemplateCode.CANCELLATION)
     promoted = _promote_waiting(session=session, user=user, request=request)
     return promoted[0] if promoted else None
 

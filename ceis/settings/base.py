@@ -312,6 +312,8 @@ CELERY_BEAT_SCHEDULE = {
     # The dashboard's figures: this year, last year, this month (every site, all sites) and
     # whatever data changes made stale, computed ahead of the pages.
     "dashboard-refresh": {"task": "reporting.tasks.refresh_dashboard_results", "schedule": 60},
+    # Messages due (reminders, SMS held by the quiet hours, retries): every 5 minutes.
+    "messages-due": {"task": "messaging.tasks.send_due_messages", "schedule": 5 * 60},
 }
 CELERY_TASK_ALWAYS_EAGER = False
 # PDFs have their own queue, so that a slow WeasyPrint run never delays the other tasks; a
@@ -343,6 +345,25 @@ CEIS_DASHBOARD_KEEP_DAYS = env.int("CEIS_DASHBOARD_KEEP_DAYS", default=7)
 
 # The access journal keeps 12 months (CNIL 2021-122 recommends 6 to 12).
 CEIS_JOURNAL_RETENTION_DAYS = env.int("CEIS_JOURNAL_RETENTION_DAYS", default=365)
+
+# Messages to the people served (messaging/, docs/messages.md). E-mails go through EMAIL_BACKEND;
+# SMS through CEIS_SMS_BACKEND: the file backend writes them under CEIS_SMS_DIR (make run), the
+# Brevo backend posts them to Brevo's transactional SMS API (production).
+CEIS_SMS_BACKEND = env.str("CEIS_SMS_BACKEND", default="messaging.sms.FileSmsBackend")
+CEIS_SMS_DIR = Path(env.str("CEIS_SMS_DIR", default=str(BASE_DIR / "var" / "sms")))
+CEIS_SMS_SENDER = env.str("CEIS_SMS_SENDER", default="CCAS")
+CEIS_SMS_TIMEOUT = env.float("CEIS_SMS_TIMEOUT", default=10)
+CEIS_BREVO_API_KEY = env.str("CEIS_BREVO_API_KEY", default="")
+CEIS_BREVO_SMS_URL = env.str(
+    "CEIS_BREVO_SMS_URL", default="https://api.brevo.com/v3/transactionalSMS/sms"
+)
+# Where Brevo posts delivery reports and replies (https://…/messages/webhook/brevo/?secret=…),
+# sent with each SMS; empty: the webhook is configured in Brevo's account instead.
+CEIS_BREVO_WEBHOOK_URL = env.str("CEIS_BREVO_WEBHOOK_URL", default="")
+# The shared secret of the webhook; empty: the webhook answers 404.
+CEIS_MESSAGES_WEBHOOK_SECRET = env.str("CEIS_MESSAGES_WEBHOOK_SECRET", default="")
+# A message is tried this many times (backoff between tries), then marked « échec ».
+CEIS_MESSAGES_MAX_ATTEMPTS = env.int("CEIS_MESSAGES_MAX_ATTEMPTS", default=5)
 # Fernet keys encrypting the follow-up notes, newest first (ceis/crypto.py). No default here:
 # local and test settings use a fixed, public development key; production requires the variable.
 CEIS_FIELD_ENCRYPTION_KEYS = env.list("CEIS_FIELD_ENCRYPTION_KEYS", default=[])

@@ -45,6 +45,8 @@ EMAIL_PORT = EMAIL_URL["EMAIL_PORT"]
 EMAIL_HOST_USER = EMAIL_URL["EMAIL_HOST_USER"]
 EMAIL_HOST_PASSWORD = EMAIL_URL["EMAIL_HOST_PASSWORD"]
 EMAIL_USE_TLS = EMAIL_URL.get("EMAIL_USE_TLS", False)
+# SMS through Brevo (CEIS_BREVO_API_KEY, docs/messages.md).
+CEIS_SMS_BACKEND = env.str("CEIS_SMS_BACKEND", default="messaging.sms.BrevoSmsBackend")
 
 # Celery: the worker logs through LOGGING below instead of its own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -37,3 +37,6 @@ CEIS_FIELD_ENCRYPTION_KEYS = env.list(
 # unless a test gives it an age.
 CEIS_DASHBOARD_MAX_AGE = 0
 CEIS_DASHBOARD_REFRESH_SECONDS = 0
+# SMS of the file backend in one folder per test process.
+CEIS_SMS_DIR = BASE_DIR / "var" / "test-sms" / str(os.getpid())
+CEIS_MESSAGES_WEBHOOK_SECRET = "webhook-test-secret"  # noqa: S105
