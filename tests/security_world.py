@@ -22,6 +22,7 @@ from appointments.tests.factories import AppointmentFactory
 from ceis.choices import ImportKind, ImportStatus, ImportStep, Role
 from ceis.models import ImportJob
 from ceis.tests.factories import NeighbourhoodFactory, PersonFactory, UserFactory
+from coordination.tests.factories import OrientationFactory, PartnerFactory
 from documents.tests.factories import PersonDocumentFactory
 from reporting.choices import JobStatus
 from reporting.models import BilanDocument, BilanVersion
@@ -122,6 +123,14 @@ OBJECT_KWARGS = {
     "unisvers:followup_update": lambda o: {"public_id": o.followup.public_id},
     "unisvers:testimonial_update": lambda o: {"public_id": o.testimonial.public_id},
     "unisvers:event_detail": lambda o: {"public_id": o.event.public_id},
+    "coordination:partner_update": lambda o: {"public_id": o.partner.public_id},
+    "coordination:partner_delete": lambda o: {"public_id": o.partner.public_id},
+    "coordination:orientation_from_followup": lambda o: {"public_id": o.followup.public_id},
+    "coordination:orientation_from_help": lambda o: {"public_id": o.help.public_id},
+    "coordination:orientation_from_exit": lambda o: {"public_id": o.enrollment.public_id},
+    "coordination:orientation_detail": lambda o: {"public_id": o.orientation.public_id},
+    "coordination:orientation_status": lambda o: {"public_id": o.orientation.public_id},
+    "coordination:orientation_sheet_pdf": lambda o: {"public_id": o.orientation.public_id},
     "villages:workshop_update": lambda o: {"public_id": o.workshop.public_id},
     "villages:session_detail": lambda o: {"public_id": o.session.public_id},
     "villages:session_update": lambda o: {"public_id": o.session.public_id},
@@ -339,6 +348,20 @@ def _site_objects(site, *, referent, mediator, manager, markers: Markers, worksh
         document=document, number=1, status=JobStatus.READY, indicators={}
     )
     version.pdf.save(f"securite-{uuid.uuid4().hex}.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    # A partner of the site; the participant oriented from the follow-up entry (row 17: the
+    # orientation's note carries the orientation marker) and from the help.
+    partner = PartnerFactory(site=site, name=f"Partenaire {site.code}")
+    orientation = OrientationFactory(
+        person=person,
+        partner=partner,
+        followup=followup,
+        from_followup=True,
+        note=markers.orientation,
+        created_by=referent,
+    )
+    OrientationFactory(
+        person=person, partner=partner, help=individual_help, from_help=True, created_by=mediator
+    )
     # A document of the person's file (documents/): its title names no marker.
     person_document = PersonDocumentFactory(person=person, title="CV du dossier")
     import_job = ImportJob.objects.create(
@@ -375,6 +398,8 @@ def _site_objects(site, *, referent, mediator, manager, markers: Markers, worksh
         document=document,
         version=version,
         person_document=person_document,
+        partner=partner,
+        orientation=orientation,
         import_job=import_job,
     )
 
@@ -473,6 +498,7 @@ def fingerprint(site) -> list:
     """Every stored value of a site's records, to prove a request changed none of them."""
     from appointments.models import Appointment
     from ceis.models import Person
+    from coordination.models import Orientation, Partner
     from documents.models import PersonDocument
     from unisvers.models import (
         Attendance,
@@ -506,6 +532,8 @@ def fingerprint(site) -> list:
         BilanVersion.objects.filter(document__site=site),
         Appointment.objects.filter(site=site),
         PersonDocument.objects.filter(person__site=site),
+        Partner.objects.filter(site=site),
+        Orientation.objects.filter(site=site),
     ]
     state = [list(qs.order_by("pk").values()) for qs in querysets]
     return state

@@ -159,6 +159,19 @@ GET = {
     "appointments:hours":              "200 200 403 403 200",
     "appointments:feed_settings":      "200 200 403 403 200",
     "appointments:feed":               "404 404 404 404 404",
+    # Partners: read by the agents, edited by social workers and admins. Orientations: the
+    # world's is made from the follow-up entry (row 17: its referent and admins); one is made
+    # from a record the user reads (a help: who reads helps; a follow-up, an exit: Unis'Vers).
+    "coordination:partner_list":       "200 200 403 403 200",
+    "coordination:partner_create":     "200 403 403 403 200",
+    "coordination:partner_update":     "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "coordination:partner_delete":     "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "coordination:orientation_from_followup": "200 404 DENY DENY 200 | 404 404 DENY DENY 200",
+    "coordination:orientation_from_help":     "404 200 DENY DENY 200 | 404 404 DENY DENY 200",
+    "coordination:orientation_from_exit":     "200 404 DENY DENY 200 | 404 404 DENY DENY 200",
+    "coordination:orientation_detail":        "200 404 DENY DENY 200 | 404 404 DENY DENY 200",
+    "coordination:orientation_status":        _OBJ_405,
+    "coordination:orientation_sheet_pdf":     "200 404 DENY DENY 200 | 404 404 DENY DENY 200",
     # Reporting (aggregates: managers and admins)
     "reporting:dashboard":             "403 403 403 200 200 | 403 403 403 200 200",
     "reporting:export_json":           "403 403 403 200 200 | 403 403 403 404 200",
@@ -294,6 +307,18 @@ POST = {
     "appointments:hours":              "200 200 403 403 200",
     "appointments:feed_settings":      "302 302 403 403 302",
     "appointments:feed":               _ALL_405,
+    # An empty form is shown again with its errors; the world's partner is used by its
+    # orientations: its deletion is refused on the confirmation page.
+    "coordination:partner_list":       _ALL_405,
+    "coordination:partner_create":     "200 403 403 403 200",
+    "coordination:partner_update":     "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "coordination:partner_delete":     "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "coordination:orientation_from_followup": "200 404 DENY DENY 200 | 404 404 DENY DENY 200",
+    "coordination:orientation_from_help":     "404 200 DENY DENY 200 | 404 404 DENY DENY 200",
+    "coordination:orientation_from_exit":     "200 404 DENY DENY 200 | 404 404 DENY DENY 200",
+    "coordination:orientation_detail":        _OBJ_405,
+    "coordination:orientation_status":        "200 404 DENY DENY 200 | 404 404 DENY DENY 200",
+    "coordination:orientation_sheet_pdf":     _OBJ_405,
     "reporting:dashboard":             f"{_ALL_405} | {_ALL_405}",
     "reporting:export_json":           f"{_ALL_405} | {_ALL_405}",
     "reporting:export_xlsx":           f"{_ALL_405} | {_ALL_405}",

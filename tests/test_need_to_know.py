@@ -333,6 +333,9 @@ def test_a_participant_who_moved_leaves_the_other_sites_entries_there(client, wo
         # The appointment's page: the name and the place, for the agents of the site.
         (MEDIATOR, "appointments:update", ["name", "place"], ["note", "income", "adviser"]),
         (TS, "appointments:update", ["name", "place"], []),
+        # The orientation made from the follow-up entry: its note is the entry's (row 17).
+        (REFERENT, "coordination:orientation_detail", ["orientation", "name"], []),
+        (HANDED_OVER, "coordination:orientation_detail", ["orientation"], []),
     ],
 )
 def test_markers_are_shown_to_who_may_see_them(client, world, viewer, name, shown, hidden):
