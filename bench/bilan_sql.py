@@ -1,16 +1,16 @@
-"""The bilan (`ceis.bilan/1`, sections `unisvers`, `villages`, `appointments`) in hand-written
-SQL.
+"""The bilan (`ceis.bilan/1`: `unisvers`, `villages`, `appointments`, `orientations`,
+`messages`) in hand-written SQL.
 
 This is the baseline of `bench/bilan_bench.py`: what a careful SQL writer would send for the same
 figures as `reporting.indicators.compute_bilan`, with the same readings of the spec
-(docs/indicators.md): four queries (five with a site code to resolve), one per section and a
+(docs/indicators.md): six queries (seven with a site code to resolve), one per section and a
 small one for the anonymous attendees of sessions, built from CTEs, window functions and
 `FILTER` clauses, on SQLite (3.30 or later) and PostgreSQL.
 Each section reads each table once: the Vill@ges contacts are grouped by person once, and the
 monthly figures are `FILTER`ed counts of the same passes.
 
     bilan_sql(connection, date_from, date_to, site_code=None)
-        -> {"unisvers": …, "villages": …, "appointments": …}
+        -> {"unisvers": …, "villages": …, "appointments": …, "orientations": …, "messages": …}
 
 Where the dialects differ (a session's local date, dates as YYYYMMDD integers, JSON lists) the
 SQL branches on `connection.vendor`. A session's local date is compared through its UTC bounds
@@ -31,6 +31,8 @@ from zoneinfo import ZoneInfo
 
 from appointments.choices import AppointmentKind, AppointmentStatus
 from ceis.choices import EducationLevel
+from coordination.choices import OrientationStatus, PartnerCategory
+from messaging.choices import Channel, MessageStatus
 from unisvers.choices import (
     AttendanceStatus,
     DropoutReason,
@@ -51,7 +53,7 @@ EMPLOYED_6M = (
     FollowupSituation.IAE,
 )
 # The sections of `compute_bilan` this baseline computes, in the JSON's order.
-SECTIONS = ("unisvers", "villages", "appointments")
+SECTIONS = ("unisvers", "villages", "appointments", "orientations", "messages")
 
 
 # ---- shapes -------------------------------------------------------------------------------
@@ -625,6 +627,74 @@ def _appointments(row: dict) -> dict:
     }
 
 
+def _orientations_sql(site_id) -> str:
+    """The orientations of the period (by their date), by the partner's category. The site an
+    orientation counts for is worked out here from the records, by the spec's rule (the
+    ORM reads the one stored on the orientation): a follow-up entry's or an exit's cohort, a
+    help's site, else the partner's."""
+    category = ",\n  ".join(
+        f"COUNT(CASE WHEN p.category = '{code}' THEN 1 END) AS \"category:{code}\""
+        for code in PartnerCategory.values
+    )
+    site_clause = ""
+    if site_id is not None:
+        site_clause = """
+  AND COALESCE(
+    CASE o.source
+      WHEN 'followup' THEN fc.site_id
+      WHEN 'exit' THEN ec.site_id
+      WHEN 'help' THEN h.site_id
+    END,
+    p.site_id
+  ) = %(site)s"""
+    return f"""
+SELECT
+  COUNT(*) AS count,
+  COUNT(CASE WHEN o.status <> '{OrientationStatus.PROPOSEE}' THEN 1 END) AS decided,
+  COUNT(CASE WHEN o.status = '{OrientationStatus.REALISEE}' THEN 1 END) AS done,
+  {category}
+FROM coordination_orientation o
+JOIN coordination_partner p ON p.id = o.partner_id
+LEFT JOIN unisvers_followup f ON f.id = o.followup_id
+LEFT JOIN unisvers_enrollment fe ON fe.id = f.enrollment_id
+LEFT JOIN unisvers_cohort fc ON fc.id = fe.cohort_id
+LEFT JOIN unisvers_enrollment e ON e.id = o.enrollment_id
+LEFT JOIN unisvers_cohort ec ON ec.id = e.cohort_id
+LEFT JOIN villages_individualhelp h ON h.id = o.help_id
+WHERE o.date BETWEEN %(from)s AND %(to)s{site_clause}"""
+
+
+def _orientations(row: dict) -> dict:
+    return {
+        "count": int(row["count"] or 0),
+        "by_category": _codes(PartnerCategory, row, "category:"),
+        "completed_rate": _rate(row["done"], row["decided"]),
+    }
+
+
+def _messages_sql(site_id) -> str:
+    """Messages sent (envoyé or remis) and failed, by channel, dated by their sending or, for one
+    that never left, by its failure (`scheduled_for`), through the period's UTC bounds."""
+    sent = ", ".join(f"'{code}'" for code in (MessageStatus.ENVOYE, MessageStatus.REMIS))
+    columns = ",\n  ".join(
+        f"COUNT(CASE WHEN m.channel = '{code}' AND m.status IN ({sent}) THEN 1 END)"
+        f' AS "sent:{code}",\n  '
+        f"COUNT(CASE WHEN m.channel = '{code}' AND m.status = '{MessageStatus.ECHEC}' THEN 1 END)"
+        f' AS "failed:{code}"'
+        for code in Channel.values
+    )
+    return f"""
+SELECT
+  {columns}
+FROM messaging_message m
+WHERE COALESCE(m.sent_at, m.scheduled_for) >= %(start_utc)s
+  AND COALESCE(m.sent_at, m.scheduled_for) < %(end_utc)s{_site_clause(site_id, "m.site_id")}"""
+
+
+def _messages(row: dict) -> dict:
+    return {"sent": _codes(Channel, row, "sent:"), "failed": _codes(Channel, row, "failed:")}
+
+
 def _one_row(cursor) -> dict:
     columns = [column[0] for column in cursor.description]
     return dict(zip(columns, cursor.fetchone(), strict=True))
@@ -667,4 +737,14 @@ def bilan_sql(connection, date_from: datetime.date, date_to: datetime.date, site
         villages.update(_anonymous(_one_row(cursor)))
         cursor.execute(_appointments_sql(site_id), params)
         appointments = _appointments(_one_row(cursor))
-    return {"unisvers": unisvers, "villages": villages, "appointments": appointments}
+        cursor.execute(_orientations_sql(site_id), params)
+        orientations = _orientations(_one_row(cursor))
+        cursor.execute(_messages_sql(site_id), params)
+        messages = _messages(_one_row(cursor))
+    return {
+        "unisvers": unisvers,
+        "villages": villages,
+        "appointments": appointments,
+        "orientations": orientations,
+        "messages": messages,
+    }

@@ -3,8 +3,8 @@ from django.db.models.signals import post_delete, post_save
 
 # Whose records the figures count: every model of the programmes, and the persons. A finished
 # import job stands for the rows it wrote in bulk (bulk writes send no signal).
-COUNTED_APPS = ("unisvers", "villages", "appointments")
-COUNTED_CORE_MODELS = ("ceis.Person", "ceis.ImportJob")
+COUNTED_APPS = ("unisvers", "villages", "appointments", "coordination")
+COUNTED_CORE_MODELS = ("ceis.Person", "ceis.ImportJob", "messaging.Message")
 
 
 class ReportingConfig(AppConfig):

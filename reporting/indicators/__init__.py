@@ -8,7 +8,7 @@ import datetime
 
 from ceis.models import Site
 
-from . import appointments, unisvers, villages
+from . import appointments, messages, orientations, unisvers, villages
 from .codes import Programme, Section
 from .common import Period
 
@@ -24,7 +24,7 @@ def compute_bilan(
 
     `site` is a `Site`, a site code or `None` for every site. Raises `ValueError` when
     `date_from` is after `date_to` and `Site.DoesNotExist` for an unknown code. The number of
-    queries is fixed (13, or 14 for a calendar year, plus one to resolve a site code), whatever
+    queries is fixed (15, or 16 for a calendar year, plus one to resolve a site code), whatever
     the amount of data.
     """
     period = Period(date_from, date_to)
@@ -38,4 +38,6 @@ def compute_bilan(
         Programme.UNISVERS: unisvers.compute(period, site),
         Programme.VILLAGES: villages.compute(period, site),
         Section.APPOINTMENTS: appointments.compute(period, site),
+        Section.ORIENTATIONS: orientations.compute(period, site),
+        Section.MESSAGES: messages.compute(period, site),
     }

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from django.db import models
 
 from appointments.choices import AppointmentKind, AppointmentStatus
+from coordination.choices import PartnerCategory
+from messaging.choices import Channel
 from unisvers.choices import (
     AttendanceStatus,
     DropoutReason,
@@ -18,7 +20,15 @@ from unisvers.choices import (
 )
 from villages.choices import AnonymousAgeBand, Autonomy, DigitalTheme, Procedure, SkillLevel
 
-from .codes import AppointmentsCode, Programme, Section, UnisversCode, VillagesCode
+from .codes import (
+    AppointmentsCode,
+    MessagesCode,
+    OrientationsCode,
+    Programme,
+    Section,
+    UnisversCode,
+    VillagesCode,
+)
 
 COUNT = "count"  # an integer
 RATE = "rate"  # {"n", "of", "rate"}
@@ -32,6 +42,8 @@ PROGRAMMES = {Programme.UNISVERS: "Unis'Vers", Programme.VILLAGES: "Vill@ges con
 SECTIONS = {
     **PROGRAMMES,
     Section.APPOINTMENTS: "Rendez-vous",
+    Section.ORIENTATIONS: "Orientations",
+    Section.MESSAGES: "Messages",
 }
 
 
@@ -474,10 +486,61 @@ APPOINTMENTS = [
     ),
 ]
 
+ORIENTATIONS = [
+    Definition(
+        OrientationsCode.COUNT,
+        "Orientations vers un partenaire",
+        "Orientations datées de la période, quel que soit leur statut. Avec un choix de site, "
+        "une orientation compte pour le site de l'enregistrement dont elle vient (entretien de "
+        "suivi ou sortie : le site de la promotion ; accompagnement individuel : son site), à "
+        "défaut pour celui du partenaire.",
+    ),
+    Definition(
+        OrientationsCode.BY_CATEGORY,
+        "Orientations par type de partenaire",
+        "Les orientations de la période selon la catégorie du partenaire.",
+        kind=BREAKDOWN,
+        codes=PartnerCategory,
+    ),
+    Definition(
+        OrientationsCode.COMPLETED_RATE,
+        "Orientations réalisées",
+        "Part des orientations réalisées parmi celles de la période dont l'issue a avancé "
+        "(acceptées, réalisées, refusées ou sans suite).",
+        "orientations de la période qui ne sont plus au statut « proposée »",
+        RATE,
+    ),
+]
+
+MESSAGE_DATED = (
+    "Un message est daté par le jour (heure de Paris) de son envoi, ou, s'il n'est jamais "
+    "parti, de son échec ; avec un choix de site, il compte pour son propre site."
+)
+
+MESSAGES = [
+    Definition(
+        MessagesCode.SENT,
+        "Messages envoyés",
+        "SMS et e-mails envoyés (statut « envoyé » ou « remis ») dans la période, par canal. "
+        + MESSAGE_DATED,
+        kind=BREAKDOWN,
+        codes=Channel,
+    ),
+    Definition(
+        MessagesCode.FAILED,
+        "Messages en échec",
+        "SMS et e-mails en échec dans la période, par canal. " + MESSAGE_DATED,
+        kind=BREAKDOWN,
+        codes=Channel,
+    ),
+]
+
 DEFINITIONS: dict[str, dict[str, Definition]] = {
     Programme.UNISVERS: {definition.key: definition for definition in UNISVERS},
     Programme.VILLAGES: {definition.key: definition for definition in VILLAGES},
     Section.APPOINTMENTS: {definition.key: definition for definition in APPOINTMENTS},
+    Section.ORIENTATIONS: {definition.key: definition for definition in ORIENTATIONS},
+    Section.MESSAGES: {definition.key: definition for definition in MESSAGES},
 }
 
 MONTHLY_COLUMNS = {

@@ -48,7 +48,7 @@ EDGE_STARTS = [
     (2020, 1, 1, 0, 30),
 ]
 
-SECTIONS = ["unisvers", "villages", "appointments"]
+SECTIONS = ["unisvers", "villages", "appointments", "orientations", "messages"]
 ANONYMOUS_GROUPS = [(band, sex) for band in AnonymousAgeBand.values for sex in AnonymousSex.values]
 
 
@@ -87,7 +87,7 @@ def test_bilan_sql_equals_compute_bilan(seed, site, other_site):
                 baseline = bilan_sql(connection, start, end, scope)
             # One query per section and one for the anonymous attendees, and one more to find
             # the site from its code.
-            assert len(queries) == (4 if scope is None else 5)
+            assert len(queries) == (6 if scope is None else 7)
             assert list(baseline) == SECTIONS
             for section in SECTIONS:
                 assert baseline[section] == expected[section], (section, start, end, scope)
@@ -105,6 +105,8 @@ def test_bilan_sql_equals_compute_bilan(seed, site, other_site):
     assert year["villages"]["anonymous_attendees"] > 0
     assert year["appointments"]["no_show_rate"]["of"] > 5
     assert year["unisvers"]["followup_6m_recorded"] > 2
+    assert year["orientations"]["completed_rate"]["of"] > 3
+    assert sum(year["messages"]["sent"].values()) > 3
     one_day = bilan_sql(connection, D(2019, 7, 31), D(2019, 7, 31))
     # 00:10 and 23:40 local on 31 July are that day (UTC+2), 00:20 on 1 August is not.
     assert one_day["villages"]["sessions"] == 2

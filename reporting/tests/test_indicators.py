@@ -9,6 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from reporting.indicators import compute_bilan
 from reporting.indicators.codes import (
     AppointmentsCode,
+    MessagesCode,
+    OrientationsCode,
     Programme,
     Section,
     UnisversCode,
@@ -181,6 +183,27 @@ APPOINTMENTS_KEYS = {
     "no_show_rate": RATE,
     "people": None,
 }
+ORIENTATIONS_KEYS = {
+    "count": None,
+    "by_category": {
+        "france_travail": None,
+        "mission_locale": None,
+        "departement_rsa": None,
+        "sante": None,
+        "logement": None,
+        "formation": None,
+        "iae": None,
+        "association": None,
+        "administration": None,
+        "numerique": None,
+        "autre": None,
+    },
+    "completed_rate": RATE,
+}
+MESSAGES_KEYS = {
+    "sent": {"sms": None, "email": None},
+    "failed": {"sms": None, "email": None},
+}
 BILAN_KEYS = {
     "schema": None,
     "period": {"from": None, "to": None},
@@ -189,6 +212,8 @@ BILAN_KEYS = {
     "unisvers": UNISVERS_KEYS,
     "villages": VILLAGES_KEYS,
     "appointments": APPOINTMENTS_KEYS,
+    "orientations": ORIENTATIONS_KEYS,
+    "messages": MESSAGES_KEYS,
 }
 
 
@@ -221,6 +246,8 @@ def test_every_key_is_there_with_an_empty_database():
     assert list(bilan["unisvers"]) == list(UNISVERS_KEYS)
     assert list(bilan["villages"]) == list(VILLAGES_KEYS)
     assert list(bilan["appointments"]) == list(APPOINTMENTS_KEYS)
+    assert list(bilan["orientations"]) == list(ORIENTATIONS_KEYS)
+    assert list(bilan["messages"]) == list(MESSAGES_KEYS)
     assert bilan["schema"] == "ceis.bilan/1"
     assert bilan["period"] == {"from": "2019-01-01", "to": "2019-02-28"}
     assert bilan["site"] is None
@@ -292,14 +319,14 @@ def test_query_count_is_small_and_does_not_grow_with_data(
     empty = count_queries(**year)
     populate(site, other_site, 2)
     small = count_queries(**year)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(17):
         bilan = compute_bilan(**year, site=site)
     assert bilan["unisvers"]["participants"] == 4  # cohorts are all on the main site
     assert bilan["villages"]["people"] == 2  # but half the contacts are elsewhere
     populate(site, other_site, 12)
     larger = count_queries(**year)
-    assert empty == small == larger == 14
-    assert count_queries(date_from=D(2019, 1, 1), date_to=D(2019, 6, 30)) == 13
+    assert empty == small == larger == 16
+    assert count_queries(date_from=D(2019, 1, 1), date_to=D(2019, 6, 30)) == 15
     bilan = compute_bilan(**year)
     assert bilan["unisvers"]["participants"] == 28
     assert bilan["villages"]["people"] == 28
@@ -349,6 +376,8 @@ def test_catalogue_defines_every_key_in_the_json_order():
     assert list(DEFINITIONS["unisvers"]) == list(UNISVERS_KEYS)
     assert list(DEFINITIONS["villages"]) == list(VILLAGES_KEYS)
     assert list(DEFINITIONS["appointments"]) == list(APPOINTMENTS_KEYS)
+    assert list(DEFINITIONS["orientations"]) == list(ORIENTATIONS_KEYS)
+    assert list(DEFINITIONS["messages"]) == list(MESSAGES_KEYS)
     for programme in DEFINITIONS.values():
         for definition in programme.values():
             assert definition.label and definition.definition
@@ -359,6 +388,8 @@ def test_catalogue_defines_every_key_in_the_json_order():
         "Unis'Vers",
         "Vill@ges connectés",
         "Rendez-vous",
+        "Orientations",
+        "Messages",
     ]
     assert annex[0]["indicators"][0]["key"] == "participants"
 
@@ -369,8 +400,9 @@ def test_the_codes_are_the_json_keys_in_their_order():
     assert [code.value for code in UnisversCode] == list(UNISVERS_KEYS)
     assert [code.value for code in VillagesCode] == list(VILLAGES_KEYS)
     assert [code.value for code in AppointmentsCode] == list(APPOINTMENTS_KEYS)
-    sections = [*Programme, *Section]
-    assert [section.value for section in sections][: len(DEFINITIONS)] == list(DEFINITIONS)
+    assert [code.value for code in OrientationsCode] == list(ORIENTATIONS_KEYS)
+    assert [code.value for code in MessagesCode] == list(MESSAGES_KEYS)
+    assert [section.value for section in [*Programme, *Section]] == list(DEFINITIONS)
 
 
 def test_publication_rule_hides_counts_from_one_to_four_of_confidential_figures():

@@ -16,6 +16,11 @@ from appointments.models import Appointment
 from ceis.choices import EducationLevel
 from ceis.models import Neighbourhood, Person
 from ceis.tests.factories import UserFactory
+from coordination.choices import OrientationSource, OrientationStatus, PartnerCategory
+from coordination.models import Orientation, Partner
+from coordination.services import orientation_create
+from messaging.choices import Channel, MessageStatus, TemplateCode
+from messaging.models import Message
 from reporting.indicators import compute_bilan
 from unisvers.choices import (
     AttendanceStatus,
@@ -254,6 +259,83 @@ def populate_added_sections(rnd, sites, people):
             start=datetime.datetime.combine(day, datetime.time(23, 30), datetime.UTC),
             duration_min=30,
             status=rnd.choice(AppointmentStatus.values),
+        )
+    populate_orientations(rnd, sites)
+    populate_messages(rnd, sites, people)
+
+
+def populate_orientations(rnd, sites):
+    partners = {
+        site.pk: [
+            Partner.objects.create(site=site, name=f"Partenaire {n}", category=category)
+            for n, category in enumerate(rnd.sample(PartnerCategory.values, 4))
+        ]
+        for site in sites
+    }
+    records = [
+        *(
+            (OrientationSource.FOLLOWUP, f)
+            for f in FollowUp.objects.select_related("enrollment__cohort").order_by("pk")
+        ),
+        *(
+            (OrientationSource.EXIT, e)
+            for e in Enrollment.objects.exclude(exit_date=None)
+            .select_related("cohort")
+            .order_by("pk")
+        ),
+        *((OrientationSource.HELP, h) for h in IndividualHelp.objects.order_by("pk")),
+    ]
+    for source, record in rnd.sample(records, 70):
+        if source == OrientationSource.FOLLOWUP:
+            # An entry outside any enrollment counts for its partner's site, whichever it is.
+            site_id = (
+                record.enrollment.cohort.site_id if record.enrollment else rnd.choice(sites).pk
+            )
+        elif source == OrientationSource.EXIT:
+            site_id = record.cohort.site_id
+        else:
+            site_id = record.site_id
+        day = some_day(rnd)
+        orientation = orientation_create(
+            user=None,
+            person=record.person,
+            partner=rnd.choice(partners[site_id]),
+            date=day,
+            source=source,
+            record=record,
+        )
+        status = rnd.choice(OrientationStatus.values)
+        Orientation.objects.filter(pk=orientation.pk).update(status=status, status_date=day)
+
+
+def populate_messages(rnd, sites, people):
+    def moment():
+        return datetime.datetime.combine(some_day(rnd), datetime.time(8), PARIS) + (
+            datetime.timedelta(minutes=rnd.randrange(720))
+        )
+
+    edges = [
+        datetime.datetime.combine(day, datetime.time(23, 30), datetime.UTC)
+        for day in (D(2018, 12, 31), D(2019, 12, 31), D(2019, 3, 14), D(2019, 11, 20))
+    ]
+    for index in range(90):
+        status = rnd.choice(MessageStatus.values)
+        at = edges[index % 4] if index < 12 else moment()
+        left = status in (MessageStatus.ENVOYE, MessageStatus.REMIS) or (
+            status == MessageStatus.ECHEC and rnd.random() < 0.3  # failed on delivery
+        )
+        Message.objects.create(
+            person=rnd.choice(people),
+            site=rnd.choice(sites),
+            channel=rnd.choice(Channel.values),
+            template=rnd.choice(TemplateCode.values),
+            about_kind="appointment",
+            about_id=str(index),  # a reminder is sent once per record
+            body="CEIS : rendez-vous.",
+            to="+33612345678",
+            sent_at=at if left else None,
+            scheduled_for=(at - datetime.timedelta(hours=1)) if left else at,
+            status=status,
         )
 
 
@@ -539,6 +621,53 @@ def reference_appointments(start, end, site):
     }
 
 
+def reference_orientations(start, end, site):
+    def site_of(o):
+        if o.source == "followup" and o.followup.enrollment is not None:
+            return o.followup.enrollment.cohort.site_id
+        if o.source == "exit":
+            return o.enrollment.cohort.site_id
+        if o.source == "help":
+            return o.help.site_id
+        return o.partner.site_id
+
+    orientations = [
+        o
+        for o in Orientation.objects.select_related(
+            "partner", "followup__enrollment__cohort", "enrollment__cohort", "help"
+        )
+        if inside(o.date, start, end) and (site is None or site_of(o) == site.pk)
+    ]
+    decided = [o for o in orientations if o.status != "proposee"]
+    return {
+        "count": len(orientations),
+        "by_category": {
+            code: sum(o.partner.category == code for o in orientations)
+            for code in PartnerCategory.values
+        },
+        "completed_rate": ref_rate(sum(o.status == "realisee" for o in decided), len(decided)),
+    }
+
+
+def reference_messages(start, end, site):
+    messages = [
+        m
+        for m in Message.objects.all()
+        if (site is None or m.site_id == site.pk)
+        and inside(timezone.localtime(m.sent_at or m.scheduled_for, PARIS).date(), start, end)
+    ]
+    return {
+        "sent": {
+            code: sum(m.channel == code and m.status in ("envoye", "remis") for m in messages)
+            for code in Channel.values
+        },
+        "failed": {
+            code: sum(m.channel == code and m.status == "echec" for m in messages)
+            for code in Channel.values
+        },
+    }
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_compute_bilan_equals_the_reference_on_random_data(seed, site, other_site):
     rnd = random.Random(seed)
@@ -557,6 +686,8 @@ def test_compute_bilan_equals_the_reference_on_random_data(seed, site, other_sit
             assert bilan["unisvers"] == reference_unisvers(start, end, scope, year), (start, scope)
             assert bilan["villages"] == reference_villages(start, end, scope), (start, scope)
             assert bilan["appointments"] == reference_appointments(start, end, scope)
+            assert bilan["orientations"] == reference_orientations(start, end, scope)
+            assert bilan["messages"] == reference_messages(start, end, scope)
             checked += 1
     assert checked == 15
     # The random data does exercise the indicators (not only zeros).
@@ -569,3 +700,5 @@ def test_compute_bilan_equals_the_reference_on_random_data(seed, site, other_sit
     assert yearly["unisvers"]["in_employment_6m_rate"]["of"] > 2
     assert yearly["appointments"]["people"] > 5
     assert yearly["appointments"]["no_show_rate"]["of"] > 5
+    assert yearly["orientations"]["completed_rate"]["of"] > 3
+    assert sum(yearly["messages"]["failed"].values()) > 0
