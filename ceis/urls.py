@@ -115,6 +115,7 @@ urlpatterns = [
     path("unisvers/", include("unisvers.urls")),
     path("villages/", include("villages.urls")),
     path("rendez-vous/", include("appointments.urls")),
+    path("messages/", include("messaging.urls")),
     path("coordination/", include("coordination.urls")),
     path("bilans/", include("reporting.urls")),
     path("administration/", admin.site.urls),

@@ -152,6 +152,7 @@ OBJECT_KWARGS = {
     "appointments:update": lambda o: {"public_id": o.appointment.public_id},
     "appointments:status": lambda o: {"public_id": o.appointment.public_id},
     "appointments:convocation_pdf": lambda o: {"public_id": o.appointment.public_id},
+    "messaging:consent": lambda o: {"public_id": o.person.public_id},
     "reporting:document": lambda o: {"public_id": o.document.public_id},
     "reporting:generate": lambda o: {"public_id": o.document.public_id},
     "reporting:version_status": lambda o: {"public_id": o.version.public_id},
@@ -176,6 +177,8 @@ TOKEN_KWARGS = {
     "password_reset_confirm": {"uidb64": "MQ", "token": "jeton-invalide"},
     # An agent's iCalendar feed: its private token is the key (an unknown one is a 404).
     "appointments:feed": {"token": "jeton-invalide"},
+    # A template is named by its code and channel, not an object of a site.
+    "messaging:template_edit": {"code": "appointment_confirmation", "channel": "sms"},
 }
 
 

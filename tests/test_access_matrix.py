@@ -159,6 +159,12 @@ GET = {
     "appointments:hours":              "200 200 403 403 200",
     "appointments:feed_settings":      "200 200 403 403 200",
     "appointments:feed":               "404 404 404 404 404",
+    # Messages: consent is given or withdrawn from the person's file (POST only); the templates
+    # and sites' phones are the admins'; Brevo's webhook answers 404 without its secret.
+    "messaging:consent":               _OBJ_405,
+    "messaging:templates":             "403 403 403 403 200",
+    "messaging:template_edit":         "403 403 403 403 200",
+    "messaging:webhook_brevo":         _ALL_405,
     # Partners: read by the agents, edited by social workers and admins. Orientations: the
     # world's is made from the follow-up entry (row 17: its referent and admins); one is made
     # from a record the user reads (a help: who reads helps; a follow-up, an exit: Unis'Vers).
@@ -307,6 +313,12 @@ POST = {
     "appointments:hours":              "200 200 403 403 200",
     "appointments:feed_settings":      "302 302 403 403 302",
     "appointments:feed":               _ALL_405,
+    # An empty consent goes back to the file with its error (302); an empty template or phone
+    # is shown again with its errors; the webhook without its secret is a 404.
+    "messaging:consent":               "302 302 DENY DENY 302 | 404 404 DENY DENY 302",
+    "messaging:templates":             "403 403 403 403 200",
+    "messaging:template_edit":         "403 403 403 403 200",
+    "messaging:webhook_brevo":         "404 404 404 404 404",
     # An empty form is shown again with its errors; the world's partner is used by its
     # orientations: its deletion is refused on the confirmation page.
     "coordination:partner_list":       _ALL_405,

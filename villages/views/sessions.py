@@ -14,6 +14,8 @@ from ceis.perms import person_search_typed_enough
 from ceis.person_flow import PersonCreation
 from ceis.selectors import person_get
 from ceis.submissions import single_submission
+from messaging.choices import Channel, TemplateCode
+from messaging.selectors import channels_told
 
 from .. import perms, selectors, services
 from ..choices import Attendance, RegistrationStatus
@@ -220,12 +222,37 @@ def registration_cancel_view(request, public_id):
         )
         text = f"L'inscription de {registration.person} est annulée."
         if promoted:
-            text += f" {promoted.person} passe de la liste d'attente à la séance."
+            text += f" {promoted.person} passe de la liste d'attente à la séance" + _promotion_told(
+                promoted
+            )
         messages.success(request, text)
         return redirect(session)
     return render(
         request, "villages/registrations/confirm_cancel.html", {"registration": registration}
     )
+
+
+def _promotion_told(registration) -> str:
+    """How the person promoted hears of it: the automatic messages they consented to, and the
+    number to call (issue #19: the screen of the promotion gives it)."""
+    channels = channels_told(
+        about_kind="registration",
+        about_id=registration.pk,
+        template=TemplateCode.WAITLIST_PROMOTION,
+    )
+    told = {
+        (Channel.SMS,): "un SMS lui est envoyé",
+        (Channel.EMAIL,): "un e-mail lui est envoyé",
+        (Channel.EMAIL, Channel.SMS): "un SMS et un e-mail lui sont envoyés",
+    }.get(tuple(sorted(channels)), "")
+    phone = registration.person.phone
+    if told and phone:
+        return f" : {told} ; pour l'appeler, {phone}."
+    if told:
+        return f" : {told}."
+    if phone:
+        return f" : aucun message automatique (pas de consentement), appelez-la·le au {phone}."
+    return " : aucun message automatique ni numéro de téléphone, prévenez-la·le autrement."
 
 
 # Check-in ----------------------------------------------------------------------------------
