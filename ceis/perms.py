@@ -77,3 +77,9 @@ def can_view_journal(user) -> bool:
 def can_manage_staff(user) -> bool:
     """Staff accounts (`/equipe/`) are managed by admins, not managers (security.md row 19)."""
     return user.has_perm("ceis.change_user")
+
+
+def can_merge_persons(user) -> bool:
+    """Merging two records of one human being moves every record of both programmes: admins,
+    who see every site (domain.md, "Merging duplicates")."""
+    return user.is_ceis_admin

@@ -12,6 +12,7 @@ import uuid
 from django.db.models import Q
 from django.utils import timezone
 
+from .merge import merged_refs
 from .models import JournalEntry, Person
 from .services import object_ref_of, object_type_of
 
@@ -52,6 +53,8 @@ def person_export(person: Person) -> dict:
     records = {}
     # Journal entries name a record by type and reference (UUID, else primary key).
     concerning = Q(object_type=object_type_of(person), object_ref=object_ref_of(person))
+    # And the entries about the records merged into this one (ceis.merge): the same human being.
+    concerning |= Q(object_type=object_type_of(person), object_ref__in=merged_refs(person))
     for label, accessor in person_relations():
         objects = list(getattr(person, accessor).all())
         records[label] = [_serialise(obj) for obj in objects]

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 
-from . import views, views_imports, views_staff, views_twofactor
+from . import views, views_imports, views_merge, views_staff, views_twofactor
 from .forms_auth import LoginForm
 
 person_patterns = (
@@ -15,6 +15,7 @@ person_patterns = (
         path("<uuid:public_id>/modifier/", views.person_update_view, name="update"),
         path("<uuid:public_id>/supprimer/", views.person_delete_view, name="delete"),
         path("<uuid:public_id>/droit-d-acces/", views.person_export_view, name="export"),
+        path("<uuid:public_id>/fusionner/", views_merge.person_merge_view, name="merge"),
     ],
     "persons",
 )

@@ -18,13 +18,14 @@ from .choices import JournalAction, Role
 from .decorators import object_permission_required, refuse_object
 from .filters import PersonFilter
 from .forms import PersonForm
+from .merge import merged_refs
 from .models import JournalEntry
 from .navigation import home_panels, home_view, home_views, person_panels, programme_files
 from .pagination import paginate
 from .person_flow import PersonCreation
 from .rights import person_export
 from .selectors import (
-    journal_for_object,
+    person_duplicates,
     person_get,
     person_search,
     persons_visible_to,
@@ -104,12 +105,25 @@ def person_detail(request, public_id):
         "can_change": perms.can_change_person(request.user),
         "can_delete": perms.can_delete_person(request.user),
         "can_export": perms.can_export_person(request.user),
+        "can_merge": perms.can_merge_persons(request.user),
         "panels": person_panels(request.user, person),
     }
+    if context["can_merge"]:
+        # The duplicate warning of the file: the records that may be the same human being.
+        context["duplicates"] = person_duplicates(
+            user=request.user,
+            last_name=person.last_name,
+            first_name=person.first_name,
+            birth_date=person.birth_date,
+            birth_year=person.birth_year,
+            exclude_pk=person.pk,
+        )
     if perms.can_view_journal(request.user):
-        context["journal"] = journal_for_object(
-            object_type="ceis.person", object_ref=str(person.public_id)
-        )[:20]
+        # With the entries about the records merged into this one (ceis.merge).
+        context["journal"] = JournalEntry.objects.filter(
+            object_type="ceis.person",
+            object_ref__in=[str(person.public_id), *merged_refs(person)],
+        ).select_related("user")[:20]
     return render(request, "ceis/persons/detail.html", context)
 
 

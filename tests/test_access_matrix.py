@@ -77,6 +77,7 @@ GET = {
     "persons:update":                  "200 200 DENY DENY 200 | 404 404 DENY DENY 200",
     "persons:delete":                  "DENY DENY DENY DENY 200 | DENY DENY DENY DENY 200",
     "persons:export":                  "DENY DENY DENY DENY 200 | DENY DENY DENY DENY 200",
+    "persons:merge":                   "DENY DENY DENY DENY 200 | DENY DENY DENY DENY 200",
     # Documents of a person: who opens the person's full file on its site (documents/perms.py).
     "documents:upload":                "200 200 DENY DENY 200 | 404 404 DENY DENY 200",
     "documents:download":              "200 200 DENY DENY 200 | 404 404 DENY DENY 200",
@@ -97,6 +98,10 @@ GET = {
     "unisvers:meeting_day_add":        _OBJ_405,
     "unisvers:meeting_day_remove":     "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
     "unisvers:register":               "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    # Printables: the week's attendance sheet for who takes the register; the path summary for
+    # the participant's referent (the world's social worker) and admins.
+    "unisvers:attendance_sheet":       "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
+    "unisvers:path_summary":           "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
     "unisvers:enroll_search":          "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
     "unisvers:referral_import":        "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
     "unisvers:enroll_new_person":      "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
@@ -133,6 +138,7 @@ GET = {
     "villages:session_register":       _OBJ_405,
     "villages:session_person_search":  "DENY 200 DENY DENY 200 | DENY 404 DENY DENY 200",
     "villages:session_checkin":        "DENY 200 200 DENY 200 | DENY 404 404 DENY 200",
+    "villages:session_attendance_sheet": "DENY 200 200 DENY 200 | DENY 404 404 DENY 200",
     "villages:session_walk_in":        _OBJ_405,
     "villages:session_anonymous":      "DENY 200 200 DENY 200 | DENY 404 404 DENY 200",
     "villages:registration_cancel":    "DENY 200 DENY DENY 200 | DENY 404 DENY DENY 200",
@@ -229,6 +235,7 @@ POST = {
     # The participant has a Unis'Vers record: the deletion is refused with a message (302).
     "persons:delete":                  "DENY DENY DENY DENY 302 | DENY DENY DENY DENY 302",
     "persons:export":                  _OBJ_405,
+    "persons:merge":                   "DENY DENY DENY DENY 200 | DENY DENY DENY DENY 200",
     # An empty upload comes back with its errors; an empty confirmation deletes the document.
     "documents:upload":                "200 200 DENY DENY 200 | 404 404 DENY DENY 200",
     "documents:download":              _OBJ_405,
@@ -249,6 +256,9 @@ POST = {
     "unisvers:cohort_referents":       "DENY DENY DENY 200 200 | DENY DENY DENY 404 200",
     "unisvers:meeting_day_add":        "302 DENY DENY DENY 302 | 404 DENY DENY DENY 302",
     "unisvers:meeting_day_remove":     "302 DENY DENY DENY 302 | 404 DENY DENY DENY 302",
+    "unisvers:attendance_sheet":       _OBJ_405,
+    "unisvers:path_summary":           _OBJ_405,
+    "villages:session_attendance_sheet": _OBJ_405,
     "unisvers:register":               "302 DENY DENY DENY 302 | 404 DENY DENY DENY 302",
     "unisvers:enroll_search":          _OBJ_405,
     "unisvers:referral_import":        "400 DENY DENY DENY 400 | 404 DENY DENY DENY 400",
