@@ -56,3 +56,16 @@ def due_reminders(now: datetime.datetime) -> list[Notice]:
         created_at__lt=booked_before,
     ).select_related("person", "site")
     return [notice(appointment, TemplateCode.APPOINTMENT_REMINDER) for appointment in appointments]
+
+
+def confirmations_since(moment: datetime.datetime) -> list[Notice]:
+    """The confirmations of the appointments from `moment` on (the demo's messages)."""
+    appointments = (
+        Appointment.objects.filter(start__gte=moment)
+        .exclude(status=AppointmentStatus.EXCUSE)
+        .select_related("person", "site")
+        .order_by("start", "pk")
+    )
+    return [
+        notice(appointment, TemplateCode.APPOINTMENT_CONFIRMATION) for appointment in appointments
+    ]

@@ -10,13 +10,14 @@ from importlib import import_module
 from types import ModuleType
 
 # In dependency order: a programme's package files may refer to the core's, reporting comes last.
-# `messaging` is a core-level app (floor 0, it imports no programme) gathered like the programmes.
+# `messaging` is a core-level app (floor 0, it imports no programme) gathered like the programmes,
+# after those whose records its demo messages are about.
 PROGRAMMES = (
-    "messaging",
     "documents",
     "unisvers",
     "villages",
     "appointments",
+    "messaging",
     "coordination",
     "reporting",
 )

@@ -52,3 +52,15 @@ def due_reminders(now: datetime.datetime) -> list[Notice]:
         registered_at__lt=registered_before,
     ).select_related("person", "session__workshop", "session__site")
     return [notice(registration, TemplateCode.WORKSHOP_REMINDER) for registration in registrations]
+
+
+def confirmations_since(moment: datetime.datetime) -> list[Notice]:
+    """The confirmations of the registrations to sessions from `moment` on (the demo's)."""
+    registrations = (
+        Registration.objects.filter(status=RegistrationStatus.INSCRIT, session__start__gte=moment)
+        .select_related("person", "session__workshop", "session__site")
+        .order_by("session__start", "pk")
+    )
+    return [
+        notice(registration, TemplateCode.WORKSHOP_CONFIRMATION) for registration in registrations
+    ]
