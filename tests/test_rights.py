@@ -11,6 +11,7 @@ from ceis.choices import JournalAction, Role
 from ceis.models import JournalEntry
 from ceis.rights import person_relations
 from ceis.tests.factories import PersonFactory, UserFactory
+from coordination.tests.factories import OrientationFactory
 from documents.tests.factories import PersonDocumentFactory
 from unisvers.models import Attendance
 from unisvers.tests import factories as uv
@@ -38,6 +39,7 @@ def person_with_everything(site, settings, tmp_path):
     )
     settings.CEIS_DOCUMENTS_ROOT = tmp_path / "documents"
     PersonDocumentFactory(person=person)
+    OrientationFactory(person=person, note="Orientée vers le CMP.")
     return person
 
 
