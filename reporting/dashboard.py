@@ -38,7 +38,9 @@ from ceis.celery import send_quickly
 from ceis.models import Site
 from ceis.templatetags.french import NBSP, date_phrase, format_number
 
-from .indicators.codes import Programme
+from .indicators.codes import AppointmentsCode as A
+from .indicators.codes import OrientationsCode as O
+from .indicators.codes import Programme, Section
 from .indicators.codes import UnisversCode as U
 from .indicators.codes import VillagesCode as V
 from .models import DashboardResult
@@ -307,6 +309,9 @@ KEY_FIGURES = [
     (Programme.VILLAGES, V.INDIVIDUAL_HELPS, "Accompagnements individuels"),
     (Programme.VILLAGES, V.FREE_ACCESS_VISITS, "Passages en accès libre"),
     (Programme.VILLAGES, V.ILLECTRONISME_RATE, "En situation d'illectronisme"),
+    (Section.APPOINTMENTS, A.BOOKED, "Rendez-vous pris"),
+    (Section.APPOINTMENTS, A.NO_SHOW_RATE, "Rendez-vous non honorés"),
+    (Section.ORIENTATIONS, O.COUNT, "Orientations vers un partenaire"),
 ]
 MINUS = "\u2212"
 
@@ -329,6 +334,8 @@ def comparison_rows(bilan: dict, previous: dict) -> list[dict]:
     count ("+12 %", "—" when the previous count is 0), in points for a rate ("−3 points")."""
     rows = []
     for programme, code, label in KEY_FIGURES:
+        if programme not in bilan or programme not in previous:
+            continue  # a result computed before this section existed
         now, before = bilan[programme][code], previous[programme][code]
         if isinstance(now, dict):  # a rate {"n", "of", "rate"}
             change = "—"

@@ -30,9 +30,11 @@ from .dashboard import (
     trend_rows,
 )
 from .forms import BilanTextsForm, PeriodForm
-from .indicators.codes import Programme
+from .indicators.codes import OrientationsCode as O
+from .indicators.codes import Programme, Section
 from .indicators.codes import UnisversCode as U
 from .indicators.compare import PREVIOUS, previous_period
+from .indicators.definitions import definition
 from .indicators.publication import publish_count
 from .opendata import opendata_zip
 from .selectors import bilan_document_get, bilan_document_list, bilan_version_get
@@ -129,12 +131,28 @@ def dashboard(request):
     return render(request, "reporting/dashboard.html", context)
 
 
+def _labelled(section: str, key: str, figures: dict | None) -> list[dict]:
+    """A breakdown's codes with their French labels and counts, in the list's order."""
+    if not figures:
+        return []
+    labels = definition(section, key).code_labels()
+    return [{"label": labels[code], "count": n} for code, n in figures[key].items()]
+
+
 def _figures_context(figures: dict) -> dict:
     bilan = figures["bilan"]
     return {
         "bilan": bilan,
         "unisvers": bilan[Programme.UNISVERS],
         "villages": bilan[Programme.VILLAGES],
+        # Absent from a result computed before these sections existed: the page skips them.
+        "appointments": bilan.get(Section.APPOINTMENTS),
+        "orientations": bilan.get(Section.ORIENTATIONS),
+        # Not "messages": the name of Django's messages in every template.
+        "message_figures": bilan.get(Section.MESSAGES),
+        "orientation_categories": _labelled(
+            Section.ORIENTATIONS, O.BY_CATEGORY, bilan.get(Section.ORIENTATIONS)
+        ),
         "charts": {name: _img(svg) for name, svg in figures["charts"].items()},
         "domestic_violence_n": publish_count(
             bilan[Programme.UNISVERS][U.DOMESTIC_VIOLENCE_RATE]["n"]

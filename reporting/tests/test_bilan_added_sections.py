@@ -7,15 +7,21 @@ import datetime
 import io
 
 import pytest
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from appointments.choices import AppointmentStatus
 from appointments.tests.factories import AppointmentFactory
+from ceis.choices import Role
 from ceis.tests.factories import UserFactory
+from coordination.tests.factories import OrientationFactory, PartnerFactory
+from messaging.tests.factories import MessageFactory
+from reporting.dashboard import comparison_rows
 from reporting.indicators import compute_bilan
 from reporting.indicators.compare import compute_with_previous
 from reporting.opendata import bilan_csv, bilan_rows
 from reporting.texts import REFERENCES, render_text
+from reporting.views import _figures_context
 from reporting.xlsx import build_bilan_xlsx
 
 from .helpers import PARIS, D, person
@@ -100,3 +106,55 @@ def test_a_bilan_stored_before_the_added_sections_still_gives_its_xlsx_and_open_
 
     assert "Rendez-vous" not in workbook.sheetnames
     assert {row["section"] for row in bilan_rows(old)} == {"unisvers", "villages"}
+
+
+@pytest.fixture
+def manager(client_for, site):
+    return client_for(Role.MANAGER, sites=[site])
+
+
+PERIOD = {"preset": "custom", "date_from": "2019-01-01", "date_to": "2019-12-31"}
+
+
+def test_the_dashboard_shows_appointments_orientations_and_messages(manager, site, small_world):
+    who = person(site)
+    partner = PartnerFactory(site=site, france_travail=True)
+    OrientationFactory(person=who, partner=partner, date=D(2019, 5, 6), status="realisee")
+    OrientationFactory(person=who, partner=partner, date=D(2019, 5, 7), status="refusee")
+    MessageFactory(person=who, sent=True, sent_at=datetime.datetime(2019, 3, 4, 9, tzinfo=PARIS))
+
+    page = manager.get(reverse("reporting:dashboard"), {**PERIOD, "site": site.pk})
+    text = page.content.decode()
+
+    assert "Rendez-vous, orientations et messages" in text
+    assert "rendez-vous pris · 3 personnes reçues" in text
+    # The no-show rate with its denominator on hover.
+    assert '<abbr title="1 sur 4">25 %</abbr>' in text
+    assert '<p class="display-6 mb-0">2</p><p class="mb-0">orientations vers un partenaire' in text
+    assert '<abbr title="1 sur 2">50 %</abbr>' in text  # réalisées, among those decided
+    assert "message envoyé (1 SMS, 0 e-mail) · 0 en échec" in text
+    assert '<th scope="row">France Travail</th><td class="text-end">2</td>' in text
+
+
+def test_the_dashboard_compares_appointments_with_the_year_before(manager, site, small_world):
+    page = manager.get(reverse("reporting:dashboard"), {**PERIOD, "comparer": "1"})
+    text = page.content.decode()
+
+    # 4 appointments in 2019 beside 1 in 2018: +300 %.
+    assert '<th scope="row">Rendez-vous pris</th><td class="text-end">4</td>' in text
+    assert "+300\u00a0%" in text
+
+
+def test_a_dashboard_result_computed_before_the_added_sections_still_reads(site, small_world):
+    old = compute_bilan(**YEAR)
+    for section in ("appointments", "orientations", "messages"):
+        old.pop(section)
+
+    context = _figures_context({"bilan": old, "charts": {}})
+
+    assert context["appointments"] is None
+    assert context["orientation_categories"] == []
+    # Compared with a result of the year before computed before them: those rows are left out.
+    rows = comparison_rows(compute_bilan(**YEAR), old)
+    assert "Rendez-vous pris" not in [row["label"] for row in rows]
+    assert "Participants Unis'Vers" in [row["label"] for row in rows]
