@@ -31,6 +31,37 @@ def pytest_collection_modifyitems(items):
     items.sort(key=transactional)
 
 
+def pytest_configure(config):
+    """The browser tests' page timings (test-output/page-timings.tsv) start empty at each run that
+    may hold them: emptied here, once, by the process that runs the session — with pytest-xdist
+    the controller, which loads no test folder's conftest; its workers only append to the file."""
+    if hasattr(config, "workerinput"):
+        return
+    root = Path(__file__).resolve().parent
+    browser = root / "tests" / "browser"
+
+    def reaches_browser(arg):
+        path = (config.invocation_params.dir / arg.split("::")[0]).resolve()
+        return path == browser or browser in path.parents or path in browser.parents
+
+    if any(reaches_browser(arg) for arg in config.args):
+        (root / "test-output" / "page-timings.tsv").unlink(missing_ok=True)
+
+
+def pytest_sessionfinish(session):
+    """Each test process (two with `make test`'s pytest-xdist workers) has its own folders under
+    var/ (ceis/settings/test.py): they go with it, so that runs do not pile them up."""
+    import shutil
+
+    from django.conf import settings
+
+    var = Path(settings.BASE_DIR) / "var"
+    for folder in (settings.MEDIA_ROOT, settings.CELERY_DATA_DIR):
+        folder = Path(folder)
+        if folder.parent in (var / "test-media", var / "celery-test"):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def pytest_addoption(parser):
     parser.addoption(
         "--snapshot-update",

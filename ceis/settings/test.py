@@ -19,7 +19,17 @@ CELERY_DATA_DIR = Path(
     )
 )
 CELERY_BROKER_TRANSPORT_OPTIONS = broker_transport_options(CELERY_BROKER_URL, CELERY_DATA_DIR)
-MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) and os.environ.get(
+    "PYTEST_XDIST_WORKER"
+):
+    # On Redis, each pytest-xdist worker has its own keys (queues): the real worker of one test
+    # process never takes a task sent by the other's tests, to run it on the wrong database.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "global_keyprefix": f"ceis-test-{os.environ['PYTEST_XDIST_WORKER']}:"
+    }
+# One folder per test process too (`make test` runs two pytest-xdist workers): a test never sees
+# the files of a test running beside it.
+MEDIA_ROOT = BASE_DIR / "var" / "test-media" / str(os.getpid())
 CEIS_DOCUMENTS_ROOT = BASE_DIR / "var" / "test-documents" / str(os.getpid())
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -75,7 +75,7 @@ def _media_url():
 
 @pytest.fixture(scope="session")
 def live_server(_media_url, live_server):
-    (SCREENSHOTS.parent / "page-timings.tsv").unlink(missing_ok=True)
+    # test-output/page-timings.tsv is emptied once per run by the root conftest.py.
     return live_server
 
 
