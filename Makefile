@@ -50,9 +50,12 @@ chromium:
 	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
 ## The whole suite (SQLite and filesystem broker unless DATABASE_URL / CELERY_BROKER_URL),
-## browser journeys and accessibility checks included (`-m "not browser"` skips them).
+## browser journeys and accessibility checks included (`-m "not browser"` skips them), in JOBS
+## processes (pytest-xdist, each with its own test database, media and broker folders; a worker
+## takes tests from the other's queue when its own is empty). `make test JOBS=0`: one process.
+JOBS ?= 2
 test: setup chromium
-	$(BIN)/pytest -p no:cacheprovider
+	$(BIN)/pytest -p no:cacheprovider -n $(JOBS) --dist worksteal $(ARGS)
 
 lint: setup
 	$(BIN)/ruff check .
