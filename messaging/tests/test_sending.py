@@ -409,3 +409,29 @@ def test_registration_confirms_and_a_seat_freed_tells_the_first_person_waiting(
         ("+33611111111", "CEIS : annulation"),
         ("+33622222222", "CEIS : place libérée ! Atelier Smartphone le mercredi 9 décembre à 10h"),
     ]
+
+
+def test_brevo_unreachable_is_retried_with_its_reason(
+    agent, person, settings, django_capture_on_commit_callbacks
+):
+    from .servers import API_KEY
+
+    settings.CEIS_SMS_BACKEND = "messaging.sms.BrevoSmsBackend"
+    settings.CEIS_BREVO_SMS_URL = f"http://127.0.0.1:{_free_port()}/v3/transactionalSMS/sms"
+    settings.CEIS_BREVO_API_KEY = API_KEY
+    consenting(person, Channel.SMS)
+    _book(agent, person, django_capture_on_commit_callbacks, at(MONDAY, 10))
+    message = Message.objects.get()
+    assert (message.status, message.attempts) == (MessageStatus.EN_ATTENTE, 1)
+    assert message.failure_reason == "Brevo injoignable (connexion impossible)"
+
+
+def test_the_beat_task_sends_what_is_due(site, sms_file):
+    from messaging.tasks import send_due_messages
+
+    message = MessageFactory(person=consenting(PersonFactory(site=site), Channel.SMS))
+    with time_machine.travel(at(MONDAY, 9), tick=False):
+        send_due_messages.delay()
+    message.refresh_from_db()
+    assert message.status == MessageStatus.ENVOYE
+    assert [line["id"] for line in sms_file()] == [message.provider_id]

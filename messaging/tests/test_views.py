@@ -323,3 +323,22 @@ def test_the_promotion_screen_says_who_was_told_and_gives_the_number_to_call(
         f"{waiting.person} passe de la liste d&#x27;attente à la séance : un SMS lui est envoyé ; "
         "pour l&#x27;appeler, 06 22 33 44 55." in page
     )
+
+
+def test_the_files_queries_do_not_grow_with_its_messages(
+    client_for, site, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(Role.MEDIATEUR_NUMERIQUE)
+    person = consenting(PersonFactory(site=site, phone="0612345678"), Channel.SMS, Channel.EMAIL)
+    MessageFactory(person=person)
+    client.get(_detail(person))  # warm the session and permissions
+    with CaptureQueriesContext(connection) as one:
+        client.get(_detail(person))
+    MessageFactory.create_batch(15, person=person, sent=True)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(_detail(person)).content.decode()
+    assert page.count("<details>") == 16
+    assert len(many) == len(one)
