@@ -51,11 +51,13 @@ chromium:
 
 ## The whole suite (SQLite and filesystem broker unless DATABASE_URL / CELERY_BROKER_URL),
 ## browser journeys and accessibility checks included (`-m "not browser"` skips them), in JOBS
-## processes (pytest-xdist, each with its own test database, media and broker folders; a worker
-## takes tests from the other's queue when its own is empty). `make test JOBS=0`: one process.
+## processes (pytest-xdist, each with its own test database, media and broker folders).
+## `--dist load` hands each process its tests in the collection's order, so that the
+## transactional tests (which flush the database) stay after the others in each process
+## (conftest.py); `worksteal` would not. `make test JOBS=0`: one process; ARGS: a group.
 JOBS ?= 2
 test: setup chromium
-	$(BIN)/pytest -p no:cacheprovider -n $(JOBS) --dist worksteal $(ARGS)
+	$(BIN)/pytest -p no:cacheprovider -n $(JOBS) --dist load $(ARGS)
 
 lint: setup
 	$(BIN)/ruff check .
