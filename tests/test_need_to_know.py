@@ -33,6 +33,8 @@ import openpyxl
 import pytest
 from django.db import transaction
 from django.urls import reverse
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 
 from ceis.choices import EducationLevel, ProfessionalStatus, Role
 from ceis.tests.factories import SiteFactory
@@ -210,9 +212,20 @@ def _xlsx_text(data: bytes) -> str:
     )
 
 
+def _pdf_text(data: bytes) -> str:
+    """The text of a PDF's pages (printables, convocations, hand-off sheets); the bytes alone
+    for a file that is not a readable PDF (a stored placeholder)."""
+    try:
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    except (PdfReadError, ValueError, KeyError):
+        return ""
+
+
 def _file_text(name: str, data: bytes) -> str:
     if name.endswith(".xlsx"):
         return _xlsx_text(data)
+    if data[:5] == b"%PDF-":
+        return _pdf_text(data) + "\n" + data.decode("utf-8", errors="replace")
     if data[:2] == b"PK":
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return "\n".join(
@@ -333,6 +346,17 @@ def test_a_participant_who_moved_leaves_the_other_sites_entries_there(client, wo
         # The appointment's page: the name and the place, for the agents of the site.
         (MEDIATOR, "appointments:update", ["name", "place"], ["note", "income", "adviser"]),
         (TS, "appointments:update", ["name", "place"], []),
+        # Printables, read with pypdf: names on the attendance sheets, never the rest.
+        (REFERENT, "unisvers:attendance_sheet", ["name", "cohort"], NOMINATIVE - {"name"}),
+        (MEDIATOR, "villages:session_attendance_sheet", ["name"], NOMINATIVE - {"name"}),
+        (VOLUNTEER, "villages:session_attendance_sheet", ["name"], NOMINATIVE - {"name"}),
+        # The path summary, for the person: never the notes nor the intake's answers.
+        (
+            REFERENT,
+            "unisvers:path_summary",
+            ["name", "cohort"],
+            ["note", "orientation", "sensitive", "income", "adviser", "place", *PERSON_FILE],
+        ),
         # The orientation made from the follow-up entry: its note is the entry's (row 17).
         (REFERENT, "coordination:orientation_detail", ["orientation", "name"], []),
         (HANDED_OVER, "coordination:orientation_detail", ["orientation"], []),

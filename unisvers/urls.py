@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import referrals
+from .views import printables, referrals
 
 # Meeting days appear in URLs as ISO dates (2026-03-02); the views parse them (invalid → 404).
 app_name = "unisvers"
@@ -27,6 +27,11 @@ urlpatterns = [
         name="meeting_day_remove",
     ),
     path("promotions/<uuid:public_id>/registre/<str:day>/", views.register, name="register"),
+    path(
+        "promotions/<uuid:public_id>/emargement/<str:day>/",
+        printables.attendance_sheet,
+        name="attendance_sheet",
+    ),
     path("promotions/<uuid:public_id>/inscrire/", views.enroll_search, name="enroll_search"),
     path(
         "promotions/<uuid:public_id>/orientations/",
@@ -80,6 +85,11 @@ urlpatterns = [
         name="enrollment_handover",
     ),
     path("participants/<uuid:public_id>/", views.participant, name="participant"),
+    path(
+        "participants/<uuid:public_id>/parcours.pdf",
+        printables.path_summary_pdf,
+        name="path_summary",
+    ),
     path(
         "participants/<uuid:public_id>/suivis/nouveau/",
         views.followup_create,

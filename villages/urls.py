@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import printables
 
 app_name = "villages"
 
@@ -22,6 +23,11 @@ urlpatterns = [
         name="session_person_search",
     ),
     path("seances/<uuid:public_id>/pointage/", views.session_checkin, name="session_checkin"),
+    path(
+        "seances/<uuid:public_id>/emargement.pdf",
+        printables.session_attendance_sheet,
+        name="session_attendance_sheet",
+    ),
     path("seances/<uuid:public_id>/sur-place/", views.session_walk_in, name="session_walk_in"),
     path("seances/<uuid:public_id>/anonymes/", views.session_anonymous, name="session_anonymous"),
     path(
