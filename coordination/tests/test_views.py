@@ -51,6 +51,8 @@ def test_a_social_worker_orients_at_exit_prints_the_sheet_and_it_waits_until_don
     file_page = referent.get(person.get_absolute_url())
     create_url = reverse("coordination:orientation_from_exit", args=[enrollment.public_id])
     assert create_url in file_page.content.decode()
+    participant = referent.get(reverse("unisvers:participant", args=[person.public_id]))
+    assert create_url in participant.content.decode()  # beside the exit, on the programme file
 
     form = referent.get(create_url)
     assert form.status_code == 200
@@ -147,8 +149,11 @@ def test_a_followups_orientation_is_made_from_the_entry_and_hidden_from_the_medi
     cohort = CohortFactory(site=site, referents=[referent.user])
     followup = FollowUpFactory(person=EnrollmentFactory(cohort=cohort).person, cohort=cohort)
     partner = PartnerFactory(site=site, category=PartnerCategory.SANTE, name="CMP Chaptal")
+    create_url = reverse("coordination:orientation_from_followup", args=[followup.public_id])
+    participant = referent.get(reverse("unisvers:participant", args=[followup.person.public_id]))
+    assert create_url in participant.content.decode()
     response = referent.post(
-        reverse("coordination:orientation_from_followup", args=[followup.public_id]),
+        create_url,
         {"partner": partner.pk, "date": "2026-03-10", "share_reason": "on"},
     )
     assert response.status_code == 302
@@ -168,8 +173,10 @@ def test_a_mediator_orients_from_a_help(client, site, make_user):
     client.force_login(mediator)
     help_ = IndividualHelpFactory(site=site)
     partner = PartnerFactory(site=site, category=PartnerCategory.ADMINISTRATION, name="CAF")
+    create_url = reverse("coordination:orientation_from_help", args=[help_.public_id])
+    assert create_url in client.get(help_.get_absolute_url()).content.decode()
     response = client.post(
-        reverse("coordination:orientation_from_help", args=[help_.public_id]),
+        create_url,
         {"partner": partner.pk, "date": help_.date.isoformat()},
     )
     assert response.status_code == 302
