@@ -27,6 +27,7 @@ Readings of the spec where it leaves a choice (also in docs/indicators.md):
 - The classification is the one stored with each assessment (`villages.assessment.classify`).
 """
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
 from django.db.models import (
     Case,
@@ -42,7 +43,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Cast, FirstValue, RowNumber
-from django.db.models.lookups import GreaterThan
+from django.db.models.lookups import GreaterThan, Lookup
 from django_cte import CTE, with_cte
 
 from ceis.choices import EducationLevel
@@ -86,6 +87,19 @@ AGE_BANDS = {
 }
 
 
+class AnyOf(Lookup):
+    """`value = ANY(array)` (PostgreSQL): with an `ArraySubquery`, the array is computed once
+    (an InitPlan) and an index on `value` is searched for each of its elements."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
+
+
 def _site_filter(queryset, site, path):
     return queryset.filter(**{path: site}) if site is not None else queryset
 
@@ -99,12 +113,25 @@ def sessions_in(period: Period, site):
 
 
 def registrations_in(period: Period, site):
-    """Registrations not cancelled, to sessions dated in the period."""
+    """Registrations not cancelled, to sessions dated in the period.
+
+    A registration has no site of its own: one site's are those of the site's sessions. On
+    PostgreSQL they are also looked up by `session_id = ANY(ARRAY(the site's sessions))`, so
+    that the index on `session_id` finds them (at 100×, a site's thousand sessions hold 1 % of
+    the registrations); joined to the sessions alone, the planner reads every registration and
+    keeps the site's by a hash join. Every site keeps the plain join: there the whole table is
+    read anyway."""
     start, end = period.instants
     registrations = Registration.objects.exclude(status=RegistrationStatus.ANNULE).filter(
         session__start__gte=start, session__start__lt=end
     )
-    return _site_filter(registrations, site, "session__site")
+    if site is None:
+        return registrations
+    registrations = registrations.filter(session__site=site)
+    if connection.vendor == "postgresql":
+        site_sessions = sessions_in(period, site).order_by().values("id")
+        registrations = registrations.filter(AnyOf(F("session_id"), ArraySubquery(site_sessions)))
+    return registrations
 
 
 def helps_in(period: Period, site):
