@@ -251,6 +251,44 @@ def appointment(w):
     return Case(w.mediator, page, "", Appointment.objects.count, overrides)
 
 
+def partner(w):
+    from coordination.models import Partner
+
+    overrides = {"site": str(w.site.pk), "name": "Les Louveteaux", "category": "association"}
+    url = reverse("coordination:partner_create")
+    return Case(w.referent, url, "", Partner.objects.count, overrides)
+
+
+def _orientation(w, user, url):
+    from coordination.models import Orientation
+    from coordination.tests.factories import PartnerFactory
+
+    overrides = {"partner": str(PartnerFactory(site=w.site).pk), "date": "2026-04-10"}
+    return Case(user, url, "", Orientation.objects.count, overrides)
+
+
+def orientation_at_exit(w):
+    exited = EnrollmentFactory(cohort=w.cohort, entry_date=D(2026, 3, 2), exited=True)
+    url = reverse("coordination:orientation_from_exit", args=[exited.public_id])
+    return _orientation(w, w.referent, url)
+
+
+def orientation_from_followup(w):
+    from unisvers.tests.factories import FollowUpFactory
+
+    entry = FollowUpFactory(person=w.enrollment.person, enrollment=w.enrollment)
+    url = reverse("coordination:orientation_from_followup", args=[entry.public_id])
+    return _orientation(w, w.referent, url)
+
+
+def orientation_from_help(w):
+    from villages.tests.factories import IndividualHelpFactory
+
+    help_ = IndividualHelpFactory(site=w.site, person=w.person, date=D(2026, 4, 10))
+    url = reverse("coordination:orientation_from_help", args=[help_.public_id])
+    return _orientation(w, w.mediator, url)
+
+
 def bilan(w):
     overrides = {"preset": "custom", "date_from": "2026-01-01", "date_to": "2026-06-30"}
     overrides["site"] = str(w.site.pk)
@@ -294,6 +332,10 @@ CREATE_FORMS = {
     "visite": visit,
     "diagnostic": assessment,
     "rendez-vous": appointment,
+    "partenaire": partner,
+    "orientation à la sortie": orientation_at_exit,
+    "orientation lors d'un suivi": orientation_from_followup,
+    "orientation lors d'un accompagnement": orientation_from_help,
     "bilan": bilan,
     "version du bilan": bilan_version,
 }
