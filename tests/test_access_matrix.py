@@ -102,10 +102,6 @@ GET = {
     # the participant's referent (the world's social worker) and admins.
     "unisvers:attendance_sheet":       "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
     "unisvers:path_summary":           "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
-    # Printables: the week's attendance sheet for who takes the register; the path summary for
-    # the participant's referent (the world's social worker) and admins.
-    "unisvers:attendance_sheet":       "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
-    "unisvers:path_summary":           "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
     "unisvers:enroll_search":          "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
     "unisvers:referral_import":        "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
     "unisvers:enroll_new_person":      "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
@@ -142,7 +138,6 @@ GET = {
     "villages:session_register":       _OBJ_405,
     "villages:session_person_search":  "DENY 200 DENY DENY 200 | DENY 404 DENY DENY 200",
     "villages:session_checkin":        "DENY 200 200 DENY 200 | DENY 404 404 DENY 200",
-    "villages:session_attendance_sheet": "DENY 200 200 DENY 200 | DENY 404 404 DENY 200",
     "villages:session_attendance_sheet": "DENY 200 200 DENY 200 | DENY 404 404 DENY 200",
     "villages:session_walk_in":        _OBJ_405,
     "villages:session_anonymous":      "DENY 200 200 DENY 200 | DENY 404 404 DENY 200",
@@ -261,9 +256,6 @@ POST = {
     "unisvers:cohort_referents":       "DENY DENY DENY 200 200 | DENY DENY DENY 404 200",
     "unisvers:meeting_day_add":        "302 DENY DENY DENY 302 | 404 DENY DENY DENY 302",
     "unisvers:meeting_day_remove":     "302 DENY DENY DENY 302 | 404 DENY DENY DENY 302",
-    "unisvers:attendance_sheet":       _OBJ_405,
-    "unisvers:path_summary":           _OBJ_405,
-    "villages:session_attendance_sheet": _OBJ_405,
     "unisvers:attendance_sheet":       _OBJ_405,
     "unisvers:path_summary":           _OBJ_405,
     "villages:session_attendance_sheet": _OBJ_405,
