@@ -343,6 +343,26 @@ def _set_exit(enrollment, cohort, rng, forced=None):
         enrollment.followup_3m_situation = rng.choices(
             FollowupSituation.values, weights=[20, 20, 8, 18, 10, 12, 12]
         )[0]
+        _set_followup_6m(enrollment)
+
+
+def _set_followup_6m(enrollment):
+    """The 6-month situation of most exits old enough, drawn from its own generator (seeded by
+    the exit) so that the rest of the demo stays what it was before this situation existed."""
+    due = add_months(enrollment.exit_date, 6)
+    rng = random.Random(f"6m-{enrollment.exit_date}-{enrollment.person.last_name}")
+    if due > DEMO_TODAY or rng.random() >= 0.75:
+        return
+    enrollment.followup_6m_date = max(
+        min(due + datetime.timedelta(days=rng.randint(0, 10)), DEMO_TODAY),
+        enrollment.followup_3m_date,
+    )
+    # Most keep the 3-month situation; some move on.
+    enrollment.followup_6m_situation = (
+        enrollment.followup_3m_situation
+        if rng.random() < 0.7
+        else rng.choices(FollowupSituation.values, weights=[24, 18, 8, 14, 8, 14, 14])[0]
+    )
 
 
 def _activities(cohort, dates, enrollments, rng):

@@ -29,6 +29,7 @@ def test_demo_year_is_complete_valid_and_idempotent():
     )
     assert outcomes == set(ExitOutcome.values)
     assert Enrollment.objects.exclude(followup_3m_situation="").exists()
+    assert Enrollment.objects.exclude(followup_6m_situation="").exists()
     alumni = Event.objects.get(kind="alumni")
     assert alumni.attendees.count() >= 50
     assert uv.Testimonial.objects.filter(publication_consent=True).exists()
