@@ -16,9 +16,10 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from . import charts
-from .indicators.codes import Programme
+from .indicators.codes import OrientationsCode as O
+from .indicators.codes import Programme, Section
 from .indicators.codes import UnisversCode as U
-from .indicators.definitions import definitions_for_annex
+from .indicators.definitions import definition, definitions_for_annex
 from .indicators.publication import publish_count, published_rate
 from .texts import prefill_texts, render_text
 
@@ -81,6 +82,17 @@ def render_bilan_html(bilan: dict, *, document=None, texts=None, testimonials=()
         "bilan": bilan,
         "unisvers": bilan[Programme.UNISVERS],
         "villages": bilan[Programme.VILLAGES],
+        # Absent from a bilan stored before these sections existed: the PDF leaves them out.
+        "appointments": bilan.get(Section.APPOINTMENTS),
+        "orientations": bilan.get(Section.ORIENTATIONS),
+        "orientation_categories": [
+            {"label": label, "count": count}
+            for code, label in definition(Section.ORIENTATIONS, O.BY_CATEGORY).code_labels().items()
+            if (count := bilan[Section.ORIENTATIONS][O.BY_CATEGORY][code])
+        ]
+        if Section.ORIENTATIONS in bilan
+        else [],
+        "message_figures": bilan.get(Section.MESSAGES),
         "texts": texts,
         "document": document,
         "publication_date": publication_date,

@@ -5,10 +5,12 @@ still reads."""
 
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from appointments.choices import AppointmentStatus
 from appointments.tests.factories import AppointmentFactory
@@ -20,6 +22,7 @@ from reporting.dashboard import comparison_rows
 from reporting.indicators import compute_bilan
 from reporting.indicators.compare import compute_with_previous
 from reporting.opendata import bilan_csv, bilan_rows
+from reporting.pdf import render_bilan_pdf
 from reporting.texts import REFERENCES, render_text
 from reporting.views import _figures_context
 from reporting.xlsx import build_bilan_xlsx
@@ -158,3 +161,35 @@ def test_a_dashboard_result_computed_before_the_added_sections_still_reads(site,
     rows = comparison_rows(compute_bilan(**YEAR), old)
     assert "Rendez-vous pris" not in [row["label"] for row in rows]
     assert "Participants Unis'Vers" in [row["label"] for row in rows]
+
+
+def _pdf_text(content: bytes) -> str:
+    reader = PdfReader(io.BytesIO(content))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def test_the_pdf_has_the_appointments_and_orientations_and_their_definitions(site, small_world):
+    who = person(site)
+    partner = PartnerFactory(site=site, france_travail=True)
+    for status in ("realisee", "realisee", "refusee", "proposee"):
+        OrientationFactory(person=who, partner=partner, date=D(2019, 5, 6), status=status)
+    MessageFactory(person=who, sent=True, sent_at=datetime.datetime(2019, 3, 4, 9, tzinfo=PARIS))
+
+    text = _pdf_text(render_bilan_pdf(compute_with_previous(**YEAR)))
+
+    assert "Rendez-vous et orientations" in text
+    # (the text extraction may glue a call-out's figure to its words)
+    assert re.search(r"4 ?rendez-vous individuels pris, 3 personnes reçues", text)
+    assert "(+300 % sur un an)" in text  # 4 appointments beside 1 in 2018
+    assert re.search(r"25 % ?des rendez-vous dont l'issue est connue n'ont pas été honorés", text)
+    assert re.search(r"4 ?orientations vers un partenaire", text)
+    assert re.search(r"67 % ?des orientations suivies d'une réponse ont abouti", text)  # 2 of 3
+    assert "orientations par type de partenaire : France Travail 4" in text
+    assert "1 message de confirmation ou de rappel envoyé (1 SMS, 0 e-mail)" in text
+    # The annex defines the added keys with their denominators.
+    annex = text[text.index("Annexe — définitions") :]
+    assert "Rendez-vous non honorés" in annex
+    assert "rendez-vous de la période honorés ou non honorés" in annex
+    assert "orientations de la période qui ne sont plus au statut « proposée »" in annex
+    assert "Messages en échec" in annex
+    assert "En emploi 6 mois après la sortie" in annex
