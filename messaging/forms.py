@@ -13,13 +13,15 @@ class ConsentForm(BoundedForm):
         label="Consentement",
         choices=[("1", "Accepte"), ("0", "Refuse ou retire")],
         coerce=lambda value: value == "1",
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         error_messages={"required": "Indiquez si la personne accepte ou refuse."},
     )
     date = forms.DateField(
         label="Date",
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=forms.DateInput(
+            attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"
+        ),
     )
 
 

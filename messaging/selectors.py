@@ -2,7 +2,8 @@
 
 from django.db.models import Q
 
-from .choices import Channel
+from .choices import Channel, TemplateCode
+from .defaults import DEFAULTS
 from .models import ContactConsent, Message, MessageTemplate, SiteContact
 
 PANEL_MESSAGES = 20
@@ -29,8 +30,31 @@ def person_messages(*, person, user, limit: int = PANEL_MESSAGES) -> list[Messag
     )
 
 
+def _default(code: str, channel: str) -> MessageTemplate:
+    """The French default of a template not in the database (unsaved: saved when edited)."""
+    text = DEFAULTS[code][channel]
+    subject, body = text if isinstance(text, tuple) else ("", text)
+    return MessageTemplate(code=code, channel=channel, subject=subject, body=body)
+
+
 def template_list() -> list[MessageTemplate]:
-    return list(MessageTemplate.objects.order_by("code", "channel"))
+    """Every template, the database's or, if missing there, its default."""
+    saved = {(t.code, t.channel): t for t in MessageTemplate.objects.all()}
+    return [
+        saved.get((code, channel)) or _default(code, channel)
+        for code in TemplateCode.values
+        for channel in Channel.values
+    ]
+
+
+def templates_for(code: str) -> dict[str, MessageTemplate]:
+    """The templates of one kind of message by channel (defaults for those not saved)."""
+    saved = {t.channel: t for t in MessageTemplate.objects.filter(code=code)}
+    return {channel: saved.get(channel) or _default(code, channel) for channel in Channel.values}
+
+
+def template_get(*, code: str, channel: str) -> MessageTemplate:
+    return templates_for(code)[channel]
 
 
 def site_phones(*, user) -> list[tuple]:

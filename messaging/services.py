@@ -33,6 +33,7 @@ from .models import REMINDER_CODES, ContactConsent, Message, MessageTemplate, Si
 from .notices import Notice
 from .rendering import FIELDS as TEMPLATE_FIELDS
 from .rendering import SMS_MAX, non_gsm_characters, render, sms_length, template_fields, when_fields
+from .selectors import templates_for
 
 logger = logging.getLogger(__name__)
 
@@ -190,10 +191,7 @@ def message_notify(notice: Notice, *, now: datetime.datetime | None = None) -> l
             "channel", flat=True
         )
     )
-    templates = {
-        template.channel: template
-        for template in MessageTemplate.objects.filter(code=notice.template)
-    }
+    templates = templates_for(notice.template)
     phone = SiteContact.objects.filter(site=notice.site).values_list("phone", flat=True).first()
     created = []
     for channel in Channel:

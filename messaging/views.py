@@ -47,7 +47,7 @@ def consent(request, public_id):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            label = Channel(form.cleaned_data["channel"]).label
+            label = "SMS" if form.cleaned_data["channel"] == Channel.SMS else "e-mail"
             state = "donné" if form.cleaned_data["given"] else "retiré"
             messages.success(request, f"Consentement {label} {state}, enregistré.")
     else:
@@ -116,7 +116,7 @@ def template_edit(request, code, channel):
     _admin_only(request)
     if code not in TemplateCode.values or channel not in Channel.values:
         raise Http404("Modèle introuvable.")
-    template = get_object_or_404(MessageTemplate, code=code, channel=channel)
+    template = selectors.template_get(code=code, channel=channel)
     initial = {"subject": template.subject, "body": template.body}
     data = request.POST if request.method == "POST" else None
     form = TemplateForm(data, initial=initial, channel=channel)

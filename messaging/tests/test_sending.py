@@ -435,3 +435,15 @@ def test_the_beat_task_sends_what_is_due(site, sms_file):
     message.refresh_from_db()
     assert message.status == MessageStatus.ENVOYE
     assert [line["id"] for line in sms_file()] == [message.provider_id]
+
+
+def test_a_template_missing_from_the_database_sends_its_french_default(
+    agent, person, sms_file, django_capture_on_commit_callbacks
+):
+    from messaging.models import MessageTemplate
+
+    MessageTemplate.objects.all().delete()
+    consenting(person, Channel.SMS)
+    _book(agent, person, django_capture_on_commit_callbacks, at(MONDAY, 10))
+    [line] = sms_file()
+    assert line["body"].startswith("CEIS : rendez-vous (accompagnement numérique) le mercredi")
