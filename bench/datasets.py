@@ -84,6 +84,7 @@ COUNTED_TABLES = [
     "villages_individualhelp",
     "villages_visit",
     "villages_assessment",
+    "appointments_appointment",
 ]
 
 __all__ = [
