@@ -200,17 +200,20 @@ def _condition_ids(manager, condition, rows) -> set:
     )
 
 
-def merge_preview(*, removed: Person) -> dict[str, int]:
-    """How many records of each kind point at the removed person (model verbose name → count)."""
-    counts = {}
+def merge_preview(*, removed: Person) -> list[str]:
+    """What points at the removed person, kind by kind: « 2 inscriptions (Unis'Vers) »."""
+    counts: dict = {}
     for fk in person_relations():
         count = fk.model._base_manager.filter(**{fk.name: removed}).count()
         if count:
             # A many-to-many table is named after the model that holds the field (events…).
             model = fk.model._meta.auto_created or fk.model
-            name = str(model._meta.verbose_name_plural)
-            counts[name] = counts.get(name, 0) + count
-    return counts
+            counts[model] = counts.get(model, 0) + count
+    return [
+        f"{count} {model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural}"
+        f" ({model._meta.app_config.verbose_name})"
+        for model, count in counts.items()
+    ]
 
 
 def persons_merge(

@@ -323,7 +323,7 @@ def test_admin_compares_confirms_and_merges_from_the_person_file(client, admin, 
     confirm = client.post(url, {"avec": removed.public_id, **chosen(phone="removed")})
     html = confirm.content.decode()
     assert "Oui, fusionner les deux fiches" in html
-    assert "1 inscriptions" in html or "1 inscription" in html
+    assert "<li>1 inscription (Vill@ges connectés)</li>" in html
     assert Person.objects.filter(pk=removed.pk).exists()  # nothing done before confirming
     done = client.post(
         url,
