@@ -5,6 +5,7 @@ same run, at several scales and on both engines.
     .venv/bin/python bench/bilan_bench.py                      # 1×, 10×, 100× on both engines
     .venv/bin/python bench/bilan_bench.py --scales 1,10 --engines postgresql --runs 5
     .venv/bin/python bench/bilan_bench.py --database-url postgres://…/mydb --year 2026
+    .venv/bin/python bench/bilan_bench.py --scales 10,100 --engines postgresql --scopes site
 
 Datasets come from `bench/datasets.py` (`ensure_dataset(scale, engine) -> DATABASE_URL`, the
 generator's year is 2025); `--database-url` measures one existing database instead. Each
@@ -56,7 +57,7 @@ def _p95(values: list[float]) -> float:
 # ---- child: one dataset, inside Django ------------------------------------------------------
 
 
-def _measure(year: int, runs: int, site_code: str | None) -> dict:
+def _measure(year: int, runs: int, site_code: str | None, scopes=("all", "site")) -> dict:
     import datetime
 
     import django
@@ -104,7 +105,8 @@ def _measure(year: int, runs: int, site_code: str | None) -> dict:
         return bilan_sql(connection, start, end, scope)
 
     results = {"vendor": connection.vendor, "site": site_code, "scopes": {}}
-    for label, scope in (("tous les sites", None), (f"site {site_code}", site_code)):
+    measured = {"all": ("tous les sites", None), "site": (f"site {site_code}", site_code)}
+    for label, scope in (measured[name] for name in scopes):
         row = {}
         for name, run in (("orm", orm), ("sql", sql)):
             with CaptureQueriesContext(connection) as queries:
@@ -128,7 +130,7 @@ def _measure(year: int, runs: int, site_code: str | None) -> dict:
 def _child(args) -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ceis.settings.local")
-    print(json.dumps(_measure(args.year, args.runs, args.site)))
+    print(json.dumps(_measure(args.year, args.runs, args.site, args.scopes.split(","))))
 
 
 # ---- parent: datasets, processes, table ---------------------------------------------------
@@ -153,6 +155,7 @@ def _run_child(url: str, args) -> dict | None:
     ]
     if args.site:
         command += ["--site", args.site]
+    command += ["--scopes", args.scopes]
     try:
         done = subprocess.run(  # noqa: S603 (our own interpreter and script)
             command,
@@ -234,6 +237,9 @@ def main(argv=None) -> None:
     parser.add_argument("--runs", type=int, default=5, help="mesures après l'échauffement")
     parser.add_argument("--year", type=int, default=BENCH_YEAR, help="année du bilan")
     parser.add_argument("--site", help="code du site mesuré seul (défaut : le plus peuplé)")
+    parser.add_argument(
+        "--scopes", default="all,site", help="all (tous les sites), site (un site), ou les deux"
+    )
     parser.add_argument("--database-url", help="mesurer cette base au lieu des jeux générés")
     parser.add_argument("--pgoptions", help='options du serveur, ex. "-c jit=on"')
     parser.add_argument(

@@ -116,11 +116,12 @@ def registrations_in(period: Period, site):
     """Registrations not cancelled, to sessions dated in the period.
 
     A registration has no site of its own: one site's are those of the site's sessions. On
-    PostgreSQL they are also looked up by `session_id = ANY(ARRAY(the site's sessions))`, so
-    that the index on `session_id` finds them (at 100×, a site's thousand sessions hold 1 % of
-    the registrations); joined to the sessions alone, the planner reads every registration and
-    keeps the site's by a hash join. Every site keeps the plain join: there the whole table is
-    read anyway."""
+    PostgreSQL they are also looked up by `session_id = ANY(ARRAY(the site's sessions))`: the
+    site's sessions are read once by their site index, then the index on `session_id` finds
+    their registrations. Joined to the sessions alone, the planner read every registration and
+    hash-joined them to the site's sessions at 10× (100,157 read for 9,644 kept), and at 100×
+    read every session in a parallel sequential scan. Every site keeps the plain join: there
+    the whole table is read anyway."""
     start, end = period.instants
     registrations = Registration.objects.exclude(status=RegistrationStatus.ANNULE).filter(
         session__start__gte=start, session__start__lt=end
