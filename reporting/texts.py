@@ -103,6 +103,8 @@ class Reference:
 
     def value(self, bilan: dict) -> str:
         """The text this reference prints for `bilan`, the publication rule applied."""
+        if self.indicator not in bilan.get(self.programme, {}):
+            return NOT_COMPUTABLE  # a bilan stored before this figure existed
         figure = bilan[self.programme][self.indicator]
         confidential = is_confidential(self.programme, self.indicator)
         if self.kind == RATE:

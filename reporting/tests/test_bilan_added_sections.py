@@ -108,6 +108,8 @@ def test_a_bilan_stored_before_the_added_sections_still_gives_its_xlsx_and_open_
     workbook = load_workbook(io.BytesIO(build_bilan_xlsx(old)))
 
     assert "Rendez-vous" not in workbook.sheetnames
+    # A text naming an added figure prints a dash with such a bilan, never an error.
+    assert render_text("[[appointments.no_show_rate.n]] / [[villages.people]]", old) == "— / 0"
     assert {row["section"] for row in bilan_rows(old)} == {"unisvers", "villages"}
 
 
