@@ -44,7 +44,8 @@ def _cohort(job):
 def _batches(job, cohort, progress):
     """The classified rows, a batch at a time, with the progress after each batch."""
     done, batch = 0, []
-    rows = iter_referrals(job_path(job))
+    # The columns as the user mapped them before the job started (views/referrals.py).
+    rows = iter_referrals(job_path(job), job.params.get("mapping"))
 
     def flush():
         enrolled = set(cohort.enrollments.values_list("person_id", flat=True))

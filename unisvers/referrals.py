@@ -1,9 +1,12 @@
 """The referral list a France Travail adviser sends (XLSX or CSV): parsing and preview, then the
 enrollment of the chosen rows into a cohort in one step.
 
-Headers are matched whatever their case and accents ("Prénom", "PRENOM", "prenom"). Each row is
-previewed as a new person, an existing person (the foundation's duplicate rule,
-`ceis.selectors.person_duplicates`) or an error.
+Headers are matched whatever their case, accents and spaces ("Prénom", "PRENOM", "prenom";
+"Identifiant FT", "N° identifiant", "Identifiant France Travail"). A column whose header is not
+recognised is never dropped silently: the user maps it to a field or to « ignorer » (`mapping`,
+column position → field code or IGNORE) before the preview, and reading a list with a column
+neither recognised nor mapped is refused. Each row is previewed as a new person, an existing
+person (the foundation's duplicate rule, `ceis.selectors.person_duplicates`) or an error.
 """
 
 import csv
@@ -42,16 +45,45 @@ from .models import Cohort
 
 HEADERS = {
     "nom": "last_name",
+    "nomdefamille": "last_name",
     "prenom": "first_name",
     "datedenaissance": "birth_date",
+    "datenaissance": "birth_date",
     "identifiantfrancetravail": "france_travail_id",
+    # The headers France Travail's exports and advisers' own lists use for the identifier.
+    "identifiantft": "france_travail_id",
+    "idft": "france_travail_id",
+    "nidentifiant": "france_travail_id",  # « N° identifiant »
+    "noidentifiant": "france_travail_id",  # « Nº identifiant », « No identifiant »
+    "numeroidentifiant": "france_travail_id",
+    "numerodidentifiant": "france_travail_id",
+    "identifiantpoleemploi": "france_travail_id",
     "telephone": "phone",
+    "telephoneportable": "phone",
+    "portable": "phone",
     "email": "email",
+    "mail": "email",
+    "courriel": "email",
+    "adressemail": "email",
     "conseiller": "adviser",
     "conseillere": "adviser",
+    "conseillerreferent": "adviser",
     "datedorientation": "referral_date",
 }
 REQUIRED = ("last_name", "first_name")
+# What a column of the list can be read as (the choices of the mapping step), or ignored.
+FIELD_LABELS = {
+    "last_name": "Nom",
+    "first_name": "Prénom",
+    "birth_date": "Date de naissance",
+    "france_travail_id": "Identifiant France Travail",
+    "phone": "Téléphone",
+    "email": "E-mail",
+    "adviser": "Conseiller ou conseillère",
+    "referral_date": "Date d'orientation",
+}
+IGNORE = "ignorer"
+MISSING_NAMES = "Colonnes « nom » et « prénom » introuvables dans la première ligne du fichier."
 _DATE_FR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _DATE_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?$")
 
@@ -240,13 +272,102 @@ def parse_date(text: str) -> datetime.date | None:
     raise ValueError(text)
 
 
-def _header(cells) -> list:
-    header = [HEADERS.get(_header_key(cell)) for cell in cells]
-    if any(name not in header for name in REQUIRED):
+@dataclass(frozen=True)
+class Column:
+    """A column of the list: its position, its header as written, the field it is recognised as
+    (None: not recognised, the user chooses)."""
+
+    position: int
+    label: str
+    recognised: str | None
+
+
+def _columns(cells) -> list[Column]:
+    """The titled columns of a header row (a column without a title holds nothing to read)."""
+    columns = []
+    for position, cell in enumerate(cells):
+        label = _cell_text(cell)
+        if label:
+            columns.append(Column(position, label, HEADERS.get(_header_key(label))))
+    return columns
+
+
+def read_header(source) -> list[Column]:
+    """The columns of the list's header (its first non-blank row), read within the bounds."""
+    for _number, cells in iter_table(source):
+        if any(_cell_text(cell) for cell in cells):
+            return _columns(cells)
+    raise ReferralFileError("Le fichier est vide.")
+
+
+def clean_mapping(mapping) -> dict[str, str]:
+    """A mapping as the session or a job holds it: column position (text) → field or IGNORE."""
+    if not isinstance(mapping, dict):
+        return {}
+    allowed = {*FIELD_LABELS, IGNORE}
+    return {str(key): value for key, value in mapping.items() if value in allowed}
+
+
+def column_fields(columns: list[Column], mapping: dict) -> dict[int, str | None]:
+    """Where each column is read: its recognised field, else the user's choice (None: ignored
+    or not chosen yet)."""
+    fields = {}
+    for column in columns:
+        field_name = column.recognised or mapping.get(str(column.position))
+        fields[column.position] = None if field_name == IGNORE else field_name
+    return fields
+
+
+def unmapped(columns: list[Column], mapping: dict) -> list[Column]:
+    """The columns neither recognised nor mapped (to a field or to « ignorer »)."""
+    return [c for c in columns if not c.recognised and str(c.position) not in mapping]
+
+
+def mapping_errors(columns: list[Column], mapping: dict) -> list[str]:
+    """What keeps this mapping from reading the list (French): a column not chosen, a field read
+    from two columns, the names missing."""
+    errors = [
+        f"Choisissez où lire la colonne « {column.label} », ou « ignorer »."
+        for column in unmapped(columns, mapping)
+    ]
+    seen: dict[str, Column] = {}
+    fields = column_fields(columns, mapping)
+    for column in columns:
+        field_name = fields[column.position]
+        if field_name is None:
+            continue
+        if field_name in seen:
+            errors.append(
+                f"« {FIELD_LABELS[field_name]} » serait lu dans deux colonnes : "
+                f"« {seen[field_name].label} » et « {column.label} »."
+            )
+        else:
+            seen[field_name] = column
+    if any(name not in seen for name in REQUIRED):
+        errors.append(MISSING_NAMES)
+    return errors
+
+
+def _header(cells, mapping: dict | None = None) -> list:
+    columns = _columns(cells)
+    mapping = clean_mapping(mapping or {})
+    waiting = unmapped(columns, mapping)
+    if any(
+        name not in {c.recognised for c in columns} | set(mapping.values()) for name in REQUIRED
+    ):
+        raise ReferralFileError(MISSING_NAMES)
+    if waiting:
+        # Never dropped silently: the user maps each column or ignores it (the mapping step).
         raise ReferralFileError(
-            "Colonnes « nom » et « prénom » introuvables dans la première ligne du fichier."
+            "Colonnes non reconnues : "
+            + ", ".join(f"« {column.label} »" for column in waiting)
+            + ". Choisissez pour chacune le champ où la lire, ou « ignorer »."
         )
-    return header
+    errors = mapping_errors(columns, mapping)
+    if errors:
+        raise ReferralFileError(" ".join(errors))
+    fields = column_fields(columns, mapping)
+    return [fields.get(position) for position in range(len(cells))]
 
 
 def _row(number: int, header: list, raw_header, cells) -> ReferralRow:
@@ -262,7 +383,7 @@ def _row(number: int, header: list, raw_header, cells) -> ReferralRow:
         if name:
             values[name] = cell if isinstance(cell, datetime.date) else _cell_text(cell)
     row = ReferralRow(number=number, values={})
-    for name in HEADERS.values():
+    for name in FIELD_LABELS:
         raw = values.get(name, "")
         if name in ("birth_date", "referral_date"):
             if isinstance(raw, datetime.datetime):
@@ -284,24 +405,25 @@ def _row(number: int, header: list, raw_header, cells) -> ReferralRow:
     return row
 
 
-def iter_referrals(source) -> Iterator[ReferralRow]:
+def iter_referrals(source, mapping: dict | None = None) -> Iterator[ReferralRow]:
     """The rows of the list, parsed one at a time, each with its own errors (none checked
-    against the database); blank rows are skipped, the first non-blank row is the header."""
+    against the database); blank rows are skipped, the first non-blank row is the header, read
+    with the user's `mapping` of the columns it does not recognise."""
     header = raw_header = None
     for number, cells in iter_table(source):
         if not any(_cell_text(cell) for cell in cells):
             continue
         if header is None:
-            header, raw_header = _header(cells), list(cells)
+            header, raw_header = _header(cells, mapping), list(cells)
             continue
         yield _row(number, header, raw_header, cells)
     if header is None:
         raise ReferralFileError("Le fichier est vide.")
 
 
-def read_referrals(source) -> list[ReferralRow]:
+def read_referrals(source, mapping: dict | None = None) -> list[ReferralRow]:
     """Every row of a list small enough for one request (see CEIS_IMPORT_ASYNC_ROWS)."""
-    return list(iter_referrals(source))
+    return list(iter_referrals(source, mapping))
 
 
 def classify(rows: list[ReferralRow], *, cohort: Cohort, user, enrolled: set) -> None:
@@ -324,9 +446,9 @@ def classify(rows: list[ReferralRow], *, cohort: Cohort, user, enrolled: set) ->
             row.status = ENROLLED if person.pk in enrolled else EXISTING
 
 
-def preview(*, data: bytes, cohort: Cohort, user) -> list[ReferralRow]:
+def preview(*, data: bytes, cohort: Cohort, user, mapping: dict | None = None) -> list[ReferralRow]:
     """Each row as new / existing / already enrolled / error."""
-    rows = read_referrals(data)
+    rows = read_referrals(data, mapping)
     enrolled = set(cohort.enrollments.values_list("person_id", flat=True))
     classify(rows, cohort=cohort, user=user, enrolled=enrolled)
     return rows

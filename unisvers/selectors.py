@@ -411,9 +411,27 @@ def target_get(*, pk, user) -> Target:
 # To-do list ---------------------------------------------------------------------------------
 
 
+# The intake's "situation at entry": an enrollment where none of it is filled has no intake (a
+# France Travail list enrolls people with their referral only).
+INTAKE_EMPTY = Q(
+    minimum_income="",
+    monthly_income_eur__isnull=True,
+    household="",
+    barriers=[],
+    confidence_entry__isnull=True,
+)
+
+
+def intakes_missing(enrollments: QuerySet[Enrollment]) -> QuerySet[Enrollment]:
+    """The enrollments not exited whose intake (situation at entry) is still empty."""
+    return enrollments.filter(INTAKE_EMPTY, exit_date__isnull=True)
+
+
 def todo_for(user, today: datetime.date | None = None) -> dict:
-    """The referent's to-do list (domain.md): registers not taken, exits missing, 3-month and
-    6-month follow-ups due in the next 14 days or overdue. Only cohorts the user is referent of."""
+    """The referent's to-do list (domain.md): registers not taken, intakes to fill (people
+    enrolled from a France Travail list, or without their situation at entry), exits missing,
+    3-month and 6-month follow-ups due in the next 14 days or overdue. Only cohorts the user is
+    referent of."""
     today = today or timezone.localdate()
     mine = cohorts_visible_to(user).filter(referents=user)
     registers = list(
@@ -461,6 +479,11 @@ def todo_for(user, today: datetime.date | None = None) -> dict:
     return {
         "registers_today": [day for day in registers if day.date == today],
         "registers_late": [day for day in registers if day.date < today],
+        "intakes_missing": list(
+            intakes_missing(Enrollment.objects.filter(cohort__in=mine))
+            .select_related("cohort", "person")
+            .order_by("entry_date", "person__last_name", "pk")
+        ),
         "exits_missing": exits_missing,
         "followups": followups,
         "followups_6m": followups_6m,
