@@ -259,11 +259,13 @@ class EnrollmentChoiceField(forms.ModelChoiceField):
 
 class FollowUpForm(BoundedModelForm):
     """A new entry is written in one of the enrollments the user is in charge of
-    (`enrollments`); an existing entry stays in its enrollment (`enrollments=None`)."""
+    (`enrollments`); an existing entry stays in its enrollment (`enrollments=None`). An
+    orientation to a partner is no longer free text here: it is made from the entry
+    (« Orienter vers un partenaire », docs/coordination.md)."""
 
     class Meta:
         model = FollowUp
-        fields = ["date", "kind", "enrollment", "orientation", "note"]
+        fields = ["date", "kind", "enrollment", "note"]
         field_classes = {"enrollment": EnrollmentChoiceField}
         labels = {"enrollment": "Promotion"}
         widgets = {"date": DATE, "note": forms.Textarea(attrs={"rows": 3})}
@@ -278,7 +280,7 @@ class FollowUpForm(BoundedModelForm):
             self.fields["enrollment"].required = True
             self.fields["enrollment"].empty_label = None
             first_row = Row(Column("date"), Column("kind"), Column("enrollment"))
-        self.helper = _helper(first_row, "orientation", "note")
+        self.helper = _helper(first_row, "note")
 
 
 class HandoverForm(BoundedForm):

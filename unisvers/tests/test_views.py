@@ -165,13 +165,12 @@ def test_referent_adds_a_followup_and_the_journal_holds_no_note(client, referent
             "date": "2026-03-12",
             "kind": "logement",
             "enrollment": enrollment.pk,
-            "orientation": "ADIL 34",
             "note": SECRET_NOTE,
         },
         follow=True,
     )
     html = response.content.decode()
-    assert "Le suivi est ajouté." in html and SECRET_NOTE in html and "ADIL 34" in html
+    assert "Le suivi est ajouté." in html and SECRET_NOTE in html
     followup = FollowUp.objects.get()
     assert (followup.author, followup.enrollment) == (referent, enrollment)
     entry = JournalEntry.objects.get(object_type="unisvers.followup")
