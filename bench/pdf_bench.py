@@ -11,6 +11,10 @@ compute_bilan, WeasyPrint rendering, the file saved and the version marked ready
 transaction rolled back at the end (the shared dataset keeps no row; the PDF goes to a
 temporary MEDIA_ROOT).
 
+The charts are drawn once per set of figures and kept in the cache (`reporting.charts`): by
+default the cache is emptied before each generation, so that every run draws them as for new
+figures; `--charts-cached` keeps the warm-up's drawing, as for a new version of the same figures.
+
 Printed per case: the median of `--runs` timed generations (after one untimed warm-up that loads
 WeasyPrint and the fonts), the CPU this process used for it (what an idle machine would take
 when others load this one; the database's own time is not in it), the compute and render parts
@@ -42,9 +46,10 @@ class _Rollback(Exception):
     pass
 
 
-def _generate_once(site_code: str | None, year: int, *, trace: bool) -> dict:
+def _generate_once(site_code: str | None, year: int, *, trace: bool, charts_cached: bool) -> dict:
     import datetime
 
+    from django.core.cache import cache
     from django.db import transaction
     from pypdf import PdfReader
 
@@ -67,6 +72,8 @@ def _generate_once(site_code: str | None, year: int, *, trace: bool) -> dict:
                 created_by=manager,
             )
             version = BilanVersion.objects.create(document=document, number=1, requested_by=manager)
+            if not charts_cached:
+                cache.clear()  # the charts are drawn again, as for new figures
             if trace:
                 tracemalloc.start()
             started, cpu_started = time.perf_counter(), time.process_time()
@@ -86,6 +93,8 @@ def _generate_once(site_code: str | None, year: int, *, trace: bool) -> dict:
             started = time.perf_counter()
             bilan = compute_bilan(date_from=document.date_from, date_to=document.date_to, site=site)
             result["compute_s"] = time.perf_counter() - started
+            if not charts_cached:
+                cache.clear()
             started = time.perf_counter()
             render_bilan_pdf(bilan, document=document, testimonials=())
             result["render_s"] = time.perf_counter() - started
@@ -95,13 +104,14 @@ def _generate_once(site_code: str | None, year: int, *, trace: bool) -> dict:
     return result
 
 
-def worker(site_code: str | None, year: int, runs: int) -> None:
+def worker(site_code: str | None, year: int, runs: int, charts_cached: bool) -> None:
     import django
 
     django.setup()
-    _generate_once(site_code, year, trace=False)  # warm-up: WeasyPrint, fonts, caches
-    traced = _generate_once(site_code, year, trace=True)
-    timed = [_generate_once(site_code, year, trace=False) for _ in range(runs)]
+    options = {"charts_cached": charts_cached}
+    _generate_once(site_code, year, trace=False, **options)  # warm-up: WeasyPrint, fonts, caches
+    traced = _generate_once(site_code, year, trace=True, **options)
+    timed = [_generate_once(site_code, year, trace=False, **options) for _ in range(runs)]
     print(
         json.dumps(
             {
@@ -121,16 +131,20 @@ def worker(site_code: str | None, year: int, runs: int) -> None:
     )
 
 
-def run_case(url: str, site_code: str | None, year: int, runs: int) -> dict:
+def run_case(url: str, site_code: str | None, year: int, runs: int, charts_cached: bool) -> dict:
     from bench.datasets import dataset_env
 
     env = dataset_env(url)
     env["DJANGO_SETTINGS_MODULE"] = SETTINGS
+    # A cache of this process alone: emptying it (the charts) touches nobody else's.
+    env["CACHE_URL"] = "locmemcache://"
     with tempfile.TemporaryDirectory(prefix="ceis-pdf-bench-") as media:
         env["CEIS_MEDIA_ROOT"] = media
         command = [sys.executable, __file__, "--worker", "--year", str(year), "--runs", str(runs)]
         if site_code:
             command += ["--site", site_code]
+        if charts_cached:
+            command.append("--charts-cached")
         result = subprocess.run(  # noqa: S603 (this very script, with fixed arguments)
             command, env=env, cwd=ROOT, capture_output=True, text=True
         )
@@ -154,6 +168,12 @@ def main(argv=None) -> int:
         default=["all", "site"],
         help=f"all sites, the site {SITE_CODE}, or both (default)",
     )
+    parser.add_argument(
+        "--charts-cached",
+        action="store_true",
+        help="keep the charts drawn by the warm-up (a new version of the same figures); "
+        "by default the cache is emptied before each generation (new figures)",
+    )
     parser.add_argument("--site", help=argparse.SUPPRESS)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -161,7 +181,7 @@ def main(argv=None) -> int:
 
     year = args.year or BENCH_YEAR
     if args.worker:
-        worker(args.site, year, args.runs)
+        worker(args.site, year, args.runs, args.charts_cached)
         return 0
     if args.url:
         targets = [(args.url, args.url)]
@@ -170,7 +190,12 @@ def main(argv=None) -> int:
             (f"{scale:g}× {args.engine}", ensure_dataset(scale, args.engine))
             for scale in args.scales
         ]
-    print(f"# Bilan PDF of {year}: median of {args.runs} generations after a warm-up")
+    charts_state = (
+        "charts kept from the warm-up" if args.charts_cached else "charts drawn each time"
+    )
+    print(
+        f"# Bilan PDF of {year}: median of {args.runs} generations after a warm-up, {charts_state}"
+    )
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
     print(
@@ -185,7 +210,7 @@ def main(argv=None) -> int:
     for title, url in targets:
         scopes = {"all": None, "site": SITE_CODE}
         for site_code in [scopes[scope] for scope in args.scopes]:
-            row = run_case(url, site_code, year, args.runs)
+            row = run_case(url, site_code, year, args.runs, args.charts_cached)
             scope = site_code or "all sites"
             print(
                 f"| {title:<16} | {scope:<10} | {row['seconds']:>7.2f} | {row['cpu_s']:>5.2f} "

@@ -12,7 +12,9 @@ Source Sans 3 and Arial (DejaVu Sans), so its text fits whichever font draws it
 """
 
 import datetime
+import hashlib
 import io
+import json
 import re
 from functools import cache
 from pathlib import Path
@@ -30,6 +32,8 @@ from matplotlib.transforms import Bbox, offset_copy
 
 from ceis.templatetags.french import format_number
 
+from . import labels as _labels
+from .indicators import publication as _publication
 from .indicators.codes import Programme
 from .indicators.codes import UnisversCode as U
 from .indicators.codes import VillagesCode as V
@@ -346,7 +350,44 @@ def trend_chart(years: list[dict], programme: str) -> str:
     return _svg(fig, f"trend-{programme}")
 
 
+# What the drawings depend on besides the figures: this module, the labels and the publication
+# rule, and matplotlib. A change to any of them gives new cache keys.
+_DRAWING_VERSION = hashlib.sha256(
+    b"".join(
+        Path(module).read_bytes() for module in (__file__, _labels.__file__, _publication.__file__)
+    )
+    + matplotlib.__version__.encode()
+).hexdigest()[:16]
+CHARTS_CACHE_SECONDS = 86400
+
+
+def _figures_key(bilan: dict) -> str:
+    """The cache key of a bilan's charts: a digest of its figures (when they were computed
+    aside) and of the drawing code."""
+
+    def figures(value):
+        if isinstance(value, dict):
+            return {key: figures(item) for key, item in value.items() if key != "generated_at"}
+        if isinstance(value, list):
+            return [figures(item) for item in value]
+        return value
+
+    text = json.dumps(figures(bilan), sort_keys=True, default=str)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    return f"reporting:charts:{_DRAWING_VERSION}:{digest}"
+
+
 def bilan_charts(bilan: dict) -> dict[str, str]:
+    """Every chart of a bilan, drawn once per set of figures: matplotlib takes about a second
+    of CPU for them, and the same figures are drawn for the dashboard's result, then for each
+    PDF version of that period and site. Kept in the cache (shared by the web processes and
+    the workers) under a digest of the figures and of the drawing code."""
+    from django.core.cache import cache
+
+    return cache.get_or_set(_figures_key(bilan), lambda: _draw(bilan), CHARTS_CACHE_SECONDS)
+
+
+def _draw(bilan: dict) -> dict[str, str]:
     charts = {
         "target": target_gauge(bilan),
         "outcomes": outcomes_chart(bilan),
