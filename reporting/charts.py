@@ -30,9 +30,11 @@ from matplotlib.legend import Legend
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox, offset_copy
 
+from ceis.templatetags import french as _french
 from ceis.templatetags.french import format_number
 
 from . import labels as _labels
+from .indicators import compare as _compare
 from .indicators import publication as _publication
 from .indicators.codes import Programme
 from .indicators.codes import UnisversCode as U
@@ -350,11 +352,19 @@ def trend_chart(years: list[dict], programme: str) -> str:
     return _svg(fig, f"trend-{programme}")
 
 
-# What the drawings depend on besides the figures: this module, the labels and the publication
-# rule, and matplotlib. A change to any of them gives new cache keys.
+# What the drawings depend on besides the figures: this module, the labels, the publication
+# rule, the changes year on year, the French number format, and matplotlib. A change to any of
+# them gives new cache keys.
 _DRAWING_VERSION = hashlib.sha256(
     b"".join(
-        Path(module).read_bytes() for module in (__file__, _labels.__file__, _publication.__file__)
+        Path(module).read_bytes()
+        for module in (
+            __file__,
+            _labels.__file__,
+            _publication.__file__,
+            _compare.__file__,
+            _french.__file__,
+        )
     )
     + matplotlib.__version__.encode()
 ).hexdigest()[:16]
