@@ -28,7 +28,7 @@ from ceis.services import journal_record
 from ceis.text import is_mobile_e164, phone_e164
 
 from . import sms
-from .choices import Channel, MessageStatus
+from .choices import Channel, MessageStatus, TemplateCode
 from .models import REMINDER_CODES, ContactConsent, Message, MessageTemplate, SiteContact
 from .notices import Notice
 from .rendering import FIELDS as TEMPLATE_FIELDS
@@ -40,6 +40,7 @@ logger = logging.getLogger(__name__)
 QUIET_START = datetime.time(20, 0)
 QUIET_END = datetime.time(8, 0)
 CONSENT_WITHDRAWN = "consentement retiré"
+OUTDATED = "remplacé par un message plus récent (changement ou annulation)"
 # A claimed message is left alone by other senders this long (a worker that dies mid-send
 # frees it after that).
 LEASE = datetime.timedelta(minutes=10)
@@ -193,6 +194,13 @@ def message_notify(notice: Notice, *, now: datetime.datetime | None = None) -> l
     )
     templates = templates_for(notice.template)
     phone = SiteContact.objects.filter(site=notice.site).values_list("phone", flat=True).first()
+    if notice.template in (TemplateCode.CHANGE, TemplateCode.CANCELLATION):
+        # What still waits about this record (a reminder held by the quiet hours) is outdated.
+        Message.objects.filter(
+            about_kind=notice.about_kind,
+            about_id=str(notice.about_id),
+            status=MessageStatus.EN_ATTENTE,
+        ).update(status=MessageStatus.ECHEC, failure_reason=OUTDATED)
     created = []
     for channel in Channel:
         to = _address(notice.person, channel) if channel in consents else ""

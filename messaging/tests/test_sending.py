@@ -447,3 +447,25 @@ def test_a_template_missing_from_the_database_sends_its_french_default(
     _book(agent, person, django_capture_on_commit_callbacks, at(MONDAY, 10))
     [line] = sms_file()
     assert line["body"].startswith("CEIS : rendez-vous (accompagnement numérique) le mercredi")
+
+
+def test_a_cancellation_stops_the_reminder_still_waiting_for_8(
+    agent, person, sms_file, django_capture_on_commit_callbacks
+):
+    consenting(person, Channel.SMS)
+    with time_machine.travel(at(MONDAY - datetime.timedelta(days=5), 10), tick=False):
+        appointment = AppointmentFactory(
+            person=person, site=person.site, agent=agent, start=at(WEDNESDAY, 14, 30)
+        )
+    with time_machine.travel(at(MONDAY, 6), tick=False):
+        services.messages_send_due()  # the reminder is made, held until 08:00
+        with django_capture_on_commit_callbacks(execute=True):
+            appointments.appointment_set_status(
+                user=agent, appointment=appointment, status="excuse"
+            )
+    with time_machine.travel(at(MONDAY, 8), tick=False):
+        services.messages_send_due()
+    reminder = Message.objects.get(template=TemplateCode.APPOINTMENT_REMINDER)
+    assert reminder.status == MessageStatus.ECHEC
+    assert reminder.failure_reason.startswith("remplacé par un message plus récent")
+    assert [line["body"].split(",")[0] for line in sms_file()] == ["CEIS : annulation"]
