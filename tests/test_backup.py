@@ -66,6 +66,7 @@ def empty_database():
 @pytest.fixture
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CEIS_DOCUMENTS_ROOT = tmp_path / "documents"
     (settings.MEDIA_ROOT / "bilans").mkdir(parents=True)
     (settings.MEDIA_ROOT / "bilans" / "bilan-v1.pdf").write_bytes(b"%PDF-1.7 test")
     return settings.MEDIA_ROOT
@@ -129,11 +130,32 @@ def test_a_backup_restored_into_an_empty_database_gives_the_same_bilan(
         str(backup),
         database_url=_url(empty_database),
         media_root=str(restored_media),
+        documents_root=str(tmp_path / "restored-documents"),
         wet_run=True,
     )
 
     assert _comparable(_restored_bilan(empty_database)) == expected
     assert (restored_media / "bilans" / "bilan-v1.pdf").read_bytes() == b"%PDF-1.7 test"
+
+
+def test_the_documents_of_persons_are_backed_up_and_restored(media, empty_database, tmp_path):
+    from documents.tests.factories import PersonDocumentFactory
+
+    document = PersonDocumentFactory(content=b"%PDF-1.4 un CV")
+    backup = tmp_path / "backup"
+    call_command("backup", str(backup))
+    assert json.loads((backup / "manifest.json").read_text())["documents_files"] == 1
+
+    restored = tmp_path / "restored-documents"
+    call_command(
+        "restore",
+        str(backup),
+        database_url=_url(empty_database),
+        media_root=str(tmp_path / "restored-media"),
+        documents_root=str(restored),
+        wet_run=True,
+    )
+    assert (restored / document.storage_name).read_bytes() == b"%PDF-1.4 un CV"
 
 
 def test_restore_refuses_a_database_that_is_not_empty_unless_forced(

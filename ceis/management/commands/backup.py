@@ -2,6 +2,7 @@
 
 PATH/database.dump   `pg_dump --format=custom` of the database (restore with `pg_restore`)
 PATH/media.tar.gz    the files under MEDIA_ROOT (bilan PDFs…), paths relative to MEDIA_ROOT
+PATH/documents.tar.gz  the documents attached to persons (CEIS_DOCUMENTS_ROOT, docs/documents.md)
 PATH/manifest.json   when, which database, the applied migrations, each file's size and SHA-256
 
 The folder must not exist yet (or be empty). The dump is consistent (one snapshot); media files
@@ -26,6 +27,7 @@ from django.db.migrations.recorder import MigrationRecorder
 FORMAT = "ceis-backup/1"
 DUMP = "database.dump"
 MEDIA = "media.tar.gz"
+DOCUMENTS = "documents.tar.gz"
 MANIFEST = "manifest.json"
 
 
@@ -48,6 +50,18 @@ def pg_tool(name: str, bindir: str | None) -> str:
     if not path:
         raise CommandError(f"{name} introuvable (installez postgresql-client ou --pg-bindir).")
     return path
+
+
+def archive_folder(root: Path, archive: Path) -> int:
+    """Every regular file under `root` (paths relative to it) in a new tar.gz; how many."""
+    count = 0
+    with tarfile.open(archive, "w:gz") as tar:
+        if root.is_dir():
+            for item in sorted(root.rglob("*")):
+                if item.is_file() and not item.is_symlink():
+                    tar.add(item, arcname=str(item.relative_to(root)))
+                    count += 1
+    return count
 
 
 def sha256(path: Path) -> str:
@@ -85,15 +99,8 @@ class Command(BaseCommand):
         if result.returncode != 0:
             raise CommandError(f"pg_dump a échoué : {result.stderr.strip()}")
 
-        media_root = Path(settings.MEDIA_ROOT)
-        archive = target / MEDIA
-        count = 0
-        with tarfile.open(archive, "w:gz") as tar:
-            if media_root.is_dir():
-                for item in sorted(media_root.rglob("*")):
-                    if item.is_file() and not item.is_symlink():
-                        tar.add(item, arcname=str(item.relative_to(media_root)))
-                        count += 1
+        count = archive_folder(Path(settings.MEDIA_ROOT), target / MEDIA)
+        documents = archive_folder(Path(settings.CEIS_DOCUMENTS_ROOT), target / DOCUMENTS)
 
         version = subprocess.run(  # noqa: S603
             [pg_dump, "--version"], capture_output=True, text=True, check=True
@@ -105,17 +112,18 @@ class Command(BaseCommand):
             "pg_dump": version,
             "migrations": self._last_migrations(),
             "media_files": count,
+            "documents_files": documents,
             "files": {
                 name: {"size": (target / name).stat().st_size, "sha256": sha256(target / name)}
-                for name in (DUMP, MEDIA)
+                for name in (DUMP, MEDIA, DOCUMENTS)
             },
         }
         (target / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        for name in (DUMP, MEDIA, MANIFEST):
+        for name in (DUMP, MEDIA, DOCUMENTS, MANIFEST):
             os.chmod(target / name, 0o600)
         self.stdout.write(
             f"Sauvegarde écrite dans {target} ({manifest['files'][DUMP]['size']} octets de base, "
-            f"{count} fichier(s) de MEDIA_ROOT)."
+            f"{count} fichier(s) de MEDIA_ROOT, {documents} document(s) des personnes)."
         )
 
     @staticmethod

@@ -4,7 +4,9 @@ Without `--wet-run` it only checks (the manifest, the target database and folder
 it would restore. The files are checked against the manifest first. The database must be empty
 (no table): a restore never mixes with existing data unless `--force`, which drops the `public`
 schema and everything in it first. Media files are extracted into MEDIA_ROOT, which must be
-empty too unless `--force` (files of the backup then replace those of the same name).
+empty too unless `--force` (files of the backup then replace those of the same name), and so
+are the documents of persons into CEIS_DOCUMENTS_ROOT (`--documents-root`); a backup made before
+documents existed has none.
 
 `--database-url` restores into another database than DATABASE_URL (a copy for checks, a
 staging server), `--media-root` into another folder than MEDIA_ROOT. Stop gunicorn and the
@@ -25,7 +27,7 @@ from django.db import connections
 
 from ceis.management.base import WetRunCommand
 
-from .backup import DUMP, FORMAT, MANIFEST, MEDIA, pg_tool, postgres_env, sha256
+from .backup import DOCUMENTS, DUMP, FORMAT, MANIFEST, MEDIA, pg_tool, postgres_env, sha256
 
 
 def _connect(env: dict):
@@ -58,10 +60,25 @@ class Command(WetRunCommand):
             "--media-root", help="dossier cible des fichiers (par défaut MEDIA_ROOT)"
         )
         parser.add_argument(
+            "--documents-root",
+            help="dossier cible des documents des personnes (par défaut CEIS_DOCUMENTS_ROOT)",
+        )
+        parser.add_argument(
             "--pg-bindir", help="dossier de pg_restore, s'il n'est pas dans le PATH"
         )
 
-    def handle(self, *args, path, force, database_url, media_root, pg_bindir, wet_run, **options):
+    def handle(
+        self,
+        *args,
+        path,
+        force,
+        database_url,
+        media_root,
+        pg_bindir,
+        wet_run,
+        documents_root=None,
+        **options,
+    ):
         source = Path(path)
         manifest = self._checked_manifest(source)
         if database_url:
@@ -71,6 +88,8 @@ class Command(WetRunCommand):
         env = postgres_env(db)
         pg_restore = pg_tool("pg_restore", pg_bindir)
         media = Path(media_root or settings.MEDIA_ROOT)
+        documents = Path(documents_root or settings.CEIS_DOCUMENTS_ROOT)
+        has_documents = DOCUMENTS in manifest["files"]
 
         # Both checks before anything is written.
         tables = self._table_count(env)
@@ -82,6 +101,10 @@ class Command(WetRunCommand):
         if media.is_dir() and any(media.iterdir()) and not force:
             raise CommandError(
                 f"{media} n'est pas vide : restauration refusée (--force pour écrire dedans)."
+            )
+        if has_documents and documents.is_dir() and any(documents.iterdir()) and not force:
+            raise CommandError(
+                f"{documents} n'est pas vide : restauration refusée (--force pour écrire dedans)."
             )
         if not wet_run:
             dropped = f", après suppression de ses {tables} table(s)" if tables else ""
@@ -109,6 +132,10 @@ class Command(WetRunCommand):
         with tarfile.open(source / MEDIA, "r:gz") as tar:
             # The "data" filter refuses absolute paths, "..", links outside and device files.
             tar.extractall(media, filter="data")
+        if has_documents:
+            documents.mkdir(parents=True, exist_ok=True)
+            with tarfile.open(source / DOCUMENTS, "r:gz") as tar:
+                tar.extractall(documents, filter="data")
         self.stdout.write(
             f"Sauvegarde du {manifest['created_at']} restaurée dans la base {env['PGDATABASE']} "
             f"et {media} ({manifest['media_files']} fichier(s))."
@@ -122,7 +149,8 @@ class Command(WetRunCommand):
             raise CommandError(f"{source / MANIFEST} illisible : {error}") from None
         if manifest.get("format") != FORMAT:
             raise CommandError(f"Format de sauvegarde inconnu : {manifest.get('format')!r}.")
-        for name in (DUMP, MEDIA):
+        # A backup made before documents existed has no documents archive.
+        for name in (DUMP, MEDIA, *([DOCUMENTS] if DOCUMENTS in manifest.get("files", {}) else [])):
             expected = manifest["files"][name]["sha256"]
             if not (source / name).is_file() or sha256(source / name) != expected:
                 raise CommandError(f"{source / name} manque ou ne correspond pas au manifeste.")
