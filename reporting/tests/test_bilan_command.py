@@ -65,7 +65,14 @@ def test_xlsx_to_a_file(some_data, tmp_path):
     target = tmp_path / "bilan.xlsx"
     run(*PERIOD, "--format", "xlsx", "--output", str(target))
     workbook = load_workbook(target)
-    assert workbook.sheetnames == ["Bilan", "Unis'Vers", "Vill@ges connectés"]
+    assert workbook.sheetnames == [
+        "Bilan",
+        "Unis'Vers",
+        "Vill@ges connectés",
+        "Rendez-vous",
+        "Orientations",
+        "Messages",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,13 @@ from .helpers import D, cohort, enrollment, person, session_at
 
 pytestmark = pytest.mark.django_db
 
-SHEETS = {"unisvers": "Unis'Vers", "villages": "Vill@ges connectés"}
+SHEETS = {
+    "unisvers": "Unis'Vers",
+    "villages": "Vill@ges connectés",
+    "appointments": "Rendez-vous",
+    "orientations": "Orientations",
+    "messages": "Messages",
+}
 
 
 @pytest.fixture
