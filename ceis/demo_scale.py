@@ -50,7 +50,7 @@ from .hooks import app_modules
 from .models import Neighbourhood, Person, Site, User
 
 # Bump when the generated data changes: bench/datasets.py rebuilds datasets of another version.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 
 BATCH_SIZE = 2000
 

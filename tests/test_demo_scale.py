@@ -68,6 +68,9 @@ def test_the_bilan_of_the_generated_year_has_every_programme_figure():
     assert sum(uv["dropout_reasons"].values()) == uv["dropouts"]
     assert uv["target"] > 0
     assert 0 < uv["followup_3m_recorded"] < uv["exits"]  # late exits are not due yet
+    # Reached again at 6 months: fewer than at 3 months (later exits are not due yet).
+    assert 0 < uv["followup_6m_recorded"] < uv["followup_3m_recorded"]
+    assert uv["in_employment_6m_rate"]["of"] > 0
     assert uv["individual_followup_rate"]["n"] > 0
     assert uv["age_35_50_rate"]["rate"] > 0.5
     assert uv["income_below_550_rate"]["rate"] > 0.5

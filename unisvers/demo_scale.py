@@ -178,6 +178,8 @@ def _cohort_plans(ctx, rng, total: int) -> list[dict]:
 
 def _seed_site(ctx, site, share) -> None:
     rng = ctx.rng("unisvers", site.code)
+    # The 6-month situations are drawn apart, so that every other record stays as it was.
+    rng_6m = ctx.rng("unisvers-6m", site.code)
     total = scaled(rng, PARTICIPANTS_PER_CENTRE * share)
     referent = ctx.staff[site.pk][Role.TRAVAILLEUR_SOCIAL]
     target = max(1, round(TARGET_PER_CENTRE * share))
@@ -238,7 +240,7 @@ def _seed_site(ctx, site, share) -> None:
             if rng.random() >= 0.85:  # latecomers join in the first week
                 entry += datetime.timedelta(days=rng.choice([1, 2, 3]))
             persons.append(_person(ctx, rng, site, pk, entry, referent))
-            enrollments.append(_enrollment(ctx, rng, plan, pk, entry))
+            enrollments.append(_enrollment(ctx, rng, rng_6m, plan, pk, entry))
     insert_rows(ctx, Person, persons)
     insert_rows(ctx, Enrollment, enrollments)
     ctx.shared["unisvers_persons"][site.pk] = list(person_ids)
@@ -317,7 +319,7 @@ def _person(ctx, rng, site, pk, entry, referent) -> dict:
     )
 
 
-def _enrollment(ctx, rng, plan, person_id, entry) -> dict:
+def _enrollment(ctx, rng, rng_6m, plan, person_id, entry) -> dict:
     start, end = plan["start"], plan["end"]
     income = rng.choice(LOW_INCOMES) if rng.random() < 0.8 else rng.choice(HIGHER_INCOMES)
     confidence_entry = rng.randint(2, 6) if rng.random() < 0.9 else None
@@ -335,6 +337,20 @@ def _enrollment(ctx, rng, plan, person_id, entry) -> dict:
     if due <= ctx.last_day and rng.random() < 0.85:
         followup_date = min(due + datetime.timedelta(days=rng.randint(0, 10)), ctx.last_day)
         situation = rng.choices(SITUATIONS, weights=SITUATION_WEIGHTS)[0]
+    # Three in four of those followed at 3 months are reached again at 6 months, most in the
+    # same situation.
+    followup_6m_date, situation_6m = None, ""
+    due_6m = add_months(exit_date, 6)
+    if followup_date and due_6m <= ctx.last_day and rng_6m.random() < 0.75:
+        followup_6m_date = max(
+            min(due_6m + datetime.timedelta(days=rng_6m.randint(0, 10)), ctx.last_day),
+            followup_date,
+        )
+        situation_6m = (
+            situation
+            if rng_6m.random() < 0.7
+            else rng_6m.choices(SITUATIONS, weights=SITUATION_WEIGHTS)[0]
+        )
     return {
         "public_id": uuid_from(rng),
         "cohort_id": plan["pk"],
@@ -356,6 +372,8 @@ def _enrollment(ctx, rng, plan, person_id, entry) -> dict:
         "dropout_reason": dropout_reason,
         "followup_3m_date": followup_date,
         "followup_3m_situation": situation,
+        "followup_6m_date": followup_6m_date,
+        "followup_6m_situation": situation_6m,
     }
 
 
