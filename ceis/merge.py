@@ -292,17 +292,17 @@ def _merge(kept, removed, from_removed, *, user, request) -> MergeResult:
 
 
 def merged_refs(person: Person) -> list[str]:
-    """The references (public ids) of the records merged into `person`, at any depth, from the
-    journal: its entries about them belong to this person now."""
+    """The references (public ids) of the records merged into `person`, at any depth, read from
+    the merge entries of the journal: its entries about them belong to this person now."""
     refs, frontier = [], [str(person.public_id)]
     while frontier and len(refs) < 100:
-        found = list(
-            JournalEntry.objects.filter(
-                object_type="ceis.person",
-                action=JournalAction.DELETE,
-                payload__merged_into__in=frontier,
-            ).values_list("object_ref", flat=True)
-        )
+        payloads = JournalEntry.objects.filter(
+            object_type="ceis.person",
+            object_ref__in=frontier,
+            action=JournalAction.UPDATE,
+            payload__has_key="merge",
+        ).values_list("payload", flat=True)
+        found = [payload["merge"]["removed"] for payload in payloads]
         frontier = [ref for ref in found if ref not in refs]
         refs += frontier
     return refs

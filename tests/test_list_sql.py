@@ -24,7 +24,8 @@ FILE_READERS = [Role.TRAVAILLEUR_SOCIAL, Role.MEDIATEUR_NUMERIQUE, Role.ADMIN]
 
 def _person_with_history(site, other_site, user):
     """A person of the user's site with records on both sites in both programmes."""
-    person = PersonFactory(site=site)
+    # A fixed name: the admin's file looks for possible duplicates by name (ceis.merge).
+    person = PersonFactory(site=site, last_name="Dumas", first_name="Inès")
     for where in (site, other_site):
         enrollment = EnrollmentFactory(
             cohort=CohortFactory(site=where, referents=[user]), person=person
