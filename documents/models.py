@@ -13,6 +13,14 @@ from ceis.models import Person
 from ceis.scoping import SiteScopedQuerySet
 
 
+class DocumentProgramme(models.TextChoices):
+    """The programme file a document belongs to: who may read it is who may read that file
+    (perms.py) — a mediator never reads a Unis'Vers attestation (security.md row 3)."""
+
+    UNISVERS = "unisvers", "Unis'Vers"
+    VILLAGES = "villages", "Vill@ges connectés"
+
+
 class DocumentKind(models.TextChoices):
     CV = "cv", "CV"
     ATTESTATION = "attestation", "Attestation"
@@ -27,6 +35,7 @@ class PersonDocument(models.Model):
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="documents", verbose_name="personne"
     )
+    programme = models.CharField("dossier", max_length=20, choices=DocumentProgramme.choices)
     kind = models.CharField("type de document", max_length=20, choices=DocumentKind.choices)
     title = models.CharField("titre", max_length=120)
     # The name offered at download (sanitised, with the extension of the type found in the

@@ -16,7 +16,9 @@ def person_panels(user, person) -> list[HomePanel]:
             {
                 "person": person,
                 "documents": list(selectors.person_documents(person=person, user=user)),
-                "form": DocumentForm() if perms.can_add_document(user) else None,
+                "form": DocumentForm(programmes=perms.programmes(user))
+                if perms.can_add_document(user)
+                else None,
                 "can_delete": perms.can_delete_document(user),
             },
             order=60,

@@ -17,13 +17,16 @@ def document_check(upload) -> storage.FileType:
     return storage.detect_type(upload.file, upload.size)
 
 
-def document_attach(*, person, kind: str, title: str, upload, user, request=None) -> PersonDocument:
+def document_attach(
+    *, person, programme: str, kind: str, title: str, upload, user, request=None
+) -> PersonDocument:
     file_type = document_check(upload)
     storage_name = storage.store(upload)
     try:
         with transaction.atomic():
             document = PersonDocument.objects.create(
                 person=person,
+                programme=programme,
                 kind=kind,
                 title=title,
                 file_name=storage.safe_file_name(upload.name, file_type),
@@ -37,7 +40,12 @@ def document_attach(*, person, kind: str, title: str, upload, user, request=None
                 user=user,
                 obj=document,
                 request=request,
-                payload={"person": str(person.public_id), "kind": kind, "type": file_type.label},
+                payload={
+                    "person": str(person.public_id),
+                    "programme": programme,
+                    "kind": kind,
+                    "type": file_type.label,
+                },
             )
     except BaseException:
         storage.delete_file(storage_name)

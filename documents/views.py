@@ -26,10 +26,13 @@ def document_upload(request, person_id):
     if not perms.can_add_document(request.user):
         refuse_object(request)
     person = person_get(public_id=person_id, user=request.user)
-    form = DocumentForm(request.POST or None, request.FILES or None)
+    form = DocumentForm(
+        request.POST or None, request.FILES or None, programmes=perms.programmes(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         document = services.document_attach(
             person=person,
+            programme=form.cleaned_data["programme"],
             kind=form.cleaned_data["kind"],
             title=form.cleaned_data["title"],
             upload=form.cleaned_data["file"],

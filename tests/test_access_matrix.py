@@ -80,8 +80,9 @@ GET = {
     "persons:merge":                   "DENY DENY DENY DENY 200 | DENY DENY DENY DENY 200",
     # Documents of a person: who opens the person's full file on its site (documents/perms.py).
     "documents:upload":                "200 200 DENY DENY 200 | 404 404 DENY DENY 200",
-    "documents:download":              "200 200 DENY DENY 200 | 404 404 DENY DENY 200",
-    "documents:delete":                "200 200 DENY DENY 200 | 404 404 DENY DENY 200",
+    # The world's document is in the Unis'Vers file: never the mediator's (security.md row 3).
+    "documents:download":              "200 404 DENY DENY 200 | 404 404 DENY DENY 200",
+    "documents:delete":                "200 404 DENY DENY 200 | 404 404 DENY DENY 200",
     "staff:list":                      "403 403 403 403 200",
     "staff:create":                    "403 403 403 403 200",
     "staff:update":                    "DENY DENY DENY DENY 200 | DENY DENY DENY DENY 200",
@@ -239,7 +240,7 @@ POST = {
     # An empty upload comes back with its errors; an empty confirmation deletes the document.
     "documents:upload":                "200 200 DENY DENY 200 | 404 404 DENY DENY 200",
     "documents:download":              _OBJ_405,
-    "documents:delete":                "302 302 DENY DENY 302 | 404 404 DENY DENY 302",
+    "documents:delete":                "302 404 DENY DENY 302 | 404 404 DENY DENY 302",
     "staff:list":                      _ALL_405,
     "staff:create":                    "403 403 403 403 200",
     "staff:update":                    "DENY DENY DENY DENY 200 | DENY DENY DENY DENY 200",

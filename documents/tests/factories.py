@@ -3,7 +3,7 @@ import factory
 from ceis.tests.factories import PersonFactory
 
 from .. import storage
-from ..models import DocumentKind, PersonDocument
+from ..models import DocumentKind, DocumentProgramme, PersonDocument
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
@@ -28,6 +28,7 @@ class PersonDocumentFactory(factory.django.DjangoModelFactory):
         content = PDF_BYTES
 
     person = factory.SubFactory(PersonFactory)
+    programme = DocumentProgramme.UNISVERS
     kind = DocumentKind.CV
     title = "CV à jour"
     file_name = "cv.pdf"

@@ -132,7 +132,7 @@ def test_a_file_of_10_mb_is_accepted_and_one_byte_more_is_refused(client_for, pe
 
 def test_download_is_an_attachment_never_sniffed_nor_stored_and_journalled(client_for, person):
     client = client_for(Role.MEDIATEUR_NUMERIQUE)
-    document = PersonDocumentFactory(person=person, file_name="CV-Ines.pdf")
+    document = PersonDocumentFactory(person=person, programme="villages", file_name="CV-Ines.pdf")
     response = client.get(reverse("documents:download", kwargs={"public_id": document.public_id}))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF_BYTES
@@ -159,19 +159,96 @@ def test_a_document_of_another_sites_person_answers_404(client_for, other_site):
     ("role", "status"),
     [
         (Role.TRAVAILLEUR_SOCIAL, 200),
-        (Role.MEDIATEUR_NUMERIQUE, 200),
+        (Role.MEDIATEUR_NUMERIQUE, 404),  # never Unis'Vers data (security.md row 3)
         (Role.ADMIN, 200),
         (Role.VOLONTAIRE, 404),  # names only, never a document (security.md row 18)
         (Role.MANAGER, 404),  # aggregates only
     ],
 )
-def test_who_may_read_a_document_of_their_sites_person(client_for, person, role, status):
-    document = PersonDocumentFactory(person=person)
+def test_who_may_read_a_unisvers_document_of_their_sites_person(client_for, person, role, status):
+    document = PersonDocumentFactory(person=person, programme="unisvers")
     client = client_for(role)
     response = client.get(reverse("documents:download", kwargs={"public_id": document.public_id}))
     assert response.status_code == status
-    upload = _upload(client, person, "cv.pdf", PDF_BYTES)
-    assert upload.status_code == (302 if status == 200 else 404)
+    delete = client.get(reverse("documents:delete", kwargs={"public_id": document.public_id}))
+    assert delete.status_code == status
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        (Role.TRAVAILLEUR_SOCIAL, 404),  # the mediator's file is not Unis'Vers's
+        (Role.MEDIATEUR_NUMERIQUE, 200),
+        (Role.ADMIN, 200),
+        (Role.VOLONTAIRE, 404),
+        (Role.MANAGER, 404),
+    ],
+)
+def test_who_may_read_a_villages_document_of_their_sites_person(client_for, person, role, status):
+    document = PersonDocumentFactory(person=person, programme="villages")
+    client = client_for(role)
+    response = client.get(reverse("documents:download", kwargs={"public_id": document.public_id}))
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize(
+    ("role", "programme"),
+    [
+        (Role.TRAVAILLEUR_SOCIAL, "unisvers"),
+        (Role.MEDIATEUR_NUMERIQUE, "villages"),
+        (Role.VOLONTAIRE, None),
+        (Role.MANAGER, None),
+    ],
+)
+def test_an_upload_goes_to_the_uploaders_programme_file(client_for, person, role, programme):
+    """A social worker or the mediator has one programme file: the document goes to it, even
+    if the form is forged to name the other one."""
+    client = client_for(role)
+    url = reverse("documents:upload", kwargs={"person_id": person.public_id})
+    upload = client.post(
+        url,
+        {
+            "programme": "villages" if programme == "unisvers" else "unisvers",
+            "kind": "cv",
+            "title": "CV",
+            "file": SimpleUploadedFile("cv.pdf", PDF_BYTES),
+        },
+    )
+    if programme is None:
+        assert upload.status_code == 404
+        assert not PersonDocument.objects.exists()
+    else:
+        assert upload.status_code == 302
+        assert PersonDocument.objects.get().programme == programme
+
+
+def test_an_admin_chooses_the_programme_file_and_the_mediator_sees_only_hers(client_for, person):
+    admin = client_for(Role.ADMIN)
+    url = reverse("documents:upload", kwargs={"person_id": person.public_id})
+    refused = admin.post(
+        url, {"kind": "cv", "title": "Sans dossier", "file": SimpleUploadedFile("a.pdf", PDF_BYTES)}
+    )
+    assert refused.status_code == 200 and not PersonDocument.objects.exists()
+    for programme, title in (("unisvers", "Attestation de stage"), ("villages", "Attestation CAF")):
+        response = admin.post(
+            url,
+            {
+                "programme": programme,
+                "kind": "attestation",
+                "title": title,
+                "file": SimpleUploadedFile("a.pdf", PDF_BYTES),
+            },
+        )
+        assert response.status_code == 302
+
+    def panel(role):
+        page = client_for(role).get(person.get_absolute_url()).content.decode()
+        return page.split('id="titre-documents"')[1].split("</section>")[0]
+
+    assert "Attestation CAF" in panel(Role.MEDIATEUR_NUMERIQUE)
+    assert "Attestation de stage" not in panel(Role.MEDIATEUR_NUMERIQUE)
+    assert "Attestation de stage" in panel(Role.TRAVAILLEUR_SOCIAL)
+    assert "Attestation CAF" not in panel(Role.TRAVAILLEUR_SOCIAL)
 
 
 def test_the_person_file_lists_documents_and_offers_the_upload(client_for, person):
