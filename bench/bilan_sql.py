@@ -679,7 +679,8 @@ def _messages_sql(site_id) -> str:
     columns = ",\n  ".join(
         f"COUNT(CASE WHEN m.channel = '{code}' AND m.status IN ({sent}) THEN 1 END)"
         f' AS "sent:{code}",\n  '
-        f"COUNT(CASE WHEN m.channel = '{code}' AND m.status = '{MessageStatus.ECHEC}' THEN 1 END)"
+        f"COUNT(CASE WHEN m.channel = '{code}' AND m.status = '{MessageStatus.ECHEC}'"
+        " AND NOT m.withheld THEN 1 END)"
         f' AS "failed:{code}"'
         for code in Channel.values
     )

@@ -118,6 +118,9 @@ class Message(models.Model):
     )
     provider_id = models.CharField("identifiant chez le prestataire", max_length=100, blank=True)
     failure_reason = models.CharField("motif de l'échec", max_length=300, blank=True)
+    # Stopped before it left because consent was withdrawn or a newer message replaced it:
+    # « échec » in the log, but no delivery failed (the bilan's `messages.failed` leaves it out).
+    withheld = models.BooleanField("retenu avant l'envoi", default=False)
     attempts = models.PositiveSmallIntegerField("tentatives", default=0)
     # What the message is about, named without importing its programme ("appointment", 42).
     about_kind = models.CharField("à propos de (type)", max_length=40, blank=True)

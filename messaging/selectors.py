@@ -71,7 +71,7 @@ def channels_told(*, about_kind: str, about_id, template: str) -> list[str]:
     """The channels on which a message about this record was made (sent or waiting)."""
     return list(
         Message.objects.filter(about_kind=about_kind, about_id=str(about_id), template=template)
-        .exclude(failure_reason="consentement retiré")
+        .exclude(withheld=True)
         .values_list("channel", flat=True)
         .distinct()
     )

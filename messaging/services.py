@@ -84,7 +84,7 @@ def consent_record(
         if not given:
             Message.objects.filter(
                 person=person, channel=channel, status=MessageStatus.EN_ATTENTE
-            ).update(status=MessageStatus.ECHEC, failure_reason=CONSENT_WITHDRAWN)
+            ).update(status=MessageStatus.ECHEC, failure_reason=CONSENT_WITHDRAWN, withheld=True)
     return consent
 
 
@@ -200,7 +200,7 @@ def message_notify(notice: Notice, *, now: datetime.datetime | None = None) -> l
             about_kind=notice.about_kind,
             about_id=str(notice.about_id),
             status=MessageStatus.EN_ATTENTE,
-        ).update(status=MessageStatus.ECHEC, failure_reason=OUTDATED)
+        ).update(status=MessageStatus.ECHEC, failure_reason=OUTDATED, withheld=True)
     created = []
     for channel in Channel:
         to = _address(notice.person, channel) if channel in consents else ""
@@ -290,7 +290,7 @@ def message_send(*, message_id: int, now: datetime.datetime | None = None) -> Me
     if message is None:
         return None
     if not has_consent(message.person, message.channel):
-        return _finish(message, status=MessageStatus.ECHEC, reason=CONSENT_WITHDRAWN)
+        return _finish(message, status=MessageStatus.ECHEC, reason=CONSENT_WITHDRAWN, withheld=True)
     try:
         provider_id = _deliver(message)
     except sms.SmsError as error:
@@ -325,12 +325,15 @@ def _deliver(message: Message) -> str:
     return ""
 
 
-def _finish(message: Message, *, status, reason="", provider_id="", sent_at=None) -> Message:
+def _finish(
+    message: Message, *, status, reason="", provider_id="", sent_at=None, withheld=False
+) -> Message:
     message.status = status
     message.failure_reason = reason[:300]
     message.provider_id = provider_id
     message.sent_at = sent_at
-    fields = ["status", "failure_reason", "provider_id", "sent_at"]
+    message.withheld = withheld
+    fields = ["status", "failure_reason", "provider_id", "sent_at", "withheld"]
     if status == MessageStatus.ECHEC:
         message.scheduled_for = timezone.now()
         fields.append("scheduled_for")

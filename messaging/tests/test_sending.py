@@ -150,6 +150,7 @@ def test_withdrawing_consent_stops_at_once_the_messages_waiting(
     message = Message.objects.get()
     assert message.status == MessageStatus.ECHEC
     assert message.failure_reason == "consentement retiré"
+    assert message.withheld  # stopped, not failed: out of the bilan's `messages.failed`
     assert sms_file() == []
 
 
@@ -162,6 +163,7 @@ def test_consent_is_read_again_when_the_message_leaves(sms_file, site):
         services.message_send(message_id=message.pk)
     message.refresh_from_db()
     assert (message.status, message.failure_reason) == (MessageStatus.ECHEC, "consentement retiré")
+    assert message.withheld
     assert sms_file() == []
 
 
@@ -253,6 +255,7 @@ def test_a_refusal_by_the_provider_fails_at_once_with_its_reason(
     message = Message.objects.get()
     assert message.status == MessageStatus.ECHEC
     assert message.failure_reason == "Brevo 400 : invalid_parameter – Invalid phone number"
+    assert not message.withheld  # a delivery that failed: counted in `messages.failed`
     assert message.attempts == 1
 
 

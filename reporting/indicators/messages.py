@@ -2,8 +2,10 @@
 whatever the amount of data.
 
 Readings of the spec (also in docs/indicators.md):
-- `sent`: messages whose status is `envoye` or `remis`; `failed`: status `echec`; messages
-  still waiting (`en_attente`) are in neither. Both by channel, every channel listed.
+- `sent`: messages whose status is `envoye` or `remis`; `failed`: status `echec` after a
+  delivery attempt — a message stopped before it left (consent withdrawn, replaced by a newer
+  one: `withheld`) did not fail and is left out; messages still waiting (`en_attente`) are in
+  neither. Both by channel, every channel listed.
 - A message is dated by the local date (Europe/Paris) of its sending (`sent_at`); a message that
   never left (a failure) by the moment its failure was recorded (`scheduled_for`, which the
   sender sets then).
@@ -32,7 +34,9 @@ def compute(period: Period, site) -> dict:
     counts = {}
     for code in Channel.values:
         counts[f"sent:{code}"] = Count("id", filter=Q(channel=code, status__in=SENT_STATUSES))
-        counts[f"failed:{code}"] = Count("id", filter=Q(channel=code, status=MessageStatus.ECHEC))
+        counts[f"failed:{code}"] = Count(
+            "id", filter=Q(channel=code, status=MessageStatus.ECHEC, withheld=False)
+        )
     row = messages_in(period, site).order_by().aggregate(**counts)
     return {
         MessagesCode.SENT: breakdown(Channel, _picked(row, "sent:")),

@@ -109,6 +109,15 @@ def test_messages_sent_and_failed_by_channel_dated_by_their_sending(site, other_
         status=MessageStatus.ECHEC,
         scheduled_for=local(D(2019, 6, 1), 10),
     )
+    # Stopped before it left (consent withdrawn, replaced): « échec » in the log, not a failure.
+    MessageFactory(
+        person=who,
+        channel="sms",
+        status=MessageStatus.ECHEC,
+        withheld=True,
+        failure_reason="consentement retiré",
+        scheduled_for=local(D(2019, 6, 2), 10),
+    )
     # Waiting messages are neither sent nor failed.
     MessageFactory(
         person=who,
