@@ -17,6 +17,7 @@ from ceis.package.spec import Column, FileSpec, col, ref, req
 from unisvers.models import Enrollment, FollowUp
 from villages.models import IndividualHelp
 
+from . import services
 from .choices import OrientationSource, OrientationStatus, PartnerCategory
 from .models import Orientation, Partner
 
@@ -229,3 +230,10 @@ FILES = (
         derived_fields=("source", "followup", "help", "enrollment", "site"),
     ),
 )
+
+
+def finish(job) -> None:
+    """An older package's follow-up entries carry their orientation as text (followups.csv
+    `orientation`): once every file is written, it becomes an orientation to the site's
+    « Autre » with the text in its note, as the data migration did for the database's."""
+    services.followup_orientations_convert()

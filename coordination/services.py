@@ -8,6 +8,7 @@ from django.db import transaction
 
 from ceis.choices import JournalAction
 from ceis.services import journal_record, record_delete, record_update
+from unisvers.models import FollowUp
 
 from .choices import OTHER_PARTNER_NAME, OrientationSource, OrientationStatus, PartnerCategory
 from .models import Orientation, Partner
@@ -28,6 +29,34 @@ def other_partner(site) -> Partner:
         site=site, name=OTHER_PARTNER_NAME, defaults={"category": PartnerCategory.AUTRE}
     )
     return partner
+
+
+def followup_orientations_convert() -> int:
+    """The free-text orientations still held by follow-up entries (an older data package, the
+    demo's text) become orientations to their site's « Autre » with the text in their note, as
+    the directory's data migration did (coordination/0003: same rule, same statuses). Returns
+    how many."""
+    converted = 0
+    entries = (
+        FollowUp.objects.exclude(orientation="")
+        .select_related("enrollment__cohort__site", "person__site")
+        .order_by("pk")
+    )
+    for entry in entries.iterator(chunk_size=500):
+        site = entry.enrollment.cohort.site if entry.enrollment_id else entry.person.site
+        Orientation.objects.create(
+            person_id=entry.person_id,
+            site=site,
+            partner=other_partner(site),
+            date=entry.date,
+            note=entry.orientation,
+            status=OrientationStatus.PROPOSEE,
+            source=OrientationSource.FOLLOWUP,
+            followup_id=entry.pk,
+        )
+        converted += 1
+    FollowUp.objects.exclude(orientation="").update(orientation="")
+    return converted
 
 
 def partners_seed(site) -> list[Partner]:

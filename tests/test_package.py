@@ -14,6 +14,7 @@ from ceis.models import JournalEntry, Neighbourhood, Person, Site
 from ceis.package.exporter import export_package
 from ceis.package.importer import import_package
 from ceis.tests.package_data import package, write
+from coordination.models import Orientation, Partner
 from reporting.indicators import compute_bilan
 from unisvers.models import (
     Attendance,
@@ -80,6 +81,9 @@ def bilans() -> dict:
                 site=site,
             )
             bilan.pop("generated_at")
+            # Messages belong to the instance that sent them and do not travel in the package
+            # (data-package.md): the round trip leaves them behind.
+            bilan.pop("messages")
             result[f"{site}:{start}"] = json.dumps(bilan, sort_keys=True, default=str)
     return result
 
@@ -105,6 +109,8 @@ def wipe() -> None:
     Event.objects.all().delete()
     Cohort.objects.all().delete()
     Person.objects.all().delete()
+    Orientation.objects.all().delete()
+    Partner.objects.all().delete()  # protects its site
     Neighbourhood.objects.all().delete()
     Site.objects.all().delete()
 

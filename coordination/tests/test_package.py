@@ -131,3 +131,39 @@ def test_a_package_without_coordination_files_still_imports(oriented, tmp_path):
     job = import_package(tmp_path / "a")
     assert not job.errors, job.errors
     assert Orientation.objects.count() == 4
+
+
+def test_an_older_packages_free_text_orientation_becomes_an_orientation_to_autre(site, tmp_path):
+    """followups.csv `orientation` (before the directory): imported into an orientation to the
+    site's « Autre » with the text in its note, as the data migration does; nothing left as
+    text on the entry."""
+    cohort = CohortFactory(site=site, name="Promotion automne")
+    enrollment = EnrollmentFactory(cohort=cohort)
+    followup = FollowUpFactory(person=enrollment.person, cohort=cohort)
+    export_package(tmp_path / "a")
+    rows = _rows(tmp_path / "a", "followups")
+    assert [row["orientation"] for row in rows] == [""]
+    rows[0]["orientation"] = "Mission locale, rendez-vous avec Mme Roux"
+    with open(tmp_path / "a" / "followups.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+    job = import_package(tmp_path / "a")
+
+    assert not job.errors, job.errors
+    followup.refresh_from_db()
+    assert followup.orientation == ""
+    orientation = Orientation.objects.select_related("partner").get()
+    assert (orientation.partner.name, orientation.partner.category, orientation.partner.site) == (
+        "Autre",
+        "autre",
+        site,
+    )
+    assert orientation.note == "Mission locale, rendez-vous avec Mme Roux"
+    assert (orientation.source, orientation.followup, orientation.person) == (
+        OrientationSource.FOLLOWUP,
+        followup,
+        enrollment.person,
+    )
+    assert (orientation.date, orientation.status) == (followup.date, OrientationStatus.PROPOSEE)

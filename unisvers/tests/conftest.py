@@ -29,5 +29,7 @@ def cohort(site, referent):
 def sensitive_enrollment(cohort):
     """A participant marked victim of domestic violence, with a health problem and a note."""
     enrollment = EnrollmentFactory(cohort=cohort, sensitive=True)
-    FollowUpFactory(person=enrollment.person, cohort=cohort, note=SECRET_NOTE)
+    FollowUpFactory(
+        person=enrollment.person, cohort=cohort, note=SECRET_NOTE, orientation="CMP Chaptal"
+    )
     return enrollment

@@ -126,7 +126,9 @@ class FollowUpFactory(factory.django.DjangoModelFactory):
     enrollment = factory.LazyAttribute(_entry_enrollment)
     date = datetime.date(2026, 3, 10)
     kind = FollowupKind.ENTRETIEN
-    orientation = "CMP Chaptal"
+    # The free-text orientation is gone from the form (orientations name a partner now,
+    # coordination); only data from before the directory holds text.
+    orientation = ""
     note = "Note de suivi confidentielle"
 
 
