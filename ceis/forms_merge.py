@@ -2,6 +2,7 @@
 
 from django import forms
 
+from .bounds import BoundedForm
 from .merge import IDENTITY_FIELDS
 from .models import Person
 
@@ -20,7 +21,7 @@ def _shown(person: Person, name: str) -> str:
     return str(value)
 
 
-class MergeForm(forms.Form):
+class MergeForm(BoundedForm):
     """One radio per identity field whose values differ, the kept person's by default; the
     fields with the same value on both records are shown once, without a choice."""
 

@@ -240,7 +240,7 @@ OWN_MARKERS = Markers(
         neighbourhood="Quartier-Repere-7c4e",
         france_travail_id="FTREPERE7C4E",
         education_level="bac_plus_5",
-        status="en_emploi",
+        status="retraite",  # "En emploi" is also an indicator's label (« En emploi à 6 mois »)
         birth_date=datetime.date(1983, 7, 19),
     ),
     place="LIEU-REPERE-4d2a",

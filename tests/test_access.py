@@ -19,9 +19,14 @@ ANONYMOUS_ALLOWLIST = {
     "healthz",
     # An agent's iCalendar feed, read by calendar applications: its private token is the key.
     "appointments:feed",
+    # Brevo's delivery reports and replies: POST only, its shared secret is the key
+    # (messaging/tests/test_webhook*.py: 404 without it).
+    "messaging:webhook_brevo",
 }
 # Allowlisted pages whose sample address names nothing: a 404, never the login page.
 ANONYMOUS_NOT_FOUND = {"appointments:feed"}
+# Allowlisted addresses that only take a POST: a GET is refused (405), never the login page.
+ANONYMOUS_POST_ONLY = {"messaging:webhook_brevo"}
 
 
 def _sample_value(converter_name: str):
@@ -60,7 +65,13 @@ def test_anonymous_request_to_every_url_is_sent_to_login(client, name, kwargs):
     url = reverse(name, kwargs=dict(kwargs))
     response = client.get(url)
     if name in ANONYMOUS_ALLOWLIST:
-        expected = (404,) if name in ANONYMOUS_NOT_FOUND else (200, 302, 503)
+        expected = (
+            (404,)
+            if name in ANONYMOUS_NOT_FOUND
+            else (405,)
+            if name in ANONYMOUS_POST_ONLY
+            else (200, 302, 503)
+        )
         assert response.status_code in expected
         if response.status_code == 302:
             assert not response["Location"].startswith(reverse("login"))

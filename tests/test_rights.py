@@ -13,6 +13,7 @@ from ceis.rights import person_relations
 from ceis.tests.factories import PersonFactory, UserFactory
 from coordination.tests.factories import OrientationFactory
 from documents.tests.factories import PersonDocumentFactory
+from messaging.tests.factories import ContactConsentFactory, MessageFactory
 from unisvers.models import Attendance
 from unisvers.tests import factories as uv
 from villages.tests import factories as vc
@@ -40,6 +41,8 @@ def person_with_everything(site, settings, tmp_path):
     settings.CEIS_DOCUMENTS_ROOT = tmp_path / "documents"
     PersonDocumentFactory(person=person)
     OrientationFactory(person=person, note="Orientée vers le CMP.")
+    ContactConsentFactory(person=person)
+    MessageFactory(person=person, site=site)
     return person
 
 
