@@ -4,9 +4,8 @@ ask for, what to bring. Rendered by WeasyPrint, like the bilan, from
 fetch nothing (security.md row 16): no file, no network."""
 
 from django.conf import settings
-from django.template.loader import render_to_string
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
+
+from ceis.printables import render_pdf
 
 from .choices import AppointmentKind
 
@@ -34,15 +33,8 @@ TO_BRING = {
 }
 
 
-class NothingFetcher(URLFetcher):
-    """Fetches nothing: the convocation needs no image, font or style from outside."""
-
-    def fetch(self, url, headers=None):
-        raise ValueError(f"Adresse refusée dans une convocation : {url}")
-
-
 def convocation_pdf(appointment) -> bytes:
-    html = render_to_string(
+    return render_pdf(
         "appointments/convocation.html",
         {
             "appointment": appointment,
@@ -53,4 +45,3 @@ def convocation_pdf(appointment) -> bytes:
             "organisation": settings.CEIS_ORGANISATION_NAME,
         },
     )
-    return HTML(string=html, url_fetcher=NothingFetcher()).write_pdf()

@@ -4,16 +4,8 @@ by WeasyPrint from `templates/coordination/sheet.html`, whose style is in the pa
 may fetch nothing (security.md rows 16 and 26), as for the convocation."""
 
 from django.conf import settings
-from django.template.loader import render_to_string
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
-
-class NothingFetcher(URLFetcher):
-    """Fetches nothing: the sheet needs no image, font or style from outside."""
-
-    def fetch(self, url, headers=None):
-        raise ValueError(f"Adresse refusée dans une fiche de liaison : {url}")
+from ceis.printables import render_pdf
 
 
 def sheet_context(orientation) -> dict:
@@ -50,5 +42,4 @@ def sheet_context(orientation) -> dict:
 
 
 def sheet_pdf(orientation) -> bytes:
-    html = render_to_string("coordination/sheet.html", sheet_context(orientation))
-    return HTML(string=html, url_fetcher=NothingFetcher()).write_pdf()
+    return render_pdf("coordination/sheet.html", sheet_context(orientation))
