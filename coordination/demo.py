@@ -64,9 +64,6 @@ def seed(*, core, stdout=None, rng_seed: int = 2019) -> dict:
     rng = random.Random(rng_seed)
     for site in core["sites"].values():
         services.partners_seed(site)
-    # The Unis'Vers demo writes some follow-up orientations as text, as before the directory:
-    # they become orientations to « Autre », as the data migration does for a real database.
-    converted = services.followup_orientations_convert()
     users = core["users"]
     social_worker, mediator = users[Role.TRAVAILLEUR_SOCIAL], users[Role.MEDIATEUR_NUMERIQUE]
     created = []
@@ -124,7 +121,6 @@ def seed(*, core, stdout=None, rng_seed: int = 2019) -> dict:
         )
     if stdout is not None:
         stdout.write(
-            f"Partenaires : {Partner.objects.count()} ; "
-            f"orientations : {len(created) + converted} créées\n"
+            f"Partenaires : {Partner.objects.count()} ; orientations : {len(created)} créées\n"
         )
     return {"orientations": created}

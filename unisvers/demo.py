@@ -394,13 +394,15 @@ def _followups(cohort, enrollments, referent, rng):
         span = (last_day - enrollment.entry_date).days
         for _ in range(rng.randint(1, 4) if span > 0 else 0):
             kind = rng.choice(FollowupKind.values)
+            # The free-text orientation is drawn, so that every later demo record stays as it
+            # was, and not written: an orientation names a partner now (coordination's demo).
+            rng.choice(ORIENTATIONS)
             followups.append(
                 FollowUp(
                     person=enrollment.person,
                     enrollment=enrollment,
                     date=enrollment.entry_date + datetime.timedelta(days=rng.randrange(span)),
                     kind=kind,
-                    orientation=rng.choice(ORIENTATIONS),
                     note=FOLLOWUP_NOTES[kind],
                     author=referent,
                 )

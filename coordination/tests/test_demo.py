@@ -14,7 +14,6 @@ from coordination.choices import OrientationSource
 from coordination.models import Orientation, Partner
 from coordination.seed import SEED_PARTNERS
 from unisvers import demo as unisvers_demo
-from unisvers.models import FollowUp
 from villages import demo as villages_demo
 
 
@@ -33,9 +32,6 @@ def test_the_demo_seeds_partners_and_orientations_and_runs_twice_unchanged():
     assert sources == set(OrientationSource.values)
     count = Orientation.objects.count()
     assert f"orientations : {count} créées" in out.getvalue()
-    # The Unis'Vers demo's free-text orientations became orientations to « Autre ».
-    assert not FollowUp.objects.exclude(orientation="").exists()
-    assert Orientation.objects.filter(partner__name="Autre", source="followup").exists()
     assert selectors.pending_for_agent(user=core["users"][Role.TRAVAILLEUR_SOCIAL])
     demo.seed(core=core)
     assert Orientation.objects.count() == count
