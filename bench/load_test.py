@@ -739,8 +739,8 @@ def stop(process: subprocess.Popen, signum=signal.SIGTERM) -> None:
 
 
 def start_celery(env: dict, tmp: Path, port: int) -> list[subprocess.Popen]:
-    """The Procfile's worker of the default queue and beat, on the load test's broker: the
-    tasks left in that queue by an earlier run are purged first."""
+    """The Procfile's worker of the default queue (with its lower CPU priority) and beat, on
+    the load test's broker: the tasks left in that queue by an earlier run are purged first."""
     celery = str(BIN / "celery")
     subprocess.run(  # noqa: S603 (our own tools and arguments)
         [celery, "-A", "ceis", "purge", "-f", "-Q", "celery"],
@@ -750,9 +750,10 @@ def start_celery(env: dict, tmp: Path, port: int) -> list[subprocess.Popen]:
         check=False,
     )
     concurrency = env.get("CELERY_WORKER_CONCURRENCY", "2")
+    nice = ["nice", "-n", env.get("CEIS_WORKER_NICE", "10")]  # as the Procfile's worker
     commands = {
         "worker": [
-            celery, "-A", "ceis", "worker", "-Q", "celery", "--concurrency", concurrency,
+            *nice, celery, "-A", "ceis", "worker", "-Q", "celery", "--concurrency", concurrency,
             "--loglevel", "WARNING", "--hostname", f"load-{port}@%h",
         ],
         "beat": [celery, "-A", "ceis", "beat", "--loglevel", "WARNING"],

@@ -106,9 +106,9 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 start web "$BIN/gunicorn" -c gunicorn.conf.py
-start worker "$BIN/celery" -A ceis worker -Q celery --hostname "default@%h" \
+start worker nice -n "${CEIS_WORKER_NICE:-10}" "$BIN/celery" -A ceis worker -Q celery --hostname "default@%h" \
   --concurrency "${CELERY_WORKER_CONCURRENCY:-2}" --loglevel "${CEIS_LOG_LEVEL:-INFO}"
-start worker-pdf "$BIN/celery" -A ceis worker -Q pdf --hostname "pdf@%h" \
+start worker-pdf nice -n "${CEIS_WORKER_NICE:-10}" "$BIN/celery" -A ceis worker -Q pdf --hostname "pdf@%h" \
   --concurrency "${CELERY_PDF_CONCURRENCY:-2}" \
   --max-tasks-per-child "${CELERY_PDF_MAX_TASKS_PER_CHILD:-20}" --loglevel "${CEIS_LOG_LEVEL:-INFO}"
 start beat "$BIN/celery" -A ceis beat --loglevel "${CEIS_LOG_LEVEL:-INFO}"

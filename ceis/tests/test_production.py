@@ -92,6 +92,16 @@ def test_procfile_runs_web_both_workers_and_beat():
     assert "-Q celery " in processes["worker"]
     assert "-Q pdf " in processes["pdf"] and "--max-tasks-per-child" in processes["pdf"]
     assert processes["beat"].startswith("celery -A ceis beat")
+    # The workers yield the cores to the pages (docs/deployment.md, CEIS_WORKER_NICE).
+    for name in ("worker", "pdf"):
+        assert processes[name].startswith("nice -n ${CEIS_WORKER_NICE:-10} celery -A ceis worker")
+
+
+def test_systemd_workers_run_below_the_web_priority():
+    units = ROOT / "deploy" / "systemd"
+    for unit in ("ceis-worker.service", "ceis-worker-pdf.service"):
+        assert "\nNice=10\n" in (units / unit).read_text()
+    assert "Nice=" not in (units / "ceis-web.service").read_text()
 
 
 def _production(extra_env: dict, code: str) -> str:
