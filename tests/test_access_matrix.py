@@ -92,6 +92,7 @@ GET = {
     "staff:second_factor_reset":       "DENY DENY DENY DENY 200 | DENY DENY DENY DENY 200",
     # Unis'Vers
     "unisvers:cohort_list":            "200 403 403 200 200",
+    "unisvers:todo":                   "200 403 403 403 200",
     "unisvers:cohort_create":          "200 403 403 403 200",
     "unisvers:cohort_detail":          "200 DENY DENY 200 200 | 404 DENY DENY 404 200",
     "unisvers:cohort_update":          "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",
@@ -251,6 +252,7 @@ POST = {
     "staff:reactivate":                "DENY DENY DENY DENY 302 | DENY DENY DENY DENY 302",
     "staff:second_factor_reset":       "DENY DENY DENY DENY 302 | DENY DENY DENY DENY 302",
     "unisvers:cohort_list":            _ALL_405,
+    "unisvers:todo":                   _ALL_405,
     "unisvers:cohort_create":          "200 403 403 403 200",
     "unisvers:cohort_detail":          _OBJ_405,
     "unisvers:cohort_update":          "200 DENY DENY DENY 200 | 404 DENY DENY DENY 200",

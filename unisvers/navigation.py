@@ -30,7 +30,7 @@ def home_panels(user, view) -> list[HomePanel]:
     """The social worker's to-do list and cohorts (their home only)."""
     if view != Role.TRAVAILLEUR_SOCIAL or not perms.can_view_participants(user):
         return []
-    todo = selectors.todo_for(user)
+    todo = selectors.todo_for(user, limit=selectors.TODO_PANEL_ROWS)
     return [
         HomePanel("unisvers/panels/_todo.html", {"todo": todo}, order=10),
         HomePanel(

@@ -5,7 +5,7 @@ A forbidden object is a 404, never a 403 or data.
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -427,27 +427,47 @@ def intakes_missing(enrollments: QuerySet[Enrollment]) -> QuerySet[Enrollment]:
     return enrollments.filter(INTAKE_EMPTY, exit_date__isnull=True)
 
 
-def todo_for(user, today: datetime.date | None = None) -> dict:
+# Entries of each kind on the home page's to-do panel; the page « À faire » lists them all.
+TODO_PANEL_ROWS = 10
+
+
+def _first_rows(queryset: QuerySet, limit: int | None) -> tuple[list, int]:
+    """`(rows, total)`: the first `limit` rows (every row when `limit` is None) and how many
+    there are in all, in one query (a window count, taken before the LIMIT)."""
+    if limit is None:
+        rows = list(queryset)
+        return rows, len(rows)
+    rows = list(queryset.annotate(todo_total=Window(Count("pk")))[:limit])
+    return rows, rows[0].todo_total if rows else 0
+
+
+def todo_for(user, today: datetime.date | None = None, limit: int | None = None) -> dict:
     """The referent's to-do list (domain.md): registers not taken, intakes to fill (people
     enrolled from a France Travail list, or without their situation at entry), exits missing,
     3-month and 6-month follow-ups due in the next 14 days or overdue. Only cohorts the user is
-    referent of."""
+    referent of.
+
+    Each kind is a list, most urgent first; with `limit` (the home page's panel) it holds at
+    most that many entries, and `totals` says how many there are of each kind in all. Today's
+    registers are never cut (one per cohort at most)."""
     today = today or timezone.localdate()
     mine = cohorts_visible_to(user).filter(referents=user)
-    registers = list(
-        MeetingDay.objects.filter(cohort__in=mine, date__lte=today, register_taken_at__isnull=True)
-        .select_related("cohort")
-        .order_by("date", "cohort__name")
+    registers = MeetingDay.objects.filter(
+        cohort__in=mine, register_taken_at__isnull=True
+    ).select_related("cohort")
+    registers_today = list(registers.filter(date=today).order_by("cohort__name"))
+    registers_late, registers_late_total = _first_rows(
+        registers.filter(date__lt=today).order_by("date", "cohort__name", "pk"), limit
     )
-    exits_missing = list(
+    exits_missing, exits_missing_total = _first_rows(
         Enrollment.objects.filter(cohort__in=mine, cohort__end_date__lt=today, exit_date=None)
         .select_related("cohort", "person")
-        .order_by("cohort__end_date", "person__last_name")
+        .order_by("cohort__end_date", "person__last_name", "pk"),
+        limit,
     )
     # Due date = exit + 3 months; due within 14 days ⇔ exit ≤ (today + 14 days) − 3 months.
     latest_exit = add_months(today + datetime.timedelta(days=FOLLOWUP_3M_NOTICE_DAYS), -3)
-    followups = []
-    for enrollment in (
+    followups, followups_total = _first_rows(
         Enrollment.objects.filter(
             cohort__in=mine,
             exit_date__isnull=False,
@@ -455,15 +475,15 @@ def todo_for(user, today: datetime.date | None = None) -> dict:
             followup_3m_date=None,
         )
         .select_related("cohort", "person")
-        .order_by("exit_date")
-    ):
+        .order_by("exit_date", "pk"),
+        limit,
+    )
+    for enrollment in followups:
         enrollment.followup_due = add_months(enrollment.exit_date, 3)
         enrollment.followup_overdue = enrollment.followup_due < today
-        followups.append(enrollment)
     # The 6-month situation: due at exit + 6 months, with the same notice.
     latest_exit_6m = add_months(today + datetime.timedelta(days=FOLLOWUP_3M_NOTICE_DAYS), -6)
-    followups_6m = []
-    for enrollment in (
+    followups_6m, followups_6m_total = _first_rows(
         Enrollment.objects.filter(
             cohort__in=mine,
             exit_date__isnull=False,
@@ -471,22 +491,33 @@ def todo_for(user, today: datetime.date | None = None) -> dict:
             followup_6m_date=None,
         )
         .select_related("cohort", "person")
-        .order_by("exit_date")
-    ):
+        .order_by("exit_date", "pk"),
+        limit,
+    )
+    for enrollment in followups_6m:
         enrollment.followup_due = add_months(enrollment.exit_date, 6)
         enrollment.followup_overdue = enrollment.followup_due < today
-        followups_6m.append(enrollment)
+    intakes, intakes_total = _first_rows(
+        intakes_missing(Enrollment.objects.filter(cohort__in=mine))
+        .select_related("cohort", "person")
+        .order_by("entry_date", "person__last_name", "pk"),
+        limit,
+    )
     return {
-        "registers_today": [day for day in registers if day.date == today],
-        "registers_late": [day for day in registers if day.date < today],
-        "intakes_missing": list(
-            intakes_missing(Enrollment.objects.filter(cohort__in=mine))
-            .select_related("cohort", "person")
-            .order_by("entry_date", "person__last_name", "pk")
-        ),
+        "registers_today": registers_today,
+        "registers_late": registers_late,
+        "intakes_missing": intakes,
         "exits_missing": exits_missing,
         "followups": followups,
         "followups_6m": followups_6m,
+        "totals": {
+            "registers_late": registers_late_total,
+            "intakes_missing": intakes_total,
+            "exits_missing": exits_missing_total,
+            "followups": followups_total,
+            "followups_6m": followups_6m_total,
+        },
+        "limited": limit is not None,
         "today": today,
     }
 

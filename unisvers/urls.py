@@ -107,6 +107,7 @@ urlpatterns = [
         views.testimonial_update,
         name="testimonial_update",
     ),
+    path("a-faire/", views.todo, name="todo"),
     path("evenements/", views.event_list, name="event_list"),
     path("evenements/nouveau/", views.event_create, name="event_create"),
     path("evenements/<uuid:public_id>/", views.event_detail, name="event_detail"),

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from ceis.choices import Role
 from unisvers.models import Cohort
@@ -101,7 +102,8 @@ def test_todo_appears_on_the_social_workers_home(client, referent, scene):
     assert (
         "Registres à prendre aujourd&#x27;hui" in html or "Registres à prendre aujourd'hui" in html
     )
-    assert "Autrepromo" not in html and "Plustard" not in html
+    assert "AUTREPROMO" not in html and _shown(scene["later"]) not in html
+    assert _shown(scene["overdue"]) in html and _shown(scene["due_soon"]) in html
     assert "Mes promotions" in html and "Promo juin" in html
 
 
@@ -121,3 +123,62 @@ def test_home_query_count_does_not_grow_with_the_todo(
         EnrollmentFactory(cohort=Cohort.objects.get(name="Promo mars"))
     with django_assert_max_num_queries(20):
         client.get(reverse("home"))
+
+
+def test_home_shows_the_first_entries_of_each_kind_and_the_to_do_page_shows_them_all(
+    client, referent, scene
+):
+    """Twelve overdue follow-ups: the panel names the ten most overdue, counts twelve and links
+    to the page « À faire », which names all twelve; the home page's queries do not grow."""
+    client.force_login(referent)
+    ended = Cohort.objects.get(name="Promo mars")
+    for number in range(1, 11):  # exits of 2 to 6 March, before « Retard » (10 March)
+        EnrollmentFactory(
+            cohort=ended,
+            person__last_name=f"Ancien{number:02d}",
+            exit_date=D(2026, 3, 2 + (number - 1) // 2),
+            exit_outcome="formation",
+        )
+    queries = len(_queries_of(client, reverse("home")))  # counted with 12 entries …
+    html = client.get(reverse("home")).content.decode()
+    assert "Suivis à 3 mois (12)" in html
+    # The ten due first, not « Retard » and « Bientot », due after them.
+    for number in range(1, 11):
+        assert f"ANCIEN{number:02d} " in html
+    assert _shown(scene["overdue"]) not in html and _shown(scene["due_soon"]) not in html
+    todo_url = reverse("unisvers:todo")
+    assert f'href="{todo_url}#suivis-3-mois">Voir les 12 suivis à 3 mois</a>' in html
+    assert html.count("Voir les") == 1
+
+    page = client.get(todo_url).content.decode()
+    assert "Suivis à 3 mois (12)" in page
+    assert _shown(scene["overdue"]) in page and _shown(scene["due_soon"]) in page
+    assert "Voir les" not in page
+
+    for number in range(17):  # … and the same with 29 entries
+        EnrollmentFactory(
+            cohort=ended, exit_date=D(2026, 3, 2 + number % 8), exit_outcome="formation"
+        )
+    assert len(_queries_of(client, reverse("home"))) == queries
+    assert "Suivis à 3 mois (29)" in client.get(reverse("home")).content.decode()
+
+
+def _shown(enrollment):
+    """A person as the to-do list writes them (« RETARD Jeanne »), escaped."""
+    return escape(str(enrollment.person))
+
+
+def _queries_of(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return captured.captured_queries
+
+
+def test_the_to_do_page_is_the_referents(client_for, scene):
+    assert client_for(Role.MEDIATEUR_NUMERIQUE).get(reverse("unisvers:todo")).status_code == 403
+    assert client_for(Role.MANAGER).get(reverse("unisvers:todo")).status_code == 403
+    page = client_for(Role.TRAVAILLEUR_SOCIAL).get(reverse("unisvers:todo")).content.decode()
+    assert "Rien en attente" in page  # referent of nothing

@@ -18,7 +18,7 @@ from .cohorts import (
     meeting_day_remove,
     register,
 )
-from .events import event_create, event_detail, event_list, target_list
+from .events import event_create, event_detail, event_list, target_list, todo
 from .participants import (
     enroll_intake,
     enroll_new_person,
@@ -67,4 +67,5 @@ __all__ = [
     "testimonial_create",
     "testimonial_list",
     "testimonial_update",
+    "todo",
 ]

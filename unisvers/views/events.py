@@ -23,6 +23,18 @@ from ..forms import (
 
 
 @require_GET
+@permission_required("unisvers.view_enrollment", raise_exception=True)
+def todo(request):
+    """Every entry of the referent's to-do list; the home page's panel shows the first ones of
+    each kind (`selectors.TODO_PANEL_ROWS`)."""
+    return render(
+        request,
+        "unisvers/todo.html",
+        {"panel": {"todo": selectors.todo_for(request.user), "full": True}},
+    )
+
+
+@require_GET
 @permission_required("unisvers.view_event", raise_exception=True)
 def event_list(request):
     event_filter = EventFilter(request.GET, queryset=selectors.event_list(request.user))
