@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 # and list_indexes).
 INDEXES = [
     ("ceis", "person", "ceis_person_list_idx"),
+    ("ceis", "person", "ceis_person_name_trgm"),
     ("unisvers", "followup", "uv_followup_person_date_idx"),
     ("villages", "session", "vil_session_site_start_idx"),
     ("villages", "session", "vil_session_list_idx"),
@@ -48,15 +49,20 @@ INDEXES = [
 
 def _postgresql_only_indexes() -> dict:
     """The indexes that only PostgreSQL has, kept out of the models' Meta (villages migration
-    0004 creates them on PostgreSQL only): the same definitions."""
+    0004 and ceis migration 0009 create them on PostgreSQL only): the same definitions."""
     from django.contrib.postgres.indexes import GinIndex
 
     return {
-        name: GinIndex(fields=[field], opclasses=["jsonb_path_ops"], name=name)
-        for name, field in (
-            ("vil_help_themes_gin", "themes"),
-            ("vil_help_procedures_gin", "procedures"),
-        )
+        **{
+            name: GinIndex(fields=[field], opclasses=["jsonb_path_ops"], name=name)
+            for name, field in (
+                ("vil_help_themes_gin", "themes"),
+                ("vil_help_procedures_gin", "procedures"),
+            )
+        },
+        "ceis_person_name_trgm": GinIndex(
+            fields=["name_key"], opclasses=["gin_trgm_ops"], name="ceis_person_name_trgm"
+        ),
     }
 
 
