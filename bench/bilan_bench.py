@@ -1,6 +1,8 @@
-"""Benchmark of the bilan: `compute_bilan` (the ORM, what the application runs) beside the
-hand-written SQL of `bench/bilan_sql.py` computing the same figures, on the same database, in the
-same run, at several scales and on both engines.
+"""Benchmark of the bilan: `compute_bilan` (what the application runs: the hand-written
+statements of `reporting/indicators/statements.py`, through Django) beside the bare statements
+(`bench/bilan_sql.py`, the best hand-written SQL we have) and the ORM reference definition
+(`compute_reference_bilan`), on the same database, in the same run, at several scales and on both
+engines.
 
     .venv/bin/python bench/bilan_bench.py                      # 1×, 10×, 100× on both engines
     .venv/bin/python bench/bilan_bench.py --scales 1,10 --engines postgresql --runs 5
@@ -12,13 +14,13 @@ generator's year is 2025); `--database-url` measures one existing database inste
 dataset is measured in its own Python process (DATABASE_URL is read when Django starts).
 
 For each dataset and for "all sites" and "one site" (the site with the most persons, or
-`--site`): one warm-up run of each, then `--runs` timed runs of each, alternating ORM and SQL
-(A, B, A, B…); the table prints the median and the p95 (nearest rank: with 5 runs, the slowest)
-in milliseconds, the ratio of the medians ORM / SQL (goal ≤ 1.3), the median time the ORM's
-queries spent in the database (the rest is Python: Django building and compiling the queries)
-and the median CPU time of this Python process during `compute_bilan` (which a loaded machine
-inflates less than wall time), the number of queries of each and whether both gave the same
-figures (`generated_at` aside).
+`--site`): one warm-up run of each, then `--runs` timed runs of each, alternating application,
+SQL and reference (A, B, C, A, B, C…); the table prints the median and the p95 (nearest rank:
+with 5 runs, the slowest) in milliseconds, the ratio of the medians application / SQL (goal
+≤ 1.3, issue #17), the median time the application's queries spent in the database (the rest is
+Python) and the median CPU time of this Python process during `compute_bilan` (which a loaded
+machine inflates less than wall time), the reference's median and its ratio to the SQL, the
+number of queries of each and whether all three gave the same figures (`generated_at` aside).
 The command and the load average (`/proc/loadavg`) before and after each dataset are printed:
 on a shared machine the figures mean little without them. `--pgoptions "-c jit=on"` replaces
 the server options of the settings (which turn the JIT off) to measure another setting.
@@ -70,6 +72,7 @@ def _measure(year: int, runs: int, site_code: str | None, scopes=("all", "site")
     from bench.bilan_sql import SECTIONS, bilan_sql
     from ceis.models import Site
     from reporting.indicators import compute_bilan
+    from reporting.indicators.reference import compute_reference_bilan
 
     pgoptions = os.environ.get("BILAN_BENCH_PGOPTIONS")
     if pgoptions and connection.vendor == "postgresql":
@@ -93,7 +96,7 @@ def _measure(year: int, runs: int, site_code: str | None, scopes=("all", "site")
 
     python_cpu = []
 
-    def orm(scope):
+    def app(scope):
         in_database.append(0.0)
         began = time.process_time()
         with connection.execute_wrapper(timed_execute):
@@ -104,11 +107,16 @@ def _measure(year: int, runs: int, site_code: str | None, scopes=("all", "site")
     def sql(scope):
         return bilan_sql(connection, start, end, scope)
 
+    def ref(scope):
+        bilan = compute_reference_bilan(date_from=start, date_to=end, site=scope)
+        return {section: bilan[section] for section in SECTIONS}
+
+    computations = (("app", app), ("sql", sql), ("ref", ref))
     results = {"vendor": connection.vendor, "site": site_code, "scopes": {}}
     measured = {"all": ("tous les sites", None), "site": (f"site {site_code}", site_code)}
     for label, scope in (measured[name] for name in scopes):
         row = {}
-        for name, run in (("orm", orm), ("sql", sql)):
+        for name, run in computations:
             with CaptureQueriesContext(connection) as queries:
                 row[f"{name}_result"] = run(scope)  # the warm-up, counted
             row[f"{name}_queries"] = len(queries)
@@ -116,13 +124,14 @@ def _measure(year: int, runs: int, site_code: str | None, scopes=("all", "site")
         in_database.clear()
         python_cpu.clear()
         for _ in range(runs):
-            for name, run in (("orm", orm), ("sql", sql)):
+            for name, run in computations:
                 began = time.perf_counter()
                 run(scope)
                 row[f"{name}_times"].append(time.perf_counter() - began)
-        row["orm_database_times"] = list(in_database)
-        row["orm_cpu_times"] = list(python_cpu)
-        row["same"] = row.pop("orm_result") == row.pop("sql_result")
+        row["app_database_times"] = list(in_database)
+        row["app_cpu_times"] = list(python_cpu)
+        reference = row.pop("ref_result")
+        row["same"] = row.pop("app_result") == reference == row.pop("sql_result")
         results["scopes"][label] = row
     return results
 
@@ -205,27 +214,31 @@ def _datasets(args):
 
 
 HEADER = (
-    "| échelle | moteur | périmètre | ORM médiane | ORM p95 | dont base | CPU Python "
-    "| SQL médiane | SQL p95 "
-    "| ORM/SQL | requêtes ORM | requêtes SQL | mêmes chiffres |"
+    "| échelle | moteur | périmètre | appli médiane | appli p95 | dont base | CPU Python "
+    "| SQL médiane | SQL p95 | appli/SQL | référence ORM médiane | référence/SQL "
+    "| requêtes appli | requêtes SQL | requêtes référence | mêmes chiffres |"
 )
 
 
 def _lines(scale: str, engine: str, measured: dict) -> list[str]:
     lines = []
     for label, row in measured["scopes"].items():
-        orm_median = statistics.median(row["orm_times"]) * 1000
+        app_median = statistics.median(row["app_times"]) * 1000
         sql_median = statistics.median(row["sql_times"]) * 1000
-        ratio = orm_median / sql_median if sql_median else float("nan")
+        ref_median = statistics.median(row["ref_times"]) * 1000
+        ratio = app_median / sql_median if sql_median else float("nan")
+        ref_ratio = ref_median / sql_median if sql_median else float("nan")
         flag = "" if ratio <= GOAL_RATIO else " ✗"
-        in_database = statistics.median(row["orm_database_times"]) * 1000
+        in_database = statistics.median(row["app_database_times"]) * 1000
         lines.append(
-            f"| {scale} | {engine} | {label} | {orm_median:.0f} ms "
-            f"| {_p95(row['orm_times']) * 1000:.0f} ms | {in_database:.0f} ms "
-            f"| {statistics.median(row['orm_cpu_times']) * 1000:.0f} ms "
+            f"| {scale} | {engine} | {label} | {app_median:.0f} ms "
+            f"| {_p95(row['app_times']) * 1000:.0f} ms | {in_database:.0f} ms "
+            f"| {statistics.median(row['app_cpu_times']) * 1000:.0f} ms "
             f"| {sql_median:.0f} ms "
             f"| {_p95(row['sql_times']) * 1000:.0f} ms | {ratio:.2f}{flag} "
-            f"| {row['orm_queries']} | {row['sql_queries']} | {'oui' if row['same'] else 'NON'} |"
+            f"| {ref_median:.0f} ms | {ref_ratio:.2f} "
+            f"| {row['app_queries']} | {row['sql_queries']} | {row['ref_queries']} "
+            f"| {'oui' if row['same'] else 'NON'} |"
         )
     return lines
 
@@ -256,7 +269,8 @@ def main(argv=None) -> None:
             parser.error(f"moteur inconnu : {engine}")
 
     print(
-        f"Bilan de l'année {args.year} : compute_bilan (ORM) contre bench/bilan_sql.py (SQL), "
+        f"Bilan de l'année {args.year} : compute_bilan (appli) contre bench/bilan_sql.py (SQL) "
+        "et compute_reference_bilan (référence ORM), "
         f"{args.runs} mesures alternées après un échauffement"
         + (f", options du serveur {args.pgoptions!r}" if args.pgoptions else "")
     )
@@ -269,7 +283,7 @@ def main(argv=None) -> None:
         measured = _run_child(url, args)
         if measured is None:
             print(
-                f"| {scale} | {engine} | tous les sites | > {args.timeout} s (arrêté) |" + " |" * 9
+                f"| {scale} | {engine} | tous les sites | > {args.timeout} s (arrêté) |" + " |" * 12
             )
             continue
         for line in _lines(scale, engine, measured):
@@ -277,7 +291,7 @@ def main(argv=None) -> None:
         print(f"Charge après {scale} {engine} : {_load_average()}", flush=True)
         failed |= not all(row["same"] for row in measured["scopes"].values())
     if failed:
-        raise SystemExit("Les deux calculs ne donnent pas les mêmes chiffres (colonne NON).")
+        raise SystemExit("Les trois calculs ne donnent pas les mêmes chiffres (colonne NON).")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
-"""EXPLAIN (ANALYZE, BUFFERS) of every query of the bilan: `compute_bilan` (the ORM) and the
-hand-written baseline (`bench/bilan_sql.py`), for all sites or one site, on one database.
+"""EXPLAIN (ANALYZE, BUFFERS) of every query of the bilan: the ORM reference definition
+(`compute_reference_bilan`) and the hand-written statements that `compute_bilan` runs
+(`reporting/indicators/statements.py`, through `bench/bilan_sql.py`), for all sites or one site,
+on one database.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ceis_bench_10 \\
         .venv/bin/python bench/bilan_explain.py --site CEIS [--plans] [--repeat 3]
@@ -82,14 +84,15 @@ def main(argv=None) -> int:
     from django.db import connection
 
     from bench.bilan_sql import bilan_sql
-    from reporting.indicators import compute_bilan
+    from reporting.indicators.reference import compute_reference_bilan
 
     if connection.vendor != "postgresql":
         raise SystemExit("EXPLAIN (ANALYZE, BUFFERS) : PostgreSQL seulement")
     start, end = datetime.date(args.year, 1, 1), datetime.date(args.year, 12, 31)
     sides = {
         "ORM": _capture(
-            connection, lambda: compute_bilan(date_from=start, date_to=end, site=args.site)
+            connection,
+            lambda: compute_reference_bilan(date_from=start, date_to=end, site=args.site),
         ),
         "SQL": _capture(connection, lambda: bilan_sql(connection, start, end, args.site)),
     }

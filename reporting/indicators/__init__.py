@@ -2,14 +2,21 @@
 
 The dashboard, the JSON of `manage.py bilan`, the XLSX and the PDF all read its result; the
 definitions they print come from `definitions.py`, the small-count rule from `publication.py`.
+
+Two computations of the same figures live here (issue #17):
+- `compute_bilan` (this module) is what the application runs: the six hand-written SQL
+  statements of `statements.py`, one per section and one for the anonymous attendees.
+- `reference.compute_reference_bilan` is the readable definition of every indicator, with the
+  Django ORM, one module per section (`unisvers.py`, `villages.py`, `appointments.py`,
+  `orientations.py`, `messages.py`); it is what the statements are proved equal to, key by key,
+  by `reporting/tests/test_bilan_sql_baseline.py` on both engines.
 """
 
 import datetime
 
 from ceis.models import Site
 
-from . import appointments, messages, orientations, unisvers, villages
-from .codes import Programme, Section
+from . import statements
 from .common import Period
 
 SCHEMA = "ceis.bilan/1"
@@ -24,20 +31,24 @@ def compute_bilan(
 
     `site` is a `Site`, a site code or `None` for every site. Raises `ValueError` when
     `date_from` is after `date_to` and `Site.DoesNotExist` for an unknown code. The number of
-    queries is fixed (15, or 16 for a calendar year, plus one to resolve a site code), whatever
-    the amount of data.
+    queries is fixed (6, plus one to resolve a site code), whatever the amount of data.
     """
     period = Period(date_from, date_to)
-    if isinstance(site, str):
-        site = Site.objects.get(code=site)
+    site = resolve_site(site)
+    return envelope(period, site, statements.sections(period, site))
+
+
+def resolve_site(site: Site | str | None) -> Site | None:
+    """The `Site` of a code (one query), or the `Site` or `None` given."""
+    return Site.objects.get(code=site) if isinstance(site, str) else site
+
+
+def envelope(period: Period, site: Site | None, sections: dict) -> dict:
+    """The top level of `ceis.bilan/1` around the five sections."""
     return {
         "schema": SCHEMA,
-        "period": {"from": date_from.isoformat(), "to": date_to.isoformat()},
+        "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
         "site": site.code if site is not None else None,
         "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        Programme.UNISVERS: unisvers.compute(period, site),
-        Programme.VILLAGES: villages.compute(period, site),
-        Section.APPOINTMENTS: appointments.compute(period, site),
-        Section.ORIENTATIONS: orientations.compute(period, site),
-        Section.MESSAGES: messages.compute(period, site),
+        **sections,
     }

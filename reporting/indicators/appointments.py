@@ -1,5 +1,7 @@
 """Appointment indicators (indicators.md, "Added keys", section `appointments`): one aggregate
-query whatever the amount of data.
+query whatever the amount of data. This module is the reference definition
+(`reference.compute_reference_bilan`); the bilan the application publishes runs the equal
+hand-written statement of `statements.py`.
 
 Readings of the spec (also in docs/indicators.md):
 - An appointment is dated by the local date (Europe/Paris) of its start, compared through the

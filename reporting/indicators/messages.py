@@ -1,5 +1,7 @@
 """Message indicators (indicators.md, "Added keys", section `messages`): one aggregate query
-whatever the amount of data.
+whatever the amount of data. This module is the reference definition
+(`reference.compute_reference_bilan`); the bilan the application publishes runs the equal
+hand-written statement of `statements.py`.
 
 Readings of the spec (also in docs/indicators.md):
 - `sent`: messages whose status is `envoye` or `remis`; `failed`: status `echec` after a

@@ -1,14 +1,15 @@
 """Orientation indicators (indicators.md, "Added keys", section `orientations`): one aggregate
-query whatever the amount of data.
+query whatever the amount of data. This module is the reference definition
+(`reference.compute_reference_bilan`); the bilan the application publishes runs the equal
+hand-written statement of `statements.py`.
 
 Readings of the spec (also in docs/indicators.md):
 - An orientation is dated by its own date (`Orientation.date`), whatever its status's date.
 - With `--site`, an orientation counts for the site of the record it was made from (a follow-up
   entry or an exit: its cohort's site; a help: the help's site), else for its partner's site.
   That site is stored on the orientation when it is made (`Orientation.site`, set by
-  `Orientation.clean` from the same rule), so the bilan reads it without joining the records;
-  the hand-written baseline (`bench/bilan_sql.py`) works it out from the records and is kept
-  equal to this module by the tests.
+  `Orientation.clean` from the same rule), so the bilan reads it without joining the records
+  (here and in `statements.py`).
 - `by_category`: the partner's category.
 - `completed_rate`: `realisee` among the orientations of the period whose status is no longer
   `proposee` (accepted, done, refused or without follow-up).

@@ -1,5 +1,7 @@
 """Unis'Vers indicators (indicators.md, section `unisvers`): five aggregate queries whatever
-the amount of data (six for a calendar year, which also reads the targets).
+the amount of data (six for a calendar year, which also reads the targets). This module is
+the reference definition (`reference.compute_reference_bilan`); the bilan the application
+publishes runs the equal hand-written statement of `statements.py`.
 
 Readings of the spec where it leaves a choice (also in docs/indicators.md):
 - "latest active enrollment": latest `entry_date`, then the one recorded last (highest id) when

@@ -5,8 +5,9 @@ The persons reached are read in one pass: every contact of the period (`contacts
 `UNION ALL` of registrations, helps and named visits) grouped once by person (`reached_cte`:
 first contact, contacts per month), which gives the people, their profile, their age band at
 first contact and the persons reached each month. Common table expressions come from
-django-cte; the hand-written SQL of `bench/bilan_sql.py` is kept equal to this module by
-`reporting/tests/test_bilan_sql_baseline.py`.
+django-cte. This module is the reference definition (`reference.compute_reference_bilan`);
+the bilan the application publishes runs the hand-written statements of `statements.py`, kept
+equal to this module by `reporting/tests/test_bilan_sql_baseline.py`.
 
 Readings of the spec where it leaves a choice (also in docs/indicators.md):
 - A session (and so a registration) is dated by the local date (Europe/Paris, the project's
