@@ -108,10 +108,12 @@ class HelpFilter(_SiteScopedFilter):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.filters["mediator"].queryset = User.objects.filter(
-            groups__name=Role.MEDIATEUR_NUMERIQUE,
-            sites__in=site_ids(user),
-        ).distinct()
+        # An administrator's list offers every site's mediators: only what the option shows.
+        self.filters["mediator"].queryset = (
+            User.objects.filter(groups__name=Role.MEDIATEUR_NUMERIQUE, sites__in=site_ids(user))
+            .distinct()
+            .only("id", "username", "first_name", "last_name")
+        )
 
     def filter_q(self, queryset, name, value):
         # The helps are already scoped to the user's sites; the persons only narrow them.
