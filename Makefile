@@ -50,14 +50,33 @@ chromium:
 	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
 ## The whole suite (SQLite and filesystem broker unless DATABASE_URL / CELERY_BROKER_URL),
-## browser journeys and accessibility checks included (`-m "not browser"` skips them), in JOBS
-## processes (pytest-xdist, each with its own test database, media and broker folders).
-## `--dist load` hands each process its tests in the collection's order, so that the
-## transactional tests (which flush the database) stay after the others in each process
-## (conftest.py); `worksteal` would not. `make test JOBS=0`: one process; ARGS: a group.
+## browser journeys and accessibility checks included, but not the `faults` marker (its own
+## .ci/run step). Two pytest runs side by side: the browser tests (tests/browser/) in
+## one process, which waits on Chromium and its live server more than it computes, its output in
+## test-output/browser-tests.log, shown at the end; and all the other tests in JOBS processes
+## (pytest-xdist, each with its own test database, media and broker folders), which fill the
+## cores meanwhile. One browser process keeps its PostgreSQL test database (`test_ceis`) apart
+## from the others' (`test_ceis_gw0`, `_gw1`). `--dist load` hands each process its tests in the
+## collection's order, so that the transactional tests (which flush the database) stay after the
+## others in each process (conftest.py); `worksteal` would not.
+## `make test JOBS=0`: everything in one process; `make test ARGS=…`: one pytest run of that group
+## (e.g. ARGS='-m browser') in JOBS processes.
 JOBS ?= 2
+PYTEST := $(BIN)/pytest -p no:cacheprovider
+BROWSER_LOG := test-output/browser-tests.log
 test: setup chromium
-	$(BIN)/pytest -p no:cacheprovider -n $(JOBS) --dist load $(ARGS)
+ifeq ($(strip $(ARGS))$(filter 0,$(JOBS)),)
+	@mkdir -p $(dir $(BROWSER_LOG))
+	@$(PYTEST) tests/browser -n 0 > $(BROWSER_LOG) 2>&1 & browser=$$!; \
+	trap 'kill $$browser 2>/dev/null' EXIT; \
+	echo "Browser tests started beside the others (pid $$browser, output in $(BROWSER_LOG))."; \
+	$(PYTEST) -n $(JOBS) --dist load -m "not browser and not faults"; others=$$?; \
+	echo; echo "==== Browser tests (tests/browser/, one process: $(BROWSER_LOG)) ===="; \
+	wait $$browser; browsers=$$?; cat $(BROWSER_LOG); \
+	test $$others -eq 0 -a $$browsers -eq 0
+else
+	$(PYTEST) -n $(JOBS) --dist load $(ARGS)
+endif
 
 lint: setup
 	$(BIN)/ruff check .

@@ -34,7 +34,11 @@ def pytest_collection_modifyitems(items):
 def pytest_configure(config):
     """The browser tests' page timings (test-output/page-timings.tsv) start empty at each run that
     may hold them: emptied here, once, by the process that runs the session — with pytest-xdist
-    the controller, which loads no test folder's conftest; its workers only append to the file."""
+    the controller, which loads no test folder's conftest; its workers only append to the file.
+    A run whose `-m` leaves the browser tests out never empties it: `make test` runs them beside
+    the others, in a pytest run of their own (Makefile)."""
+    from _pytest.mark.expression import Expression
+
     if hasattr(config, "workerinput"):
         return
     root = Path(__file__).resolve().parent
@@ -44,6 +48,9 @@ def pytest_configure(config):
         path = (config.invocation_params.dir / arg.split("::")[0]).resolve()
         return path == browser or browser in path.parents or path in browser.parents
 
+    markexpr = config.option.markexpr
+    if markexpr and not Expression.compile(markexpr).evaluate(lambda name, **_: name == "browser"):
+        return
     if any(reaches_browser(arg) for arg in config.args):
         (root / "test-output" / "page-timings.tsv").unlink(missing_ok=True)
 
@@ -78,6 +85,45 @@ def assert_snapshot_queries(request):
 
     update = request.config.getoption("--snapshot-update")
     return lambda: snapshot_queries(snapshot_path(request.node), update=update)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_listed_once():
+    """WhiteNoise (WHITENOISE_USE_FINDERS in tests) lists and stats every static file each time a
+    middleware chain is built — at the first request of each test client, so once per test:
+    about 20 ms each, a minute of processor time over the suite. The listing is kept per process
+    and per static configuration (a test that changes STATICFILES_DIRS gets its own); the files
+    are served exactly as before."""
+    from django.conf import settings
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    original = WhiteNoiseMiddleware.add_files_from_finders
+    listed = {}
+
+    def add_files_from_finders(self):
+        key = repr(
+            (
+                self.static_prefix,
+                settings.STATICFILES_DIRS,
+                settings.STATICFILES_FINDERS,
+                settings.INSTALLED_APPS,
+                settings.DEBUG,
+                sorted(
+                    (name, getattr(settings, name))
+                    for name in dir(settings)
+                    if name.startswith("WHITENOISE")
+                ),
+            )
+        )
+        if key not in listed:
+            kept, self.files = self.files, {}
+            original(self)
+            listed[key], self.files = self.files, kept
+        self.files.update(listed[key])
+
+    WhiteNoiseMiddleware.add_files_from_finders = add_files_from_finders
+    yield
+    WhiteNoiseMiddleware.add_files_from_finders = original
 
 
 @pytest.fixture(scope="session")

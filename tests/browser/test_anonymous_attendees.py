@@ -9,7 +9,7 @@ from ceis.choices import Role
 from villages.models import AnonymousAttendance
 from villages.tests.factories import SessionFactory
 
-from .conftest import TABLET, assert_no_axe_violations, login, shot
+from .conftest import TABLET, assert_no_axe_violations, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -18,7 +18,7 @@ def test_volunteer_counts_anonymous_attendees_with_the_keyboard(page, make_user,
     volunteer = make_user(Role.VOLONTAIRE, first_name="Léa", last_name="Volontaire")
     session = SessionFactory(site=site, today=True)
     page.set_viewport_size(TABLET)
-    login(page, volunteer)
+    sign_in(page, volunteer)
 
     page.goto(f"/villages/seances/{session.public_id}/pointage/")
     page.get_by_role("link", name="Compter les participants anonymes").click()

@@ -14,7 +14,7 @@ from reporting.models import BilanDocument
 from reporting.services import bilan_document_create
 from villages.tests.factories import VisitFactory
 
-from .conftest import assert_no_axe_violations, login, shot
+from .conftest import assert_no_axe_violations, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +31,7 @@ def test_manager_inserts_a_figure_with_the_keyboard_and_reads_it_in_the_preview(
         date_to=datetime.date(year, 12, 31),
         site=site,
     )
-    login(page, manager)
+    sign_in(page, manager)
     page.goto(document.get_absolute_url())
     text = page.locator("#id_villages_text")
     preview = page.locator('[data-preview-for="id_villages_text"]')

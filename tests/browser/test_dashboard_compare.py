@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from ceis.choices import Role
 from villages.tests.factories import IndividualHelpFactory, VisitFactory
 
-from .conftest import DOCS_IMG, assert_no_axe_violations, login
+from .conftest import DOCS_IMG, assert_no_axe_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +23,7 @@ def test_the_manager_compares_the_year_with_the_year_before(page, make_user, sit
             IndividualHelpFactory(site=site, date=datetime.date(year, 1, 12))
         for _ in range(visits):
             VisitFactory(site=site, date=datetime.date(year, 1, 13))
-    login(page, manager)
+    sign_in(page, manager)
     page.goto(f"{reverse('reporting:dashboard')}?preset=this_year&comparer=1")
     table = page.get_by_role("table").filter(has=page.get_by_text("Un an plus tôt"))
     expect(table).to_be_visible(timeout=60_000)

@@ -15,7 +15,7 @@ from appointments.tests.factories import AppointmentFactory, OpeningHoursFactory
 from ceis.choices import Role
 from ceis.tests.factories import PersonFactory
 
-from .conftest import DOCS_IMG, assert_no_axe_violations, field, login, shot
+from .conftest import DOCS_IMG, assert_no_axe_violations, field, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +33,7 @@ def test_mediator_books_from_the_file_and_the_honoured_appointment_opens_the_hel
     mediator = make_user(Role.MEDIATEUR_NUMERIQUE, first_name="Karim", last_name="Benali")
     _open_every_day(mediator, site)
     ana = PersonFactory(site=site, last_name="Leroy", first_name="Ana")
-    login(page, mediator)
+    sign_in(page, mediator)
 
     page.goto(ana.get_absolute_url())
     page.get_by_role("link", name="Prendre rendez-vous").click()
@@ -116,7 +116,7 @@ def test_the_week_agenda_of_a_site(page, make_user, site):
         )
     # The social worker sees both agents; the mediator would not see a social worker's
     # appointments (security.md row 3).
-    login(page, worker)
+    sign_in(page, worker)
     page.goto(f"/rendez-vous/agenda/semaine/?agent=&site={site.pk}&duree=45&jour={monday}")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Semaine du")
     expect(page.get_by_text("7 rendez-vous")).to_be_visible()

@@ -16,7 +16,7 @@ from ceis.choices import Role
 from ceis.tests.factories import PersonFactory
 from messaging.models import ContactConsent, Message
 
-from .conftest import assert_no_axe_violations, field, login, shot
+from .conftest import assert_no_axe_violations, field, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +36,7 @@ def test_mediator_records_sms_consent_and_the_booking_confirmation_is_logged(
             end=datetime.time(20),
         )
     ana = PersonFactory(site=site, last_name="Leroy", first_name="Ana", phone="06 12 34 56 78")
-    login(page, mediator)
+    sign_in(page, mediator)
 
     page.goto(ana.get_absolute_url())
     panel = page.locator("#messages")
@@ -65,7 +65,7 @@ def test_mediator_records_sms_consent_and_the_booking_confirmation_is_logged(
 
 def test_admin_edits_an_sms_template_with_the_live_count_and_preview(page, make_user):
     admin = make_user(Role.ADMIN)
-    login(page, admin)
+    sign_in(page, admin)
     page.goto("/messages/modeles/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Modèles de messages")
     assert_no_axe_violations(page, "modèles de messages")

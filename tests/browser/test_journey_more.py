@@ -20,7 +20,7 @@ from unisvers.tests.factories import CohortFactory, EnrollmentFactory
 from villages.models import Registration
 from villages.tests.factories import SessionFactory, WorkshopFactory
 
-from .conftest import assert_no_axe_violations, field, login, shot
+from .conftest import assert_no_axe_violations, field, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -60,7 +60,7 @@ def test_referral_list_from_french_excel_previewed_then_enrolled(
         ).encode("cp1252")
     )
 
-    login(page, worker)
+    sign_in(page, worker)
     page.goto(cohort.get_absolute_url())
     page.get_by_role("link", name="Importer une liste France Travail").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
@@ -97,7 +97,7 @@ def test_event_created_then_its_attendees_ticked(page, make_user, site):
     nadia = EnrollmentFactory(cohort=cohort, person__last_name="Benali").person
     EnrollmentFactory(cohort=cohort, person__last_name="Garcia")
 
-    login(page, worker)
+    sign_in(page, worker)
     page.goto("/unisvers/evenements/")
     assert_no_axe_violations(page, "événements")
     page.get_by_role("link", name=re.compile("Nouvel événement")).click()
@@ -124,7 +124,7 @@ def test_testimonial_collected_on_a_participant_file_then_listed(page, make_user
     cohort = _cohort(site, worker)
     person = EnrollmentFactory(cohort=cohort, person__last_name="Roussel").person
 
-    login(page, worker)
+    sign_in(page, worker)
     page.goto(f"/unisvers/participants/{person.public_id}/")
     form = page.locator("form").filter(
         has=page.get_by_role("heading", name="Recueillir un témoignage")
@@ -158,7 +158,7 @@ def test_manager_sets_then_changes_a_yearly_target(page, make_user, site):
     manager = make_user(Role.MANAGER)
     year = timezone.localdate().year
 
-    login(page, manager)
+    sign_in(page, manager)
     page.goto("/unisvers/objectifs/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Objectifs")
     field(page, "Site").select_option(label=str(site))
@@ -191,7 +191,7 @@ def test_walk_ins_added_at_the_check_in(page, make_user, site):
     )
     PersonFactory(site=site, last_name="Fabre", first_name="Odile")
 
-    login(page, mediator)
+    sign_in(page, mediator)
     page.goto(f"/villages/seances/{session.public_id}/pointage/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Smartphone : les bases")
     field(page, "Rechercher une personne").last.fill("Fabre")
@@ -279,7 +279,7 @@ def test_admin_downloads_the_template_package_and_sends_it_back(
     settings.MEDIA_ROOT = tmp_path / "media"
     admin = make_user(Role.ADMIN)
 
-    login(page, admin)
+    sign_in(page, admin)
     page.goto("/donnees/")
     assert_no_axe_violations(page, "paquet de données")
     with page.expect_download() as download:

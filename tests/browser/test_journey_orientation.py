@@ -16,7 +16,7 @@ from coordination.models import Orientation, Partner
 from coordination.services import partners_seed
 from unisvers.tests.factories import CohortFactory, EnrollmentFactory
 
-from .conftest import assert_no_axe_violations, field, login, shot
+from .conftest import assert_no_axe_violations, field, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +29,7 @@ def test_social_worker_orients_at_exit_prints_the_sheet_and_marks_it_done(page, 
         site=site, last_name="Benali", first_name="Samia", phone="0612345678", email=""
     )
     EnrollmentFactory(cohort=cohort, person=person, exited=True)
-    login(page, worker)
+    sign_in(page, worker)
 
     page.goto(f"/unisvers/participants/{person.public_id}/")
     page.get_by_role("link", name="Orienter vers un partenaire", exact=True).click()
