@@ -68,7 +68,7 @@ test: setup chromium
 ifeq ($(strip $(ARGS))$(filter 0,$(JOBS)),)
 	@mkdir -p $(dir $(BROWSER_LOG))
 	@$(PYTEST) tests/browser -n 0 > $(BROWSER_LOG) 2>&1 & browser=$$!; \
-	trap 'kill $$browser 2>/dev/null' EXIT; \
+	trap 'kill $$browser 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	echo "Browser tests started beside the others (pid $$browser, output in $(BROWSER_LOG))."; \
 	$(PYTEST) -n $(JOBS) --dist load -m "not browser and not faults"; others=$$?; \
 	echo; echo "==== Browser tests (tests/browser/, one process: $(BROWSER_LOG)) ===="; \
