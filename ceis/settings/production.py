@@ -4,7 +4,7 @@ Passes `python manage.py check --deploy --fail-level WARNING` (security.md row 8
 """
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from .base import BASE_DIR, CEIS_PROCESS_ROLE, CEIS_WEB_STATEMENT_TIMEOUT, env, postgres_options
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
@@ -13,10 +13,14 @@ DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # PostgreSQL's JIT compiles the bilan's large aggregates for longer than they run (4× slower
-    # at 10×, bench/bilan_bench.py): off for the application's connections.
+    # The same options as the base settings (JIT off; gunicorn's processes get the statement
+    # timeout): DATABASES is read again here, from the production environment.
     _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+    _options["options"] = postgres_options(
+        _options.get("options", ""),
+        role=CEIS_PROCESS_ROLE,
+        statement_timeout=CEIS_WEB_STATEMENT_TIMEOUT,
+    )
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL")
 CEIS_FIELD_ENCRYPTION_KEYS = env.list("CEIS_FIELD_ENCRYPTION_KEYS")
 CEIS_REQUIRE_2FA = env.bool("CEIS_REQUIRE_2FA", default=True)

@@ -33,8 +33,8 @@ def test_gunicorn_marks_its_processes_as_web(monkeypatch):
     assert os.environ["CEIS_PROCESS_ROLE"] == "web"
 
 
-def _settings_options(**env) -> str:
-    """The PostgreSQL options the production settings give a process started with `env`."""
+def _settings_options(settings_module="ceis.settings.test", **env) -> str:
+    """The PostgreSQL options the settings give a process started with `env`."""
     code = (
         "import django, json; from django.conf import settings; django.setup(); "
         "print(json.dumps(settings.DATABASES['default']['OPTIONS']['options']))"
@@ -45,7 +45,7 @@ def _settings_options(**env) -> str:
         if key not in ("CEIS_PROCESS_ROLE", "GUNICORN_TIMEOUT", "CEIS_WEB_STATEMENT_TIMEOUT")
     }
     environment.update(
-        DJANGO_SETTINGS_MODULE="ceis.settings.test",
+        DJANGO_SETTINGS_MODULE=settings_module,
         DATABASE_URL="postgres://ceis@127.0.0.1:5432/ceis",
         **env,
     )
@@ -66,6 +66,22 @@ def test_the_timeout_follows_gunicorns_and_spares_the_workers():
         "-c jit=off -c statement_timeout=110000"
     )
     assert _settings_options() == "-c jit=off"  # celery worker, beat, manage.py
+
+
+def test_the_production_settings_give_gunicorns_processes_the_timeout_too():
+    """ceis.settings.production reads DATABASES again from its environment: the web processes'
+    timeout must survive it (it did not: production had JIT off and no timeout)."""
+    production = {
+        "SECRET_KEY": "x" * 60,
+        "ALLOWED_HOSTS": "ceis.example.org",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+        "CEIS_FIELD_ENCRYPTION_KEYS": "dGVzdC1vbmx5LWtleS1ub3QtYS1zZWNyZXQtMTIzNDU=",
+    }
+    module = "ceis.settings.production"
+    assert _settings_options(module, CEIS_PROCESS_ROLE="web", **production) == (
+        "-c jit=off -c statement_timeout=50000"
+    )
+    assert _settings_options(module, **production) == "-c jit=off"
 
 
 @pytest.mark.postgres
