@@ -15,12 +15,13 @@ dataset is measured in its own Python process (DATABASE_URL is read when Django 
 
 For each dataset and for "all sites" and "one site" (the site with the most persons, or
 `--site`): one warm-up run of each, then `--runs` timed runs of each, alternating application,
-SQL and reference (A, B, C, A, B, C…); the table prints the median and the p95 (nearest rank:
-with 5 runs, the slowest) in milliseconds, the ratio of the medians application / SQL (goal
-≤ 1.3, issue #17), the median time the application's queries spent in the database (the rest is
-Python) and the median CPU time of this Python process during `compute_bilan` (which a loaded
-machine inflates less than wall time), the reference's median and its ratio to the SQL, the
-number of queries of each and whether all three gave the same figures (`generated_at` aside).
+SQL and reference in a rotated order (A, B, C, then B, C, A, then C, A, B…); the table prints
+the median and the p95 (nearest rank: with 5 runs, the slowest) in milliseconds, the ratio of
+the medians application / SQL (goal ≤ 1.3, issue #17), the median time the application's queries
+spent in the database (the rest is Python) and the median CPU time of this Python process during
+`compute_bilan` (which a loaded machine inflates less than wall time), the reference's median
+and its ratio to the SQL, the number of queries of each and whether all three gave the same
+figures (`generated_at` aside).
 The command and the load average (`/proc/loadavg`) before and after each dataset are printed:
 on a shared machine the figures mean little without them. `--pgoptions "-c jit=on"` replaces
 the server options of the settings (which turn the JIT off) to measure another setting.
@@ -123,8 +124,11 @@ def _measure(year: int, runs: int, site_code: str | None, scopes=("all", "site")
             row[f"{name}_times"] = []
         in_database.clear()
         python_cpu.clear()
-        for _ in range(runs):
-            for name, run in computations:
+        for index in range(runs):
+            # Rotated each run (app, SQL, reference; SQL, reference, app; …): none of the three
+            # always follows the same one, whose reads may have left the caches to its favour.
+            turn = index % len(computations)
+            for name, run in computations[turn:] + computations[:turn]:
                 began = time.perf_counter()
                 run(scope)
                 row[f"{name}_times"].append(time.perf_counter() - began)
