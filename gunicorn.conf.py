@@ -44,6 +44,23 @@ proc_name = "ceis-web"
 # gunicorn's control socket (gunicornc) is not used: one less file shared between instances.
 control_socket_disable = True
 
+WARMED_UP = "Worker warmed up"
+
+
+def post_worker_init(worker):
+    """Pay the worker's one-time costs (the URL configuration, the templates: ceis/warmup.py)
+    before it takes its first request. A failed warm-up is logged and the worker serves anyway:
+    its pages then pay those costs themselves, as before."""
+    try:
+        from ceis.warmup import warm_up
+
+        done = warm_up()
+    except Exception:  # never keep a worker from serving
+        worker.log.exception("Worker warm-up failed; its first requests will be slower")
+        return
+    worker.log.info(f"{WARMED_UP}: {done['templates']} templates in {done['seconds']} s")
+
+
 # The message uses only these atoms; ceis.logging.JsonFormatter writes them as fields.
 access_log_format = "%(m)s %(U)s %(s)s %(M)sms"
 logconfig_dict = {

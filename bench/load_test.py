@@ -421,6 +421,21 @@ def wait_for_health(url: str, proc: subprocess.Popen, seconds: int = 60) -> dict
     raise RuntimeError(f"gunicorn ne répond pas sur {url}")
 
 
+def wait_for_warm_workers(log: Path, workers: int, proc: subprocess.Popen, seconds: int = 60):
+    """Until every gunicorn worker has logged its warm-up (gunicorn.conf.py, post_worker_init),
+    so that the users do not arrive while some workers still compile their templates (each
+    one's start-up, once; a restart in production is followed by the same)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"gunicorn s'est arrêté (code {proc.returncode})")
+        text = log.read_text(encoding="utf-8", errors="replace")
+        if text.count("Worker warmed up") + text.count("Worker warm-up failed") >= workers:
+            return
+        time.sleep(0.5)
+    print(f"Attention : les {workers} workers ne se sont pas tous annoncés prêts.", flush=True)
+
+
 # Results ------------------------------------------------------------------------------------
 
 LOGIN_NAMES = ("/connexion/ (formulaire)", "/connexion/ (POST, puis accueil)")
@@ -646,6 +661,7 @@ def main(argv=None) -> int:
     celery = [] if args.no_worker else start_celery(env, tmp, port)
     try:
         health = wait_for_health(f"{host}/healthz", gunicorn)
+        wait_for_warm_workers(tmp / "gunicorn.log", config["workers"], gunicorn)
         print(
             f"gunicorn prêt sur {host} ({config['workers']} workers × {config['threads']} "
             f"threads), /healthz : {health} ; année {pools['year']} ; Locust : {args.users} "
