@@ -12,7 +12,9 @@ result and the single-flight lock:
 - `dashboard_result_compute` (the task): claims the row by a conditional UPDATE, so that one
   computation at a time runs per key across every web and worker process; a second task for a
   key being computed returns at once and its askers see the first one's result. A claim older
-  than the task's time limit belonged to a dead worker and is taken over.
+  than the task's time limit belonged to a dead worker and is taken over. The charts are drawn
+  only for the results a page showed lately (`_draws_charts`); the page of a result without
+  them sends their drawing and shows the figures meanwhile.
 - `dashboard_results_refresh` (beat, every minute): keeps this year, last year and this month
   of every site and of all sites computed, recomputes what the data changes made stale
   (debounced) and forgets the results nobody asked for in `CEIS_DASHBOARD_KEEP_DAYS`.
@@ -63,21 +65,48 @@ def _limit() -> datetime.timedelta:
 @dataclass(frozen=True)
 class DashboardState:
     """What a dashboard page shows: the last result (its `figures` may be empty), whether a
-    computation is under way, whether the data changed since, and whether the broker refused."""
+    computation is under way, whether the data changed since, whether the broker refused, and
+    whether the page shows its charts (`wants_charts`)."""
 
     result: DashboardResult
     computing: bool
     changed: bool
     broker_down: bool
+    wants_charts: bool = False
 
     @property
     def figures(self) -> dict | None:
         return self.result.figures
 
     @property
+    def charts_pending(self) -> bool:
+        """Figures there, their charts not drawn yet (`_draws_charts`): being drawn."""
+        return self.wants_charts and _lacks_charts(self.result)
+
+    @property
     def waiting(self) -> bool:
-        """The page refreshes itself until its figures are up to date."""
-        return self.computing or self.changed or self.broker_down or not self.figures
+        """The page refreshes itself until its figures (and charts) are up to date."""
+        return (
+            self.computing
+            or self.changed
+            or self.broker_down
+            or not self.figures
+            or self.charts_pending
+        )
+
+
+def _lacks_charts(result: DashboardResult) -> bool:
+    return bool(result.figures) and not result.figures.get("charts")
+
+
+def _draws_charts(result: DashboardResult, now: datetime.datetime) -> bool:
+    """Charts are drawn for the results a page showed within `CEIS_DASHBOARD_KEEP_DAYS`.
+    matplotlib takes about half a second of CPU per set, ten times the computation of a site's
+    figures: beat keeps three periods of every site computed (303 results for 100 sites, all of
+    them again after a data change), and drawing them all kept the worker busy for minutes.
+    A page that opens a result without charts sends their drawing (`dashboard_result_get`)."""
+    keep = datetime.timedelta(days=settings.CEIS_DASHBOARD_KEEP_DAYS)
+    return result.asked_at is not None and result.asked_at >= now - keep
 
 
 def _is_computing(result: DashboardResult, now: datetime.datetime) -> bool:
@@ -137,17 +166,24 @@ def _send(
 
 
 def dashboard_result_get(
-    *, date_from: datetime.date, date_to: datetime.date, site, refresh: bool = False
+    *,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    site,
+    refresh: bool = False,
+    charts: bool = False,
 ) -> DashboardState:
     """The dashboard's last result for the period and site, with a computation sent when it is
-    missing or stale (or `refresh`). Never computes. The caller has already checked that the user
-    may see `site` (the period form lists their sites only)."""
+    missing or stale (or `refresh`), or, with `charts` (the page shows them), when its charts
+    are not drawn yet. Never computes. The caller has already checked that the user may see
+    `site` (the period form lists their sites only)."""
     now = timezone.now()
     result = _result_for(date_from, date_to, site)
     if result.asked_at is None or result.asked_at < now - ASKED_EVERY:
         DashboardResult.objects.filter(pk=result.pk).update(asked_at=now)
+        result.asked_at = now
     sent = None
-    if refresh or _is_stale(result, now):
+    if refresh or _is_stale(result, now) or (charts and _lacks_charts(result)):
         # The result itself is refreshed after the send: a task run eagerly (tests) has finished.
         sent = _send(result, now, resend_before=now if refresh else now - RESEND_AFTER)
         if sent:
@@ -157,6 +193,7 @@ def dashboard_result_get(
         computing=_is_computing(result, timezone.now()),
         changed=result.data_changed_at is not None,
         broker_down=sent is False,
+        wants_charts=charts,
     )
 
 
@@ -186,9 +223,11 @@ def dashboard_result_fresh(
 
 
 def dashboard_result_compute(*, result_id: int, asked_at: str | None = None) -> bool:
-    """Compute the figures of one result (the task's service). Single-flight: returns False at
-    once when another process holds the computation of this key, or when a computation that
-    started after `asked_at` already answered. True when this call computed."""
+    """Compute the figures of one result (the task's service), and its charts when a page
+    showed it lately (`_draws_charts`); figures still fresh that lack their charts get only
+    the charts, drawn from them. Single-flight: returns False at once when another process
+    holds the computation of this key, or when a computation that started after `asked_at`
+    already answered. True when this call computed."""
     from . import charts
     from .indicators import compute_bilan
 
@@ -205,10 +244,15 @@ def dashboard_result_compute(*, result_id: int, asked_at: str | None = None) -> 
     if not claim.update(computing_since=started):
         return False
     result = DashboardResult.objects.select_related("site").get(pk=result_id)
+    draw = _draws_charts(result, started)
+    if draw and _lacks_charts(result) and not _is_stale(result, started):
+        return _draw_charts_only(result, started)
     clock = time.monotonic()
     try:
         bilan = compute_bilan(date_from=result.date_from, date_to=result.date_to, site=result.site)
-        figures = {"bilan": bilan, "charts": charts.bilan_charts(bilan)}
+        figures = {"bilan": bilan}
+        if draw:
+            figures["charts"] = charts.bilan_charts(bilan)
     except Exception as error:
         DashboardResult.objects.filter(pk=result_id, computing_since=started).update(
             computing_since=None, error=f"{type(error).__name__}: {error}"[:2000]
@@ -232,6 +276,25 @@ def dashboard_result_compute(*, result_id: int, asked_at: str | None = None) -> 
         logger.warning(
             "Dashboard result %s: taken over while computing, figures dropped", result_id
         )
+    return bool(done)
+
+
+def _draw_charts_only(result: DashboardResult, started: datetime.datetime) -> bool:
+    """The charts of figures already computed and still fresh, drawn from them: the figures and
+    their time stay as they are (charts.bilan_charts draws the same charts from the stored
+    figures as from the computation's, tested)."""
+    from . import charts
+
+    try:
+        figures = {**result.figures, "charts": charts.bilan_charts(result.figures["bilan"])}
+    except Exception as error:
+        DashboardResult.objects.filter(pk=result.pk, computing_since=started).update(
+            computing_since=None, error=f"{type(error).__name__}: {error}"[:2000]
+        )
+        raise
+    done = DashboardResult.objects.filter(pk=result.pk, computing_since=started).update(
+        figures=figures, computing_since=None, requested_at=None, error=""
+    )
     return bool(done)
 
 

@@ -262,7 +262,8 @@ class DashboardResult(models.Model):
     site = models.ForeignKey(
         Site, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name="site"
     )
-    # {"bilan": compute_bilan(…), "charts": {name: svg}}; empty until the first computation.
+    # {"bilan": compute_bilan(…), "charts": {name: svg}}; empty until the first computation;
+    # "charts" only once a page has shown the result (reporting.dashboard._draws_charts).
     figures = models.JSONField("chiffres", null=True, blank=True)
     # When the computation that produced `figures` started: the data are those of that moment.
     computed_at = models.DateTimeField("calculé le", null=True, blank=True)

@@ -86,7 +86,9 @@ def dashboard(request):
     context = {"form": form, "compare": compare, "trend": trend}
     if start:
         refresh = "actualiser" in request.GET
-        state = dashboard_result_get(date_from=start, date_to=end, site=site, refresh=refresh)
+        state = dashboard_result_get(
+            date_from=start, date_to=end, site=site, refresh=refresh, charts=True
+        )
         query = request.GET.copy()
         query.pop("actualiser", None)
         context.update(
@@ -153,7 +155,8 @@ def _figures_context(figures: dict) -> dict:
         "orientation_categories": _labelled(
             Section.ORIENTATIONS, O.BY_CATEGORY, bilan.get(Section.ORIENTATIONS)
         ),
-        "charts": {name: _img(svg) for name, svg in figures["charts"].items()},
+        # Absent until the worker has drawn them (reporting.dashboard._draws_charts).
+        "charts": {name: _img(svg) for name, svg in (figures.get("charts") or {}).items()},
         "domestic_violence_n": publish_count(
             bilan[Programme.UNISVERS][U.DOMESTIC_VIOLENCE_RATE]["n"]
         ),

@@ -4,6 +4,7 @@ result with its time and "Calcul en cours…", and polls itself with htmx until 
 
 import datetime
 import html
+import re
 
 import pytest
 import time_machine
@@ -13,6 +14,7 @@ from django.utils import timezone
 from ceis.choices import JournalAction, Role
 from ceis.models import JournalEntry
 from ceis.tests.factories import SiteFactory
+from reporting import charts as charts_module
 from reporting import dashboard
 from reporting.dashboard import (
     comparison_rows,
@@ -235,7 +237,7 @@ def test_a_computation_is_single_flight_per_key(site):
     result.refresh_from_db()
     assert result.computing_since is None
     assert result.figures["bilan"]["period"] == {"from": "2019-01-01", "to": "2019-12-31"}
-    assert set(result.figures["charts"]) >= {"outcomes", "monthly"}
+    assert "charts" not in result.figures  # no page showed it: no chart drawn
 
 
 def test_a_duplicate_message_after_a_newer_computation_does_not_compute_again(site, sent):
@@ -407,3 +409,106 @@ def test_a_new_site_gets_its_precomputed_results_at_the_next_refresh(site, sent)
     SiteFactory(code="NEW", name="Nouveau site")
     dashboard_results_refresh()
     assert DashboardResult.objects.filter(site__code="NEW").count() == 3
+
+
+PENDING = "Graphique en préparation…"
+
+
+def _same_ids(charts: dict) -> dict:
+    """The charts with matplotlib's clip-path and marker ids (new at each drawing) made equal."""
+    return {name: re.sub(r"-([mp])[0-9a-f]{10}\b", r"-\1", svg) for name, svg in charts.items()}
+
+
+def test_charts_are_drawn_for_the_results_a_page_shows_not_for_every_precomputed_one(
+    manager,
+    site,
+    other_site,
+    sent,
+    hour_old_results_are_fresh,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    """Beat keeps three periods of every site computed: at 100 sites, drawing each one's charts
+    (half a second of matplotlib per set) kept the worker busy for minutes after every data
+    change. Only the results a page showed get their charts; a page that opens a result without
+    them shows its figures at once and the charts a moment later, drawn from those figures."""
+    settings.CEIS_DASHBOARD_KEEP_DAYS = 7
+    _enroll(site, 2)
+    with time_machine.travel("2026-06-15 08:00:00+00:00", tick=False) as clock:
+        dashboard_results_refresh()
+        assert len(sent) == 9  # 3 periods x (2 sites + all sites)
+        assert _run(sent) == [True] * 9
+        assert all(
+            "bilan" in figures and "charts" not in figures
+            for figures in DashboardResult.objects.values_list("figures", flat=True)
+        )
+
+        # A page opens this year of one site: its figures at once, its charts being drawn.
+        clock.shift(60)
+        query = {"preset": "this_year", "site": site.pk}
+        page = manager.get(URL, query).content.decode()
+        result = DashboardResult.objects.get(date_from=datetime.date(2026, 1, 1), site=site)
+        computed_at = result.computed_at
+        assert "Chiffres calculés le 15 juin 2026 à 10\xa0h · " in page
+        assert page.count(PENDING) == 6 and "<img" not in page
+        assert 'hx-trigger="load delay:2s"' in page  # polls until the charts are there
+        assert sent == [(dashboard.COMPUTE_TASK, [result.pk, result.requested_at.isoformat()])]
+
+        # The worker draws them from the stored figures: the same charts as from a computation.
+        assert _run(sent) == [True]
+        result.refresh_from_db()
+        assert result.computed_at == computed_at  # the figures and their time kept
+        bilan = compute_bilan(
+            date_from=datetime.date(2026, 1, 1), date_to=datetime.date(2026, 12, 31), site=site
+        )
+        assert _same_ids(result.figures["charts"]) == _same_ids(charts_module._draw(bilan))
+        fragment = manager.get(URL, query, **HTMX).content.decode()
+        assert PENDING not in fragment and fragment.count('<img class="img-fluid"') == 6
+        assert "hx-trigger" not in fragment and sent == []
+
+        # After a data change, the refresh redraws the charts of that result only.
+        with django_capture_on_commit_callbacks(execute=True):
+            _enroll(site, 1)
+        clock.shift(120)
+        dashboard_results_refresh()
+        assert len(sent) == 9
+        _run(sent)
+        drawn = {
+            (row.date_from, row.site_id)
+            for row in DashboardResult.objects.all()
+            if row.figures.get("charts")
+        }
+        assert drawn == {(datetime.date(2026, 1, 1), site.pk)}
+        fragment = manager.get(URL, query, **HTMX).content.decode()
+        assert _participants(fragment) == "3</p>" and PENDING not in fragment
+
+        # Not shown for longer than CEIS_DASHBOARD_KEEP_DAYS: its charts are not drawn again.
+        clock.shift(datetime.timedelta(days=8))
+        with django_capture_on_commit_callbacks(execute=True):
+            _enroll(site, 1)
+        clock.shift(120)
+        dashboard_results_refresh()
+        _run(sent)
+        assert not any(row.figures.get("charts") for row in DashboardResult.objects.all())
+
+
+def test_the_year_compared_beside_the_period_gets_no_charts_sent_for_it(
+    manager, site, sent, hour_old_results_are_fresh
+):
+    """The comparison shows only the previous year's figures: its charts are not sent for."""
+    _enroll(site, 2)
+    start, end = datetime.date(2018, 1, 1), datetime.date(2018, 12, 31)
+    previous = DashboardResult.objects.create(
+        key=DashboardResult.key_for(start, end, None), date_from=start, date_to=end
+    )
+    assert dashboard_result_compute(result_id=previous.pk) is True
+    manager.get(URL, {**PERIOD, "comparer": "1"})
+    current = DashboardResult.objects.get(date_from=datetime.date(2019, 1, 1))
+    assert sent == [(dashboard.COMPUTE_TASK, [current.pk, current.requested_at.isoformat()])]
+    _run(sent)
+    page = manager.get(URL, {**PERIOD, "comparer": "1"}).content.decode()
+    assert "Comparaison avec l'année précédente" in page and "<caption>" in page
+    assert PENDING not in page and page.count('<img class="img-fluid"') == 6
+    assert sent == [] and "hx-trigger" not in page
+    previous.refresh_from_db()
+    assert "charts" not in previous.figures
