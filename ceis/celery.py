@@ -4,6 +4,8 @@ import os
 from importlib import import_module
 
 from celery import Celery
+from celery.signals import task_postrun, task_prerun
+from django.db import close_old_connections
 
 from .brokers import use_whole_message_filesystem_transport
 
@@ -13,6 +15,21 @@ use_whole_message_filesystem_transport()
 app = Celery("ceis")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _close_old_database_connections(sender=None, **kwargs):
+    """Around each task, as Django does around each request: the connection is kept for
+    CONN_MAX_AGE (60 s in production) and checked before reuse (CONN_HEALTH_CHECKS), closed
+    when it failed. Celery's own Django fixup closes it before and after every task instead
+    (unless CELERY_DB_REUSE_MAX, set in the settings so that it leaves it to this): a new
+    PostgreSQL session per task cost 23 ms of a 14 ms computation (a site's month at 100×),
+    303 times per dashboard refresh. Not for tasks run eagerly (tests), inside the caller's
+    transaction."""
+    if sender is not None and getattr(sender.request, "is_eager", False):
+        return
+    close_old_connections()
 
 
 @app.on_after_configure.connect

@@ -292,6 +292,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup closes the database connection after this many tasks only (it closed it
+# around every task); ceis/celery.py closes it as Django does after a request (CONN_MAX_AGE).
+CELERY_DB_REUSE_MAX = 1000
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_TIMEZONE = TIME_ZONE
@@ -342,6 +345,9 @@ CEIS_DASHBOARD_REFRESH_SECONDS = env.int("CEIS_DASHBOARD_REFRESH_SECONDS", defau
 CEIS_DASHBOARD_MAX_AGE = env.int("CEIS_DASHBOARD_MAX_AGE", default=3600)
 CEIS_DASHBOARD_JOB_TIME_LIMIT = env.int("CEIS_DASHBOARD_JOB_TIME_LIMIT", default=600)
 CEIS_DASHBOARD_KEEP_DAYS = env.int("CEIS_DASHBOARD_KEEP_DAYS", default=7)
+# Seconds between two of the refresh's precomputations (reporting.dashboard): 303 results of
+# 100 sites are spread over 76 s instead of taking both cores at once; pages never wait for them.
+CEIS_DASHBOARD_PRECOMPUTE_SPACING = env.float("CEIS_DASHBOARD_PRECOMPUTE_SPACING", default=0.25)
 
 # The access journal keeps 12 months (CNIL 2021-122 recommends 6 to 12).
 CEIS_JOURNAL_RETENTION_DAYS = env.int("CEIS_JOURNAL_RETENTION_DAYS", default=365)
