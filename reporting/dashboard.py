@@ -137,30 +137,46 @@ def _result_for(date_from: datetime.date, date_to: datetime.date, site) -> Dashb
 
 
 def _send(
-    result: DashboardResult, now: datetime.datetime, *, resend_before: datetime.datetime
+    result: DashboardResult,
+    now: datetime.datetime,
+    *,
+    resend_before: datetime.datetime,
+    delay: float = 0,
+    overtake_scheduled: bool = False,
 ) -> bool | None:
     """Send one computation of `result` unless one was sent since `resend_before` (or it is
     being computed), claimed by a conditional UPDATE so that two pages at once send one. True: sent;
     False: the broker refused (the claim is released, the next page tries again); None: not
-    needed, one is on its way."""
-    pending = DashboardResult.objects.filter(pk=result.pk).filter(
-        Q(requested_at__isnull=True) | Q(requested_at__lt=resend_before)
-    )
+    needed, one is on its way.
+
+    `delay` (the refresh's precomputations): the task runs that many seconds later, and
+    `requested_at` holds that future time. A page (`overtake_scheduled`) does not wait for a
+    precomputation scheduled later: it sends its own, and the scheduled one, run after it,
+    finds the figures computed and stops at once."""
+    pending = Q(requested_at__isnull=True) | Q(requested_at__lt=resend_before)
+    if overtake_scheduled:
+        pending |= Q(requested_at__gt=now)
+    pending = DashboardResult.objects.filter(pk=result.pk).filter(pending)
     pending = pending.filter(
         Q(computing_since__isnull=True) | Q(computing_since__lt=now - _limit())
     )
-    if not pending.update(requested_at=now):
+    requested_at = now + datetime.timedelta(seconds=delay)
+    if not pending.update(requested_at=requested_at):
         return None
-    result.requested_at = now
+    result.requested_at = requested_at
     limit = settings.CEIS_DASHBOARD_JOB_TIME_LIMIT
+    options = {"countdown": delay} if delay else {}
     sent = send_quickly(
         COMPUTE_TASK,
         args=[result.pk, now.isoformat()],
         time_limit=limit,
         soft_time_limit=max(limit - 30, limit * 9 // 10),
+        **options,
     )
     if not sent:
-        DashboardResult.objects.filter(pk=result.pk, requested_at=now).update(requested_at=None)
+        DashboardResult.objects.filter(pk=result.pk, requested_at=requested_at).update(
+            requested_at=None
+        )
         result.requested_at = None
     return sent
 
@@ -185,7 +201,12 @@ def dashboard_result_get(
     sent = None
     if refresh or _is_stale(result, now) or (charts and _lacks_charts(result)):
         # The result itself is refreshed after the send: a task run eagerly (tests) has finished.
-        sent = _send(result, now, resend_before=now if refresh else now - RESEND_AFTER)
+        sent = _send(
+            result,
+            now,
+            resend_before=now if refresh else now - RESEND_AFTER,
+            overtake_scheduled=True,
+        )
         if sent:
             result.refresh_from_db()
     return DashboardState(
@@ -208,7 +229,9 @@ def dashboard_result_fresh(
     result = _result_for(date_from, date_to, site)
     sent = None
     if not (result.computed_at and result.computed_at >= since):
-        sent = _send(result, now, resend_before=max(since, now - RESEND_AFTER))
+        sent = _send(
+            result, now, resend_before=max(since, now - RESEND_AFTER), overtake_scheduled=True
+        )
         if sent:
             result.refresh_from_db()
     fresh = bool(result.computed_at and result.computed_at >= since)
@@ -334,10 +357,16 @@ def dashboard_results_refresh(*, now: datetime.datetime | None = None) -> dict[s
         Q(asked_at__lt=keep) | Q(asked_at__isnull=True, computed_at__lt=keep)
     )
     counts["purged"], _ = forgotten.filter(computing_since__isnull=True).delete()
-    # Quick ones first: a site's month before every site's year.
+    # Quick ones first: a site's month before every site's year. Spaced out
+    # (CEIS_DASHBOARD_PRECOMPUTE_SPACING): sent at once, the 303 computations of 100 sites
+    # took both cores for 20 s, with their PostgreSQL sessions at the pages' priority, and
+    # every page waited. A page never waits for them (`_send`, overtake_scheduled).
+    spacing = settings.CEIS_DASHBOARD_PRECOMPUTE_SPACING
     for result in DashboardResult.objects.defer("figures").order_by("-date_from", "site_id"):
         if _is_stale(result, now):
-            sent = _send(result, now, resend_before=now - RESEND_AFTER)
+            sent = _send(
+                result, now, resend_before=now - RESEND_AFTER, delay=counts["sent"] * spacing
+            )
             if sent is False:
                 break  # the broker is away: the next refresh tries again, without waiting here
             counts["sent"] += bool(sent)

@@ -512,3 +512,43 @@ def test_the_year_compared_beside_the_period_gets_no_charts_sent_for_it(
     assert sent == [] and "hx-trigger" not in page
     previous.refresh_from_db()
     assert "charts" not in previous.figures
+
+
+def test_the_refresh_spaces_its_precomputations_and_a_page_never_waits_for_them(
+    manager, site, other_site, monkeypatch, settings
+):
+    """Sent at once, the refresh's 303 computations of 100 sites took both cores for 20 s and
+    every page waited; spaced out, they leave the pages room. A page that needs a result whose
+    precomputation is scheduled later sends its own, and the scheduled one then stops at once."""
+    settings.CEIS_DASHBOARD_PRECOMPUTE_SPACING = 0.25
+    messages = []
+
+    def send(task, *, args=(), **options):
+        messages.append((list(args), options.get("countdown")))
+        return True
+
+    monkeypatch.setattr(dashboard, "send_quickly", send)
+    _enroll(site, 2)
+    with time_machine.travel("2026-06-15 08:00:00+00:00", tick=False):
+        now = timezone.now()
+        assert dashboard_results_refresh()["sent"] == 9
+        assert [countdown for _, countdown in messages] == [None] + [0.25 * i for i in range(1, 9)]
+        for args, countdown in messages:
+            result = DashboardResult.objects.get(pk=args[0])
+            assert result.requested_at == now + datetime.timedelta(seconds=countdown or 0)
+        # This year of all sites: scheduled after the three months (quick ones first).
+        last = DashboardResult.objects.get(date_from=datetime.date(2026, 1, 1), site=None)
+        [(scheduled_args, countdown)] = [m for m in messages if m[0][0] == last.pk]
+        assert countdown >= 0.75
+        messages.clear()
+        assert dashboard_results_refresh()["sent"] == 0  # not sent twice
+
+        page = manager.get(URL, {"preset": "this_year"}).content.decode()
+        assert "Calcul en cours…" in page
+        assert messages == [([last.pk, now.isoformat()], None)]  # sent now, not in 2 s
+        assert dashboard_result_compute(result_id=last.pk, asked_at=now.isoformat()) is True
+        # The scheduled one, run later, finds the figures computed since it was sent.
+        assert dashboard_result_compute(result_id=last.pk, asked_at=scheduled_args[1]) is False
+        fragment = manager.get(URL, {"preset": "this_year"}, **HTMX).content.decode()
+        assert _participants(fragment) == "2</p>" and "hx-trigger" not in fragment
+        assert fragment.count('<img class="img-fluid"') == 6  # asked by a page: drawn
