@@ -277,9 +277,7 @@ def dashboard_result_compute(*, result_id: int, asked_at: str | None = None) -> 
         if draw:
             figures["charts"] = charts.bilan_charts(bilan)
     except Exception as error:
-        DashboardResult.objects.filter(pk=result_id, computing_since=started).update(
-            computing_since=None, error=f"{type(error).__name__}: {error}"[:2000]
-        )
+        _release_failed(result_id, started, error)
         raise
     duration_ms = int((time.monotonic() - clock) * 1000)
     with transaction.atomic():
@@ -311,14 +309,19 @@ def _draw_charts_only(result: DashboardResult, started: datetime.datetime) -> bo
     try:
         figures = {**result.figures, "charts": charts.bilan_charts(result.figures["bilan"])}
     except Exception as error:
-        DashboardResult.objects.filter(pk=result.pk, computing_since=started).update(
-            computing_since=None, error=f"{type(error).__name__}: {error}"[:2000]
-        )
+        _release_failed(result.pk, started, error)
         raise
     done = DashboardResult.objects.filter(pk=result.pk, computing_since=started).update(
         figures=figures, computing_since=None, requested_at=None, error=""
     )
     return bool(done)
+
+
+def _release_failed(result_id: int, started: datetime.datetime, error: Exception) -> None:
+    """A failed computation lets go of its claim and keeps its error for the page."""
+    DashboardResult.objects.filter(pk=result_id, computing_since=started).update(
+        computing_since=None, error=f"{type(error).__name__}: {error}"[:2000]
+    )
 
 
 def precomputed_periods(today: datetime.date) -> list[tuple[datetime.date, datetime.date]]:

@@ -552,3 +552,33 @@ def test_the_refresh_spaces_its_precomputations_and_a_page_never_waits_for_them(
         fragment = manager.get(URL, {"preset": "this_year"}, **HTMX).content.decode()
         assert _participants(fragment) == "2</p>" and "hx-trigger" not in fragment
         assert fragment.count('<img class="img-fluid"') == 6  # asked by a page: drawn
+
+
+@pytest.mark.parametrize("failing", ["computation", "charts"])
+def test_a_failed_computation_or_drawing_keeps_its_error_and_lets_go_of_the_key(
+    manager, site, sent, hour_old_results_are_fresh, monkeypatch, failing
+):
+    _enroll(site, 2)
+    manager.get(URL, PERIOD)
+    result = DashboardResult.objects.get()
+    if failing == "charts":  # figures computed without charts, then their drawing fails
+        DashboardResult.objects.filter(pk=result.pk).update(asked_at=None)
+        _run(sent)
+        DashboardResult.objects.filter(pk=result.pk).update(asked_at=timezone.now())
+        manager.get(URL, PERIOD)
+        target = "reporting.charts.bilan_charts"
+    else:
+        target = "reporting.indicators.compute_bilan"
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disque plein")
+
+    monkeypatch.setattr(target, broken)
+    [(_, args)] = sent
+    with pytest.raises(RuntimeError):
+        dashboard_result_compute(result_id=args[0], asked_at=args[1])
+    result.refresh_from_db()
+    assert result.computing_since is None  # the next computation may claim it
+    assert result.error == "RuntimeError: disque plein"
+    monkeypatch.undo()
+    sent.clear()
