@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
+from ceis.bounds import add_years
 from ceis.choices import EducationLevel, ProfessionalStatus, Role, Sex
 from ceis.models import Person
 
@@ -171,7 +172,8 @@ def _seed_persons(core, rng_seed):
         last = fake.last_name()
         birth = fake.date_of_birth(minimum_age=16, maximum_age=92)
         if rng.random() < 0.45:  # the public of digital mediation is older
-            birth = birth.replace(year=rng.randint(1935, 1965))
+            # add_years: a 29 February drawn by Faker lands on the 28th of a common year.
+            birth = add_years(birth, rng.randint(1935, 1965) - birth.year)
         year_only = rng.random() < 0.1
         hood = rng.choice(hoods) if rng.random() < 0.8 else None
         phone = fake.phone_number() if rng.random() < 0.7 else ""

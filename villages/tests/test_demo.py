@@ -3,6 +3,7 @@
 import io
 
 import pytest
+import time_machine
 
 from ceis.demo import seed_core
 from villages import demo
@@ -45,3 +46,13 @@ def test_demo_is_complete_and_running_it_twice_creates_nothing():
 
     demo.seed(core=seed_core(persons=40), stdout=io.StringIO())
     assert _counts() == first
+
+
+@pytest.mark.django_db
+def test_the_demo_seeds_on_a_day_when_faker_draws_a_29_february():
+    # On 4 December 2026 a birth date drawn by Faker (relative to today) was a 29 February,
+    # moved to a common year: the demo, `make run` and the browser tests failed that day.
+    with time_machine.travel("2026-12-04 01:00:00+00:00", tick=False):
+        core = seed_core(persons=40)
+        demo.seed(core=core, stdout=io.StringIO())
+    assert demo.Person.objects.filter(ref__startswith="demo-vc-").count() == demo.NEW_PERSONS
