@@ -305,9 +305,11 @@ def _draw_charts_only(result: DashboardResult, started: datetime.datetime) -> bo
     their time stay as they are (charts.bilan_charts draws the same charts from the stored
     figures as from the computation's, tested)."""
     from . import charts
+    from .indicators.definitions import in_json_order
 
     try:
-        figures = {**result.figures, "charts": charts.bilan_charts(result.figures["bilan"])}
+        bilan = in_json_order(result.figures["bilan"])
+        figures = {**result.figures, "charts": charts.bilan_charts(bilan)}
     except Exception as error:
         _release_failed(result.pk, started, error)
         raise

@@ -562,6 +562,33 @@ def definition(programme: str, key: str) -> Definition:
     return DEFINITIONS[programme][key]
 
 
+def in_json_order(bilan: dict) -> dict:
+    """A bilan read back from the database with each breakdown's codes in the JSON's order
+    again: PostgreSQL's jsonb keeps an object's keys in its own order (shortest first), and the
+    charts draw the codes in the order they come."""
+    ordered = dict(bilan)
+    for section, definitions in DEFINITIONS.items():
+        figures = bilan.get(section)
+        if not isinstance(figures, dict):
+            continue
+        figures = dict(figures)
+        for key, item in definitions.items():
+            counts = figures.get(key)
+            if item.kind == BREAKDOWN and item.codes and isinstance(counts, dict):
+                order = list(item.code_labels())
+                figures[key] = dict(
+                    sorted(
+                        counts.items(),
+                        key=lambda pair: (
+                            pair[0] not in order,
+                            order.index(pair[0]) if pair[0] in order else 0,
+                        ),
+                    )
+                )
+        ordered[section] = figures
+    return ordered
+
+
 def definitions_for_annex() -> list[dict]:
     """The catalogue as plain data for templates (PDF annex, dashboard tooltips):
     `[{"programme", "title", "indicators": [{"key", "label", "definition", "denominator"}]}]`,
