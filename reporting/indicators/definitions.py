@@ -575,15 +575,9 @@ def in_json_order(bilan: dict) -> dict:
         for key, item in definitions.items():
             counts = figures.get(key)
             if item.kind == BREAKDOWN and item.codes and isinstance(counts, dict):
-                order = list(item.code_labels())
+                rank = {code: i for i, code in enumerate(item.code_labels())}  # unknown: last
                 figures[key] = dict(
-                    sorted(
-                        counts.items(),
-                        key=lambda pair: (
-                            pair[0] not in order,
-                            order.index(pair[0]) if pair[0] in order else 0,
-                        ),
-                    )
+                    sorted(counts.items(), key=lambda pair: rank.get(pair[0], len(rank)))
                 )
         ordered[section] = figures
     return ordered
