@@ -1,5 +1,7 @@
 """Model field helpers shared by the programme apps."""
 
+import json
+
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -42,3 +44,32 @@ class EncryptedTextField(models.TextField):
         if value in (None, ""):
             return value
         return decrypt(value)
+
+
+class OrderedJSONField(models.JSONField):
+    """A JSON document read back exactly as it was written, each object's keys in their order:
+    PostgreSQL's `json` type (the text, checked) instead of `jsonb`, which keeps an object's keys
+    in an order of its own (shortest first). For documents stored and read whole, never queried
+    inside (a bilan's figures, whose breakdowns list their codes in the catalogue's order for
+    the page, the charts, the spreadsheet, the JSON and the open data). SQLite keeps the text."""
+
+    description = "Document JSON (ordre des clés conservé)"
+
+    def db_type(self, connection):
+        if connection.vendor == "postgresql":
+            return "json"
+        return super().db_type(connection)
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if connection.vendor != "postgresql":
+            return super().get_db_prep_value(value, connection, prepared)
+        if not prepared:
+            value = self.get_prep_value(value)
+        # The text as written: Django's adapter would cast it to jsonb on the way in.
+        return json.dumps(value, cls=self.encoder)
+
+    def from_db_value(self, value, expression, connection):
+        # psycopg2 decodes the `json` type itself (`json.loads`, which keeps the keys' order).
+        if value is not None and not isinstance(value, str):
+            return value
+        return super().from_db_value(value, expression, connection)

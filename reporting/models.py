@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ceis.bounds import check_period
+from ceis.fields import OrderedJSONField
 from ceis.models import Site
 from ceis.scoping import SiteScopedQuerySet
 
@@ -126,7 +127,7 @@ class BilanVersion(models.Model):
     )
     error = models.TextField("erreur", blank=True)
     attempts = models.PositiveSmallIntegerField("tentatives", default=0)
-    indicators = models.JSONField("indicateurs", null=True, blank=True)
+    indicators = OrderedJSONField("indicateurs", null=True, blank=True)
     pdf = models.FileField("PDF", upload_to="bilans/", blank=True)
     pdf_size = models.PositiveIntegerField("taille (octets)", null=True, blank=True)
     duration_ms = models.PositiveIntegerField("durée (ms)", null=True, blank=True)
@@ -264,7 +265,7 @@ class DashboardResult(models.Model):
     )
     # {"bilan": compute_bilan(…), "charts": {name: svg}}; empty until the first computation;
     # "charts" only once a page has shown the result (reporting.dashboard._draws_charts).
-    figures = models.JSONField("chiffres", null=True, blank=True)
+    figures = OrderedJSONField("chiffres", null=True, blank=True)
     # When the computation that produced `figures` started: the data are those of that moment.
     computed_at = models.DateTimeField("calculé le", null=True, blank=True)
     duration_ms = models.PositiveIntegerField("durée (ms)", null=True, blank=True)

@@ -33,6 +33,7 @@ from .forms import BilanTextsForm, PeriodForm
 from .indicators.codes import OrientationsCode as O
 from .indicators.codes import Programme, Section
 from .indicators.codes import UnisversCode as U
+from .indicators.codes import VillagesCode as V
 from .indicators.compare import PREVIOUS, previous_period
 from .indicators.definitions import definition
 from .indicators.publication import publish_count
@@ -155,6 +156,9 @@ def _figures_context(figures: dict) -> dict:
         "orientation_categories": _labelled(
             Section.ORIENTATIONS, O.BY_CATEGORY, bilan.get(Section.ORIENTATIONS)
         ),
+        # The charts' text alternatives, with the labels the charts draw.
+        "outcome_rows": _labelled(Programme.UNISVERS, U.OUTCOMES, bilan[Programme.UNISVERS]),
+        "skill_rows": _labelled(Programme.VILLAGES, V.SKILLS, bilan[Programme.VILLAGES]),
         # Absent until the worker has drawn them (reporting.dashboard._draws_charts).
         "charts": {name: _img(svg) for name, svg in (figures.get("charts") or {}).items()},
         "domestic_violence_n": publish_count(

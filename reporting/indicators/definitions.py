@@ -563,9 +563,10 @@ def definition(programme: str, key: str) -> Definition:
 
 
 def in_json_order(bilan: dict) -> dict:
-    """A bilan read back from the database with each breakdown's codes in the JSON's order
-    again: PostgreSQL's jsonb keeps an object's keys in its own order (shortest first), and the
-    charts draw the codes in the order they come."""
+    """A bilan with each breakdown's codes in the JSON's order again. The bilans stored as
+    PostgreSQL's jsonb before `ceis.fields.OrderedJSONField` came back with an object's keys in
+    jsonb's own order (shortest first), and the page, the charts, the spreadsheet and the open
+    data list the codes in the order they come: migration reporting 0007 puts them back."""
     ordered = dict(bilan)
     for section, definitions in DEFINITIONS.items():
         figures = bilan.get(section)
