@@ -153,6 +153,8 @@ def _send(
     `requested_at` holds that future time. A page (`overtake_scheduled`) does not wait for a
     precomputation scheduled later: it sends its own, and the scheduled one, run after it,
     finds the figures computed and stops at once."""
+    if not _looks_pending(result, now, resend_before, overtake_scheduled):
+        return None  # no write at all: a page polling a result on its way sends nothing
     pending = Q(requested_at__isnull=True) | Q(requested_at__lt=resend_before)
     if overtake_scheduled:
         pending |= Q(requested_at__gt=now)
@@ -179,6 +181,20 @@ def _send(
         )
         result.requested_at = None
     return sent
+
+
+def _looks_pending(
+    result: DashboardResult,
+    now: datetime.datetime,
+    resend_before: datetime.datetime,
+    overtake_scheduled: bool,
+) -> bool:
+    """`_send`'s conditions read on the row as loaded: most polls find a computation on its way
+    and then write nothing. The conditional UPDATE still decides between concurrent senders."""
+    requested = result.requested_at
+    due = requested is None or requested < resend_before or (overtake_scheduled and requested > now)
+    free = result.computing_since is None or result.computing_since < now - _limit()
+    return due and free
 
 
 def dashboard_result_get(
@@ -305,11 +321,9 @@ def _draw_charts_only(result: DashboardResult, started: datetime.datetime) -> bo
     their time stay as they are (charts.bilan_charts draws the same charts from the stored
     figures as from the computation's, tested)."""
     from . import charts
-    from .indicators.definitions import in_json_order
 
     try:
-        bilan = in_json_order(result.figures["bilan"])
-        figures = {**result.figures, "charts": charts.bilan_charts(bilan)}
+        figures = {**result.figures, "charts": charts.bilan_charts(result.figures["bilan"])}
     except Exception as error:
         _release_failed(result.pk, started, error)
         raise

@@ -8,6 +8,8 @@ import re
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -175,6 +177,15 @@ def test_downloads_wait_for_figures_computed_after_their_request(
     url = html.unescape(page.split('hx-get="')[1].split('"')[0])
     assert "demande=" in url
     assert not JournalEntry.objects.filter(action=JournalAction.EXPORT).exists()
+
+    # Polled while the computation is on its way: nothing sent again, nothing written (on
+    # SQLite a write would wait for the worker's).
+    with CaptureQueriesContext(connection) as polls:
+        for _ in range(3):
+            assert "Préparation du fichier JSON…" in manager.get(url, **HTMX).content.decode()
+    assert len(sent) == 1
+    writes = [q["sql"] for q in polls if "dashboardresult" in q["sql"].lower()]
+    assert writes and not [sql for sql in writes if not sql.startswith("SELECT")]
 
     _run(sent)
     polled = manager.get(url, **HTMX)
