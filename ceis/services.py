@@ -62,10 +62,14 @@ def journal_record(
 
 
 def journal_purge(*, now: datetime.datetime | None = None) -> int:
-    """Delete journal entries older than the retention period; returns how many."""
+    """Delete journal entries older than the retention period; returns how many. The login
+    log that axes kept before AXES_DISABLE_ACCESS_LOG goes by the same limit."""
+    from axes.models import AccessLog
+
     now = now or timezone.now()
     limit = now - datetime.timedelta(days=settings.CEIS_JOURNAL_RETENTION_DAYS)
     deleted, _ = JournalEntry.objects.filter(at__lt=limit)._purge()
+    AccessLog.objects.filter(attempt_time__lt=limit).delete()
     return deleted
 
 

@@ -184,6 +184,9 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
+# Logins are in the access journal (security.md row 4), purged after 12 months; axes' own log
+# of every login (address, browser) was a second copy that nothing purged.
+AXES_DISABLE_ACCESS_LOG = True
 # The address that counts is the client's, not the proxy's (security.md row 23). The documented
 # nginx overwrites X-Forwarded-For with the address it sees (deploy/nginx/ceis.conf); each further
 # proxy in front of it appends one address. The variable is the number of those proxies; behind

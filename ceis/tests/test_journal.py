@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from axes.models import AccessLog
 from django.urls import reverse
 from django.utils import timezone
 
@@ -54,6 +55,28 @@ def test_purge_keeps_eleven_months_and_drops_thirteen():
     JournalEntry.objects.create(action=JournalAction.VIEW, at=now - datetime.timedelta(days=396))
     assert journal_purge(now=now) == 1
     assert list(JournalEntry.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+@pytest.mark.django_db
+def test_logins_are_kept_in_the_journal_only_and_axes_older_log_is_purged_with_it(
+    client, make_user
+):
+    """axes logged every login with its address and browser, and nothing purged that log: the
+    journal records them (purged after 12 months), axes no longer does, and what it kept
+    before goes by the journal's limit."""
+    make_user(Role.VOLONTAIRE, username="lea")
+    client.post(reverse("login"), {"username": "lea", "password": "motdepasse-de-test"})
+    assert JournalEntry.objects.filter(action=JournalAction.LOGIN, username="lea").exists()
+    assert not AccessLog.objects.exists()
+
+    now = timezone.now()
+    for days in (335, 396):
+        log = AccessLog.objects.create(username="lea", ip_address="192.0.2.7", user_agent="Firefox")
+        AccessLog.objects.filter(pk=log.pk).update(attempt_time=now - datetime.timedelta(days=days))
+    journal_purge(now=now)
+    assert [log.attempt_time.date() for log in AccessLog.objects.all()] == [
+        (now - datetime.timedelta(days=335)).date()
+    ]
 
 
 @pytest.mark.django_db
