@@ -157,15 +157,18 @@ def _send(
         return None  # no write at all: a page polling a result on its way sends nothing
     pending = Q(requested_at__isnull=True) | Q(requested_at__lt=resend_before)
     if overtake_scheduled:
-        pending |= Q(requested_at__gt=now)
+        # Only the refresh's: two pages' clocks differ by a few milliseconds, and the one that
+        # read `now` first but writes second would take the other's send for a scheduled one.
+        pending |= Q(scheduled=True, requested_at__gt=now)
     pending = DashboardResult.objects.filter(pk=result.pk).filter(pending)
     pending = pending.filter(
         Q(computing_since__isnull=True) | Q(computing_since__lt=now - _limit())
     )
     requested_at = now + datetime.timedelta(seconds=delay)
-    if not pending.update(requested_at=requested_at):
+    if not pending.update(requested_at=requested_at, scheduled=delay > 0):
         return None
     result.requested_at = requested_at
+    result.scheduled = delay > 0
     limit = settings.CEIS_DASHBOARD_JOB_TIME_LIMIT
     options = {"countdown": delay} if delay else {}
     sent = send_quickly(
@@ -192,7 +195,11 @@ def _looks_pending(
     """`_send`'s conditions read on the row as loaded: most polls find a computation on its way
     and then write nothing. The conditional UPDATE still decides between concurrent senders."""
     requested = result.requested_at
-    due = requested is None or requested < resend_before or (overtake_scheduled and requested > now)
+    due = (
+        requested is None
+        or requested < resend_before
+        or (overtake_scheduled and result.scheduled and requested > now)
+    )
     free = result.computing_since is None or result.computing_since < now - _limit()
     return due and free
 

@@ -273,6 +273,9 @@ class DashboardResult(models.Model):
     computing_since = models.DateTimeField("calcul commencé le", null=True, blank=True)
     # When a computation was last sent to the broker (pages send at most one per interval).
     requested_at = models.DateTimeField("demandé le", null=True, blank=True)
+    # Sent by the refresh to run later (`requested_at` in the future): a page does not wait for
+    # it and sends its own; a page's own send is never overtaken by another page's.
+    scheduled = models.BooleanField("précalcul programmé", default=False)
     # The first data change since the last computation began (cleared by the next computation).
     data_changed_at = models.DateTimeField("données modifiées le", null=True, blank=True)
     # The last time a page showed it (at most hourly): results nobody asks for are purged.

@@ -593,3 +593,19 @@ def test_a_failed_computation_or_drawing_keeps_its_error_and_lets_go_of_the_key(
     assert result.error == "RuntimeError: disque plein"
     monkeypatch.undo()
     sent.clear()
+
+
+def test_a_page_never_takes_another_page_s_send_for_a_scheduled_one(site, sent):
+    """Two managers open the same dashboard at once. Both load the row before either writes;
+    the one whose clock read came first writes second, and finds the other's `requested_at` a
+    few milliseconds after its own `now`: that is a page's send, not one the refresh scheduled
+    for later, and it sends nothing (seen as three sends for four managers in the faults run)."""
+    first = dashboard._result_for(datetime.date(2026, 1, 1), datetime.date(2026, 12, 31), site)
+    second = DashboardResult.objects.get(pk=first.pk)
+    now = timezone.now()
+    later = now + datetime.timedelta(milliseconds=10)
+    resend = dashboard.RESEND_AFTER
+    assert dashboard._send(first, later, resend_before=later - resend, overtake_scheduled=True)
+    assert dashboard._send(second, now, resend_before=now - resend, overtake_scheduled=True) is None
+    assert len(sent) == 1
+    assert DashboardResult.objects.get(pk=first.pk).requested_at == later
