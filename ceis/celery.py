@@ -4,7 +4,7 @@ import os
 from importlib import import_module
 
 from celery import Celery
-from celery.signals import task_postrun, task_prerun
+from celery.signals import task_postrun, task_prerun, worker_init
 from django.db import close_old_connections
 
 from .brokers import use_whole_message_filesystem_transport
@@ -30,6 +30,15 @@ def _close_old_database_connections(sender=None, **kwargs):
     if sender is not None and getattr(sender.request, "is_eager", False):
         return
     close_old_connections()
+
+
+@worker_init.connect
+def _lower_the_worker_s_session_group(sender=None, **kwargs):
+    """A worker started below the pages' priority (`nice`) stays below it when it runs in its
+    own session (ceis/priority.py). In the worker's main process, before its pool starts."""
+    from .priority import lower_session_group
+
+    lower_session_group()
 
 
 @app.on_after_configure.connect

@@ -123,6 +123,17 @@ grep -q "est prêt" "$WORK/stack.log" || fail "the production stack did not star
 health=$(curl -sS "$BASE/healthz") || fail "/healthz did not answer"
 [ "$health" = '{"database": "ok", "broker": "ok"}' ] || fail "/healthz answered $health"
 
+# The workers run below the pages' priority (`nice -n 10`), and with automatic scheduling groups
+# their session's group must say so too, or the niceness orders nothing against gunicorn
+# (ceis/priority.py); the web server's group stays at 0.
+if [ "$(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null)" = 1 ]; then
+  while read -r pid; do
+    nice=$(ps -o ni= -p "$pid" | tr -d ' ')
+    group=$(awk '{print $NF}' "/proc/$pid/autogroup")
+    [ "$group" = "$nice" ] || fail "process $pid runs at nice $nice in a group at nice $group"
+  done <"$WORK/state/pids"
+fi
+
 # A manager on a site of its own (the only site, so "all sites" is allowed too).
 PASSWORD=$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(18))')
 CEIS_NEW_USER_PASSWORD=$PASSWORD "$BIN/python" manage.py create_user smoke-manager \

@@ -101,6 +101,8 @@ def test_systemd_workers_run_below_the_web_priority():
     units = ROOT / "deploy" / "systemd"
     for unit in ("ceis-worker.service", "ceis-worker-pdf.service"):
         assert "\nNice=10\n" in (units / unit).read_text()
+        # Each service is its own cgroup: the niceness orders nothing across them, the weight does.
+        assert "\nCPUWeight=20\n" in (units / unit).read_text()
     assert "Nice=" not in (units / "ceis-web.service").read_text()
 
 

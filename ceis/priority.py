@@ -1,0 +1,42 @@
+"""The Celery workers' CPU priority, made to hold against the web processes.
+
+The workers are started below the pages' priority (`nice -n 10` in the Procfile, `Nice=10` in
+the systemd units: docs/deployment.md). On Linux, a niceness only orders the processes of one
+scheduling group, though. With automatic groups (`/proc/sys/kernel/sched_autogroup_enabled`, on
+in most distributions' kernels), every session (`setsid`: a process manager starting each
+service, a terminal) is its own group, and the groups share the cores equally whatever their
+processes' niceness: a worker started in its own session took as much CPU as all of gunicorn's
+workers together while they had pages waiting (docs/performance.md, load test, fourth round).
+
+`lower_session_group()` gives the worker's group its niceness. It acts only when the worker
+leads its own session, so that a group shared with the processes that started it (a shell,
+`make run`'s web server) is never lowered with it. Under systemd with the CPU controller, the
+groups are cgroups instead, and the units' `CPUWeight=` does this.
+"""
+
+import os
+from pathlib import Path
+
+AUTOGROUP = Path("/proc/self/autogroup")
+
+
+def lower_session_group(autogroup: Path = AUTOGROUP) -> int | None:
+    """Set this session's scheduling group to this process's niceness; returns the niceness
+    set, or None when nothing was done (niceness 0 or less, not the session's leader, no
+    automatic groups, or the kernel refused)."""
+    nice = os.getpriority(os.PRIO_PROCESS, 0)
+    if nice <= 0 or os.getsid(0) != os.getpid() or not autogroup.exists():
+        return None
+    try:
+        autogroup.write_text(str(nice))
+    except OSError:
+        return None
+    return nice
+
+
+def session_group_niceness(autogroup: Path = AUTOGROUP) -> int | None:
+    """The niceness of this session's scheduling group (« /autogroup-85 nice 10 »), or None."""
+    try:
+        return int(autogroup.read_text().split()[-1])
+    except (OSError, ValueError, IndexError):
+        return None

@@ -1,0 +1,64 @@
+"""The workers' niceness holds against the web processes (ceis/priority.py): a worker leading its
+own session gives its scheduling group its niceness; a worker sharing the session of whatever
+started it never lowers that group."""
+
+import os
+import sys
+
+import pytest
+from celery.signals import worker_init
+
+from ceis.priority import AUTOGROUP, lower_session_group, session_group_niceness
+
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux") or not AUTOGROUP.exists(),
+    reason="automatic scheduling groups are a Linux feature (/proc/self/autogroup)",
+)
+
+
+def _in_child(*, new_session: bool, nice: int, start) -> tuple:
+    """Run `start` in a forked child, in a new session or not, at `nice`; returns what it
+    returned and the child's group niceness afterwards, read from /proc by the child."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report through the pipe, never return into pytest
+        status = 0
+        try:
+            if new_session:
+                os.setsid()
+            os.nice(nice)
+            result = start()
+            os.write(write, f"{result} {session_group_niceness()}".encode())
+        except BaseException as error:  # reported to the parent
+            os.write(write, f"error {error!r}".encode())
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        answer = pipe.read()
+    os.waitpid(pid, 0)
+    assert not answer.startswith("error"), answer
+    result, group = answer.split()
+    return result, int(group)
+
+
+def _worker_starts():
+    """What a worker's main process does at start: Celery's `worker_init` signal."""
+    worker_init.send(sender=None)
+    return "sent"
+
+
+def test_a_worker_in_its_own_session_lowers_its_group_to_its_niceness():
+    assert _in_child(new_session=True, nice=10, start=_worker_starts) == ("sent", 10)
+    assert _in_child(new_session=True, nice=7, start=lower_session_group) == ("7", 7)
+
+
+def test_a_worker_sharing_its_starter_s_session_leaves_that_group_alone():
+    before = session_group_niceness()
+    assert _in_child(new_session=False, nice=10, start=lower_session_group) == ("None", before)
+    assert session_group_niceness() == before
+
+
+def test_a_worker_at_the_pages_priority_changes_nothing():
+    assert _in_child(new_session=True, nice=0, start=lower_session_group) == ("None", 0)
