@@ -79,6 +79,12 @@ class DashboardState:
         return self.result.figures
 
     @property
+    def up_to_date(self) -> bool:
+        """Figures there, and no data changed since they were computed (whatever their age:
+        the maximum age only bounds how long the dashboard shows them before a refresh)."""
+        return bool(self.figures) and not self.changed
+
+    @property
     def charts_pending(self) -> bool:
         """Figures there, their charts not drawn yet (`_draws_charts`): being drawn."""
         return self.wants_charts and _lacks_charts(self.result)

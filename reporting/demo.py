@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from ceis.choices import Role
 
+from .indicators import compute_bilan
 from .models import BilanDocument
 from .services import bilan_document_create
 
@@ -16,7 +17,11 @@ def seed(*, core, stdout):
     if BilanDocument.objects.filter(date_from=start, date_to=end, site__isnull=True).exists():
         return
     manager = core["users"][Role.MANAGER]
-    document = bilan_document_create(user=manager, date_from=start, date_to=end, site=None)
+    # A command, not a page: it computes the figures itself, so the texts are there at once.
+    bilan = compute_bilan(date_from=start, date_to=end, site=None)
+    document = bilan_document_create(
+        user=manager, date_from=start, date_to=end, site=None, bilan=bilan
+    )
     document.testimonials.set(_consented_testimonials())
     stdout.write(f"Bilan de démonstration {today.year} prêt à générer (tous les sites).")
 

@@ -69,6 +69,16 @@ class BilanDocument(models.Model):
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
+    # Set when the bilan was created before its period's figures were computed: its texts are
+    # written from them once the worker has computed them (services.bilan_document_prefill).
+    texts_pending_since = models.DateTimeField(
+        "textes en attente des chiffres depuis",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Le premier jet des textes attend les chiffres de la période, calculés par le "
+        "worker.",
+    )
 
     site_path = "site"
     objects = BilanDocumentQuerySet.as_manager()

@@ -24,6 +24,7 @@ from ceis.services import journal_record
 from unisvers.models import Testimonial
 
 from .choices import JobStatus
+from .dashboard import dashboard_result_get
 from .indicators import compute_bilan
 from .indicators.compare import compute_with_previous
 from .models import BilanDocument, BilanVersion
@@ -32,11 +33,23 @@ from .texts import prefill_texts
 logger = logging.getLogger(__name__)
 
 
-@transaction.atomic
 def bilan_document_create(
-    *, user, date_from: datetime.date, date_to: datetime.date, site=None, request=None
+    *,
+    user,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    site=None,
+    request=None,
+    bilan: dict | None = None,
 ) -> BilanDocument:
-    """A new bilan whose texts are prefilled with sentences written from the current figures."""
+    """A new bilan whose texts are prefilled with sentences chosen from its period's figures.
+
+    The figures are never computed here, in a web request (issue #17; a year of every site took
+    about 6 s at the metropolitan scale): the dashboard's result for the same period and site
+    serves when it is up to date. Otherwise the worker is asked for it, the bilan is created with
+    `texts_pending_since` set, and its page writes the texts once the result is there
+    (`bilan_document_prefill`). A command that computed the figures itself (the demo) passes
+    them as `bilan`."""
     document = BilanDocument(
         site=site,
         date_from=date_from,
@@ -45,15 +58,42 @@ def bilan_document_create(
         created_by=user,
     )
     document.full_clean(exclude=["title"])
-    bilan = compute_bilan(date_from=date_from, date_to=date_to, site=site)
-    texts = prefill_texts(bilan)
+    if bilan is None:
+        # Before the transaction: the computation it may send must find its result's row.
+        state = dashboard_result_get(date_from=date_from, date_to=date_to, site=site)
+        bilan = state.figures["bilan"] if state.up_to_date else None
+    with transaction.atomic():
+        if bilan is None:
+            document.texts_pending_since = timezone.now()
+        else:
+            _write_texts(document, prefill_texts(bilan))
+        document.save()
+        journal_record(action=JournalAction.CREATE, user=user, obj=document, request=request)
+    return document
+
+
+def _write_texts(document: BilanDocument, texts: dict) -> None:
     document.title = texts["title"]
     document.introduction = texts["introduction"]
     document.unisvers_text = texts["unisvers"]
     document.villages_text = texts["villages"]
-    document.save()
-    journal_record(action=JournalAction.CREATE, user=user, obj=document, request=request)
-    return document
+
+
+def bilan_document_prefill(*, document: BilanDocument, bilan: dict) -> bool:
+    """Write the first draft of the texts of a bilan created before its figures were there;
+    False when it has none waiting (another page wrote it meanwhile). Nobody could edit them
+    meanwhile: the page shows no form while they wait."""
+    texts = prefill_texts(bilan)
+    return bool(
+        BilanDocument.objects.filter(pk=document.pk, texts_pending_since__isnull=False).update(
+            title=texts["title"],
+            introduction=texts["introduction"],
+            unisvers_text=texts["unisvers"],
+            villages_text=texts["villages"],
+            texts_pending_since=None,
+            updated_at=timezone.now(),
+        )
+    )
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequ
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from ceis.choices import JournalAction
 from ceis.decorators import object_permission_required
@@ -41,6 +41,7 @@ from .opendata import opendata_zip
 from .selectors import bilan_document_get, bilan_document_list, bilan_version_get
 from .services import (
     bilan_document_create,
+    bilan_document_prefill,
     bilan_document_update,
     bilan_version_publish,
     bilan_version_request,
@@ -267,9 +268,17 @@ def document_create(request):
             site=data.get("site"),
             request=request,
         )
-        messages.success(
-            request, "Bilan créé : les textes sont préremplis à partir des chiffres, relisez-les."
-        )
+        if document.texts_pending_since:
+            messages.success(
+                request,
+                "Bilan créé : ses textes seront préremplis à partir des chiffres dès que leur "
+                "calcul sera terminé.",
+            )
+        else:
+            messages.success(
+                request,
+                "Bilan créé : les textes sont préremplis à partir des chiffres, relisez-les.",
+            )
         return redirect(document)
     return render(request, "reporting/document_create.html", {"form": form})
 
@@ -291,6 +300,16 @@ def document_detail(request, public_id):
     typed is lost. A refused form (an unknown figure reference) keeps what was typed and
     generates nothing."""
     document = bilan_document_get(public_id=public_id, user=request.user)
+    state = dashboard_result_get(
+        date_from=document.date_from, date_to=document.date_to, site=document.site
+    )
+    if document.texts_pending_since and state.up_to_date:
+        bilan_document_prefill(document=document, bilan=state.figures["bilan"])
+        document = bilan_document_get(public_id=public_id, user=request.user)
+    if document.texts_pending_since:
+        return _texts_pending(request, document, state)
+    if request.htmx:  # the waiting page's poll: its texts are there, the page reloads
+        return HttpResponseClientRefresh()
     can_edit = request.user.has_perm("reporting.change_bilandocument")
     form = BilanTextsForm(
         request.POST if request.method == "POST" else None,
@@ -332,19 +351,33 @@ def document_detail(request, public_id):
             "versions": versions,
             "published": next((v for v in versions if v.is_published), None),
             "can_edit": can_edit,
-            **_editor_figures(document, form),
+            **_editor_figures(state, form),
         },
     )
 
 
-def _editor_figures(document, form) -> dict:
+def _texts_pending(request, document, state):
+    """A bilan created before its figures were computed: no form yet (nothing typed could be
+    overwritten by the first draft), « Calcul en cours… », and the page polls itself until the
+    texts are written. A form posted from an older tab saves nothing and says why."""
+    if request.method == "POST":
+        messages.warning(
+            request,
+            "Les textes de ce bilan sont en cours de rédaction à partir des chiffres : rien n'a "
+            "été enregistré. Réessayez dans quelques instants.",
+        )
+        return redirect(document)
+    context = {"document": document, "state": state}
+    if request.htmx:
+        return render(request, "reporting/_document_texts_pending.html", context)
+    return render(request, "reporting/document_pending.html", context)
+
+
+def _editor_figures(state, form) -> dict:
     """What the editor shows of the figures: the list of references to insert, and each text
     with the figures the next version will print (the current ones, as the dashboard's worker
     last computed them: never computed here) and the numbers typed by hand, which will not
     follow the data."""
-    state = dashboard_result_get(
-        date_from=document.date_from, date_to=document.date_to, site=document.site
-    )
     bilan = state.figures["bilan"] if state.figures else None
     previews = []
     for name in TEXT_FIELDS:
@@ -398,6 +431,13 @@ def version_generate(request, public_id):
     document's page) saves what was typed first, under the form's token; this URL, without a
     form, serves clients that post nothing else."""
     document = bilan_document_get(public_id=public_id, user=request.user)
+    if document.texts_pending_since:
+        messages.warning(
+            request,
+            "Les textes de ce bilan sont en cours de rédaction à partir des chiffres : le PDF "
+            "n'a pas été demandé. Réessayez dans quelques instants.",
+        )
+        return redirect(document)
     version = bilan_version_request(document=document, user=request.user, request=request)
     messages.info(request, _queued_message(version, "demandée"))
     return redirect(document)

@@ -41,20 +41,6 @@ def manager(client_for, site, other_site):
 
 
 @pytest.fixture
-def sent(monkeypatch):
-    """The broker takes the computations and keeps them: nothing runs until the test says so
-    (as with a busy worker). The list holds each message's (task name, args)."""
-    messages = []
-
-    def send(task, *, args=(), **options):
-        messages.append((task, list(args)))
-        return True
-
-    monkeypatch.setattr(dashboard, "send_quickly", send)
-    return messages
-
-
-@pytest.fixture
 def hour_old_results_are_fresh(settings):
     settings.CEIS_DASHBOARD_MAX_AGE = 3600
     settings.CEIS_DASHBOARD_REFRESH_SECONDS = 60
