@@ -178,6 +178,19 @@ read -r status location < <(post /bilans/documents/nouveau/ /bilans/documents/no
 DOC=$(sed -n 's#.*/bilans/documents/\([0-9a-f-]\{36\}\)/$#\1#p' <<<"$location")
 [ -n "$DOC" ] || fail "creating the bilan redirected to '$location'"
 
+# Its texts are written from the period's figures, which the worker computes: the page waits
+# for them (« Calcul des chiffres de la période en cours… ») and then shows the editor.
+EDITOR=
+for _ in $(seq 120); do
+  page=$(curl -fsS -b "$JAR" -c "$JAR" "$BASE/bilans/documents/$DOC/") \
+    || fail "the bilan page did not answer"
+  if grep -q 'Enregistrer les textes' <<<"$page"; then EDITOR=yes; break; fi
+  sleep 1
+done
+[ -n "$EDITOR" ] || fail "the bilan's texts were not written within 120 s (is the worker consuming?)"
+grep -q 'demandeurs d&#x27;emploi ont intégré le programme' <<<"$page" \
+  || fail "the bilan's texts were not prefilled from the figures"
+
 read -r status _ < <(post "/bilans/documents/$DOC/generer/" "/bilans/documents/$DOC/")
 [ "$status" = 302 ] || fail "asking for the PDF answered HTTP $status"
 
