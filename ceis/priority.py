@@ -14,24 +14,41 @@ leads its own session, so that a group shared with the processes that started it
 groups are cgroups instead, and the units' `CPUWeight=` does this.
 """
 
+import errno
+import logging
 import os
+import time
 from pathlib import Path
 
 AUTOGROUP = Path("/proc/self/autogroup")
+# The kernel accepts one change of a group's niceness per tenth of a second on the whole machine
+# (EAGAIN otherwise, for a user without CAP_SYS_ADMIN): both workers start at once.
+ATTEMPTS, PAUSE = 20, 0.11
+
+logger = logging.getLogger(__name__)
 
 
 def lower_session_group(autogroup: Path = AUTOGROUP) -> int | None:
     """Set this session's scheduling group to this process's niceness; returns the niceness
     set, or None when nothing was done (niceness 0 or less, not the session's leader, no
-    automatic groups, or the kernel refused)."""
+    automatic groups, or the kernel refused: logged)."""
     nice = os.getpriority(os.PRIO_PROCESS, 0)
     if nice <= 0 or os.getsid(0) != os.getpid() or not autogroup.exists():
         return None
-    try:
-        autogroup.write_text(str(nice))
-    except OSError:
-        return None
-    return nice
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            autogroup.write_text(str(nice))
+            return nice
+        except OSError as error:
+            if error.errno != errno.EAGAIN or attempt == ATTEMPTS:
+                logger.warning(
+                    "The worker's scheduling group keeps its priority (%s): the pages may "
+                    "wait for the worker's computations",
+                    error,
+                )
+                return None
+            time.sleep(PAUSE)
+    return None
 
 
 def session_group_niceness(autogroup: Path = AUTOGROUP) -> int | None:

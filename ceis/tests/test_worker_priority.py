@@ -2,12 +2,15 @@
 own session gives its scheduling group its niceness; a worker sharing the session of whatever
 started it never lowers that group."""
 
+import errno
+import logging
 import os
 import sys
 
 import pytest
 from celery.signals import worker_init
 
+from ceis import priority
 from ceis.priority import AUTOGROUP, lower_session_group, session_group_niceness
 
 pytestmark = pytest.mark.skipif(
@@ -62,3 +65,44 @@ def test_a_worker_sharing_its_starter_s_session_leaves_that_group_alone():
 
 def test_a_worker_at_the_pages_priority_changes_nothing():
     assert _in_child(new_session=True, nice=0, start=lower_session_group) == ("None", 0)
+
+
+class _Busy:
+    """/proc/self/autogroup while other processes change their groups: the kernel takes one
+    change per tenth of a second on the whole machine and answers EAGAIN to the others."""
+
+    def __init__(self, refusals):
+        self.refusals = refusals
+
+    def exists(self):
+        return True
+
+    def write_text(self, text):
+        if self.refusals:
+            self.refusals -= 1
+            raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+        AUTOGROUP.write_text(text)
+
+
+def _lower_while_busy(refusals):
+    def start():
+        priority.PAUSE = 0  # in the forked child only
+        return lower_session_group(_Busy(refusals))
+
+    return start
+
+
+def test_a_worker_starting_beside_another_waits_for_its_turn():
+    assert _in_child(new_session=True, nice=10, start=_lower_while_busy(3)) == ("10", 10)
+
+
+def test_a_worker_refused_for_good_keeps_its_group_and_says_so():
+    def start():
+        warnings = []
+        handler = logging.Handler()
+        handler.emit = lambda record: warnings.append(record.getMessage())
+        priority.logger.addHandler(handler)
+        result = _lower_while_busy(priority.ATTEMPTS)()
+        return f"{result}:{'keeps its priority' in ''.join(warnings)}"
+
+    assert _in_child(new_session=True, nice=10, start=start) == ("None:True", 0)
