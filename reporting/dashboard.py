@@ -274,6 +274,10 @@ def dashboard_result_fresh(
     )
 
 
+class ResultNotVisibleYet(Exception):
+    """The result's row is not there yet: its sender's transaction has not committed."""
+
+
 def dashboard_result_compute(*, result_id: int, asked_at: str | None = None) -> bool:
     """Compute the figures of one result (the task's service), and its charts when a page
     showed it lately (`_draws_charts`); figures still fresh that lack their charts get only
@@ -294,6 +298,10 @@ def dashboard_result_compute(*, result_id: int, asked_at: str | None = None) -> 
         )
         claim = claim.exclude(answered)
     if not claim.update(computing_since=started):
+        if not DashboardResult.objects.filter(pk=result_id).exists():
+            # Sent from a request's transaction that has not committed the row yet (creating a
+            # bilan: the form's submission runs in one): the task tries again a moment later.
+            raise ResultNotVisibleYet(result_id)
         return False
     result = DashboardResult.objects.select_related("site").get(pk=result_id)
     draw = _draws_charts(result, started)

@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from .dashboard import dashboard_result_compute, dashboard_results_refresh
+from .dashboard import ResultNotVisibleYet, dashboard_result_compute, dashboard_results_refresh
 from .services import bilan_version_generate, bilan_versions_sweep
 
 
@@ -28,7 +28,12 @@ def sweep_bilan_versions() -> dict[str, int]:
 
 # Time limits come with each message (reporting.dashboard._send); acks_late puts the message back
 # when the worker dies, and a claim older than the limit is taken over by the next computation.
-@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=5, max_retries=3)
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OperationalError, ResultNotVisibleYet),
+    retry_backoff=5,
+    max_retries=3,
+)
 def compute_dashboard_result(result_id: int, asked_at: str | None = None) -> bool:
     """The figures of one dashboard result (single-flight: see dashboard_result_compute)."""
     return dashboard_result_compute(result_id=result_id, asked_at=asked_at)

@@ -6,14 +6,22 @@ from an older tab saves nothing."""
 
 import datetime
 import html
+import threading
 
 import pytest
+from django.db import connection, connections, transaction
 from django.urls import reverse
 
 from ceis.choices import Role
-from reporting.dashboard import dashboard_result_get
+from reporting.dashboard import (
+    ResultNotVisibleYet,
+    _result_for,
+    dashboard_result_compute,
+    dashboard_result_get,
+)
 from reporting.indicators import compute_bilan
 from reporting.models import BilanDocument, BilanVersion, DashboardResult
+from reporting.tasks import compute_dashboard_result
 from reporting.tests.test_dashboard import _enroll
 from reporting.tests.test_dashboard_results import _run
 from reporting.texts import prefill_texts
@@ -114,3 +122,37 @@ def test_nothing_posted_while_the_texts_wait_is_saved_or_generated(manager, site
     response = manager.post(reverse("reporting:generate", args=[document.public_id]), follow=True)
     assert "le PDF n'a pas été demandé" in html.unescape(response.content.decode())
     assert not BilanVersion.objects.exists()
+
+
+def test_a_computation_sent_before_its_result_is_committed_is_tried_again():
+    """The form's submission runs in a transaction (ceis.submissions): a worker quick enough to
+    take the computation before the commit does not find the result's row yet."""
+    with pytest.raises(ResultNotVisibleYet):
+        dashboard_result_compute(result_id=DashboardResult.objects.count() + 1000)
+    assert ResultNotVisibleYet in compute_dashboard_result.autoretry_for
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_computes_the_result_once_the_creating_transaction_has_committed(site):
+    if connection.vendor != "postgresql":
+        pytest.skip("two connections at once: PostgreSQL's suite runs this")
+    _enroll(site, 2)
+    inside, release = threading.Event(), threading.Event()
+    created = {}
+
+    def create_in_a_transaction():
+        with transaction.atomic():
+            created["id"] = _result_for(FROM, TO, site).pk
+            inside.set()
+            release.wait(10)
+        connections.close_all()
+
+    thread = threading.Thread(target=create_in_a_transaction)
+    thread.start()
+    assert inside.wait(10)
+    with pytest.raises(ResultNotVisibleYet):  # the worker, before the commit
+        dashboard_result_compute(result_id=created["id"])
+    release.set()
+    thread.join(10)
+    assert dashboard_result_compute(result_id=created["id"]) is True  # the retry, after it
+    assert DashboardResult.objects.get().figures["bilan"]["unisvers"]["participants"] == 2

@@ -27,8 +27,9 @@ from django.utils import timezone
 from ceis.celery import app
 from ceis.choices import Role
 from reporting.choices import JobStatus
+from reporting.indicators import compute_bilan
 from reporting.models import BilanDocument, BilanVersion
-from reporting.services import bilan_versions_sweep
+from reporting.services import bilan_document_create, bilan_versions_sweep
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
@@ -66,8 +67,18 @@ def hanging_broker():
 
 
 def _document(client, site) -> BilanDocument:
-    client.post(reverse("reporting:document_create"), {"preset": "last_year", "site": site.pk})
-    return BilanDocument.objects.get()
+    """Last year's bilan of `site`, its texts written from its figures: these tests are about
+    its PDF (creating it through the page waits for the dashboard's worker first:
+    test_bilan_document_pending.py)."""
+    year = timezone.localdate().year - 1
+    date_from, date_to = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    return bilan_document_create(
+        user=client.user,
+        date_from=date_from,
+        date_to=date_to,
+        site=site,
+        bilan=compute_bilan(date_from=date_from, date_to=date_to, site=site),
+    )
 
 
 def _timed_post(client, url) -> tuple[float, object]:
