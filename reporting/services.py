@@ -59,7 +59,9 @@ def bilan_document_create(
     )
     document.full_clean(exclude=["title"])
     if bilan is None:
-        # Before the transaction: the computation it may send must find its result's row.
+        # Before this function's transaction. A caller's own (the form's submission) may still
+        # hold a new result row uncommitted when the worker takes the computation: the task then
+        # tries again a moment later (dashboard.ResultNotVisibleYet).
         state = dashboard_result_get(date_from=date_from, date_to=date_to, site=site)
         bilan = state.figures["bilan"] if state.up_to_date else None
     with transaction.atomic():
