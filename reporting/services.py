@@ -68,30 +68,30 @@ def bilan_document_create(
         if bilan is None:
             document.texts_pending_since = timezone.now()
         else:
-            _write_texts(document, prefill_texts(bilan))
+            for name, value in _text_fields(prefill_texts(bilan)).items():
+                setattr(document, name, value)
         document.save()
         journal_record(action=JournalAction.CREATE, user=user, obj=document, request=request)
     return document
 
 
-def _write_texts(document: BilanDocument, texts: dict) -> None:
-    document.title = texts["title"]
-    document.introduction = texts["introduction"]
-    document.unisvers_text = texts["unisvers"]
-    document.villages_text = texts["villages"]
+def _text_fields(texts: dict) -> dict:
+    """The document's fields for the texts of `prefill_texts`."""
+    return {
+        "title": texts["title"],
+        "introduction": texts["introduction"],
+        "unisvers_text": texts["unisvers"],
+        "villages_text": texts["villages"],
+    }
 
 
 def bilan_document_prefill(*, document: BilanDocument, bilan: dict) -> bool:
     """Write the first draft of the texts of a bilan created before its figures were there;
     False when it has none waiting (another page wrote it meanwhile). Nobody could edit them
     meanwhile: the page shows no form while they wait."""
-    texts = prefill_texts(bilan)
     return bool(
         BilanDocument.objects.filter(pk=document.pk, texts_pending_since__isnull=False).update(
-            title=texts["title"],
-            introduction=texts["introduction"],
-            unisvers_text=texts["unisvers"],
-            villages_text=texts["villages"],
+            **_text_fields(prefill_texts(bilan)),
             texts_pending_since=None,
             updated_at=timezone.now(),
         )
