@@ -43,7 +43,7 @@ def _in_child(*, new_session: bool, nice: int, start) -> tuple:
     os.waitpid(pid, 0)
     assert not answer.startswith("error"), answer
     result, group = answer.split()
-    return result, int(group)
+    return result, None if group == "None" else int(group)
 
 
 def _worker_starts():
@@ -61,6 +61,16 @@ def test_a_worker_sharing_its_starter_s_session_leaves_that_group_alone():
     before = session_group_niceness()
     assert _in_child(new_session=False, nice=10, start=lower_session_group) == ("None", before)
     assert session_group_niceness() == before
+
+
+def test_the_machine_s_first_group_has_no_niceness_to_read(tmp_path):
+    """Processes that no `setsid` ever separated from the machine's first process (a container's
+    init, a CI runner) are in the kernel's default group: /proc/self/autogroup reads empty."""
+    default_group = tmp_path / "autogroup"
+    default_group.write_text("")
+    assert session_group_niceness(default_group) is None
+    default_group.write_text("/autogroup-85 nice 10\n")
+    assert session_group_niceness(default_group) == 10
 
 
 def test_a_worker_at_the_pages_priority_changes_nothing():
