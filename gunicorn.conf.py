@@ -47,6 +47,15 @@ control_socket_disable = True
 WARMED_UP = "Worker warmed up"
 
 
+def post_fork(server, worker):
+    """Each worker in its own scheduling group, weighing as much as a database backend
+    (ceis/priority.py)."""
+    from ceis.priority import own_session_group
+
+    if own_session_group():
+        worker.log.debug("Worker %s in its own session", worker.pid)
+
+
 def post_worker_init(worker):
     """Pay the worker's one-time costs (the URL configuration, the templates: ceis/warmup.py)
     before it takes its first request. A failed warm-up is logged and the worker serves anyway:

@@ -51,6 +51,25 @@ def lower_session_group(autogroup: Path = AUTOGROUP) -> int | None:
     return None
 
 
+def own_session_group() -> bool:
+    """Give this process (a web worker, just forked) its own session, so its own scheduling
+    group, as PostgreSQL does for each of its backends; returns whether it did.
+
+    With automatic groups, the groups share the cores equally: gunicorn's workers, all in the
+    session gunicorn was started in, weighed together as much as one PostgreSQL backend
+    computing a year of every site for the dashboard, and the pages waited (docs/performance.md,
+    load test, fifth round). Each worker in its own group weighs as much as each backend.
+    Done only when gunicorn leads its own session (a process manager started it); gunicorn
+    stops its workers by their PIDs, never through its process group."""
+    if not AUTOGROUP.exists() or os.getsid(0) != os.getppid():
+        return False
+    try:
+        os.setsid()
+    except OSError:  # already a group leader: nothing to separate
+        return False
+    return True
+
+
 def session_group_niceness(autogroup: Path = AUTOGROUP) -> int | None:
     """The niceness of this session's scheduling group (« /autogroup-85 nice 10 »), or None."""
     try:

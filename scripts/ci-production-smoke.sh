@@ -132,6 +132,15 @@ if [ "$(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null)" = 1 ]; then
     group=$(awk '{print $NF}' "/proc/$pid/autogroup")
     [ "$group" = "$nice" ] || fail "process $pid runs at nice $nice in a group at nice $group"
   done <"$WORK/state/pids"
+  # Each of gunicorn's workers leads a session, so a group, of its own, as each PostgreSQL
+  # backend does: together they must not weigh as much as one backend computing a report.
+  WEB_PID=$(head -1 "$WORK/state/pids")
+  WEB_WORKERS=$(pgrep -P "$WEB_PID" || true)
+  [ -n "$WEB_WORKERS" ] || fail "no gunicorn worker under process $WEB_PID"
+  for pid in $WEB_WORKERS; do
+    sid=$(ps -o sid= -p "$pid" | tr -d ' ')
+    [ "$sid" = "$pid" ] || fail "gunicorn worker $pid shares the session $sid"
+  done
 fi
 
 # A manager on a site of its own (the only site, so "all sites" is allowed too).

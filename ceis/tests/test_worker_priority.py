@@ -1,11 +1,14 @@
 """The workers' niceness holds against the web processes (ceis/priority.py): a worker leading its
 own session gives its scheduling group its niceness; a worker sharing the session of whatever
-started it never lowers that group."""
+started it never lowers that group. Each web worker of a gunicorn started in its own session
+gets a group of its own, as each PostgreSQL backend has."""
 
 import errno
 import logging
 import os
+import runpy
 import sys
+from pathlib import Path
 
 import pytest
 from celery.signals import worker_init
@@ -116,3 +119,52 @@ def test_a_worker_refused_for_good_keeps_its_group_and_says_so():
         return f"{result}:{'keeps its priority' in ''.join(warnings)}"
 
     assert _in_child(new_session=True, nice=10, start=start) == ("None:True", 0)
+
+
+def _forked_web_worker():
+    """What gunicorn's post_fork hook does in a worker just forked from this process (the
+    arbiter): `own_session_group()`. Returns what it returned, whether the worker then leads
+    its own session, and whether its scheduling group differs from the arbiter's."""
+    arbiter_group = AUTOGROUP.read_text()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        status = 0
+        try:
+            separated = priority.own_session_group()
+            leads = os.getsid(0) == os.getpid()
+            os.write(
+                write, f"{separated}/{leads}/{AUTOGROUP.read_text() != arbiter_group}".encode()
+            )
+        except BaseException as error:
+            os.write(write, f"error {error!r}".encode())
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        answer = pipe.read()
+    os.waitpid(pid, 0)
+    return answer
+
+
+def test_a_web_worker_of_a_gunicorn_leading_its_session_gets_a_group_of_its_own():
+    """As PostgreSQL does for each backend: one worker weighs as much as one backend, not all
+    the workers together (docs/performance.md, load test, fifth round)."""
+    result, _ = _in_child(new_session=True, nice=0, start=_forked_web_worker)
+    assert result == "True/True/True"
+
+
+def test_a_web_worker_of_a_gunicorn_run_from_a_terminal_stays_in_its_session():
+    result, _ = _in_child(new_session=False, nice=0, start=_forked_web_worker)
+    assert result == "False/False/False"
+
+
+def test_gunicorn_gives_each_worker_its_own_group_when_it_forks_it(monkeypatch):
+    calls = []
+    monkeypatch.delenv("CEIS_PROCESS_ROLE", raising=False)  # gunicorn.conf.py sets it
+    monkeypatch.setattr(priority, "own_session_group", lambda: calls.append("called") or True)
+    conf = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
+    worker = type("Worker", (), {"pid": 1, "log": logging.getLogger("test")})()
+    conf["post_fork"](None, worker)
+    assert calls == ["called"]
