@@ -28,9 +28,12 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) and os.environ.get(
         "global_keyprefix": f"ceis-test-{os.environ['PYTEST_XDIST_WORKER']}:"
     }
 # One folder per test process too (`make test` runs two pytest-xdist workers): a test never sees
-# the files of a test running beside it.
-MEDIA_ROOT = BASE_DIR / "var" / "test-media" / str(os.getpid())
-CEIS_DOCUMENTS_ROOT = BASE_DIR / "var" / "test-documents" / str(os.getpid())
+# the files of a test running beside it. A worker process a test starts (the fault tests that
+# kill one: reporting/tests/test_job_faults.py) is given that test process's PID
+# (`CEIS_TEST_FILES_OF`), so that the PDF it writes is where the test reads it.
+_FILES_OF = os.environ.get("CEIS_TEST_FILES_OF") or str(os.getpid())
+MEDIA_ROOT = BASE_DIR / "var" / "test-media" / _FILES_OF
+CEIS_DOCUMENTS_ROOT = BASE_DIR / "var" / "test-documents" / _FILES_OF
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

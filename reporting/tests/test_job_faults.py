@@ -164,6 +164,7 @@ def _start_worker(log: Path, *, render_delay: float) -> subprocess.Popen:
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "CEIS_CELERY_DATA_DIR": str(settings.CELERY_DATA_DIR),
         "CEIS_TEST_RENDER_DELAY": str(render_delay),
+        "CEIS_TEST_FILES_OF": str(os.getpid()),  # its PDFs where this process reads them
     }
     return subprocess.Popen(
         [sys.executable, str(ROOT / "reporting" / "tests" / "worker_process.py")],
@@ -239,6 +240,8 @@ def test_a_worker_killed_mid_job_leaves_a_version_that_ends_ready_after_its_limi
         assert version.status == JobStatus.READY, version.error or log.read_text()
         assert (version.attempts, version.requeues) == (2, 1)
         assert version.pdf.read(4) == b"%PDF"
+        # Written by the restarted worker, not left by an earlier test under the same name.
+        assert Path(version.pdf.path).stat().st_mtime >= version.started_at.timestamp()
     finally:
         app.conf.task_always_eager = True
         _kill(first)
