@@ -10,6 +10,8 @@ an ODT or a DOCX is a zip whose central directory is bounded first (`ceis.upload
 then one small member is read: `mimetype` for an ODT, `[Content_Types].xml` for a DOCX.
 """
 
+import datetime
+import logging
 import re
 import secrets
 import unicodedata
@@ -18,8 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 
 from ceis.uploads import UploadRefused, check_zip, size_mo
+
+logger = logging.getLogger(__name__)
 
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 DOCX_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
@@ -136,3 +141,48 @@ def store(upload) -> str:
         for chunk in upload.chunks():
             out.write(chunk)
     return name
+
+
+# A file younger than this may be an upload whose row is not committed yet: never an orphan.
+ORPHAN_MIN_AGE = datetime.timedelta(hours=1)
+# Names looked up in the database per query.
+ORPHAN_BATCH = 500
+
+
+def orphan_files_purge(*, now: datetime.datetime | None = None) -> int:
+    """Delete the files of the documents folder that no document names, once older than
+    `ORPHAN_MIN_AGE`; returns how many were deleted (scheduled daily: documents/tasks.py).
+
+    `services.document_attach` writes the file before the row and deletes it if its own
+    transaction fails; a file is still left behind when a transaction around it (the request's)
+    rolls back after the row was written, or when the process is killed between the two. Those
+    files belong to nobody, and hold a person's papers: they go."""
+    from .models import PersonDocument
+
+    root = Path(settings.CEIS_DOCUMENTS_ROOT)
+    if not root.is_dir():
+        return 0
+    limit = ((now or timezone.now()) - ORPHAN_MIN_AGE).timestamp()
+    old = [
+        path
+        for path in root.iterdir()
+        if file_path(path.name) == path
+        and path.is_file()
+        and not path.is_symlink()
+        and path.stat().st_mtime < limit
+    ]
+    deleted = 0
+    for start in range(0, len(old), ORPHAN_BATCH):
+        batch = {path.name: path for path in old[start : start + ORPHAN_BATCH]}
+        named = set(
+            PersonDocument.objects.filter(storage_name__in=batch).values_list(
+                "storage_name", flat=True
+            )
+        )
+        for name, path in batch.items():
+            if name not in named:
+                path.unlink(missing_ok=True)
+                deleted += 1
+    if deleted:
+        logger.warning("Documents folder: %s file(s) that no document names deleted", deleted)
+    return deleted

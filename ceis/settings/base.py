@@ -305,6 +305,11 @@ CELERY_BEAT_SCHEDULE = {
     "journal-purge": {"task": "ceis.tasks.journal_purge_task", "schedule": 24 * 60 * 60},
     "uploads-purge": {"task": "ceis.tasks.uploads_purge_task", "schedule": 24 * 60 * 60},
     "submissions-purge": {"task": "ceis.tasks.submissions_purge_task", "schedule": 24 * 60 * 60},
+    # Files of documents whose row was rolled back (documents/storage.py).
+    "documents-orphans-purge": {
+        "task": "documents.tasks.orphan_documents_purge_task",
+        "schedule": 24 * 60 * 60,
+    },
     "retention-review": {
         "task": "ceis.tasks.retention_review_task",
         "schedule": crontab(hour=6, minute=0, day_of_week="mon"),
