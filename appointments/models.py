@@ -9,6 +9,7 @@ overlapping busy appointments of one agent whatever wrote them.
 """
 
 import datetime
+import hashlib
 import secrets
 import uuid
 
@@ -236,9 +237,17 @@ def new_feed_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def feed_token_hash(token: str) -> str:
+    """What is stored of a feed's token: its SHA-256. The token is a random 256-bit secret, so
+    a plain hash is enough (no salt, no slow hash), and a copy of the database gives nobody the
+    agents' agenda addresses."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 class AgendaFeed(models.Model):
     """The private address of an agent's iCalendar feed: whoever holds it reads the agent's
-    times, kinds and initials (no names, no notes). A new address revokes the old one."""
+    times, kinds and initials (no names, no notes). A new address revokes the old one. Only the
+    token's hash is stored: the address is shown once, when it is created (services.feed_renew)."""
 
     agent = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -246,7 +255,7 @@ class AgendaFeed(models.Model):
         related_name="agenda_feed",
         verbose_name="agent",
     )
-    token = models.CharField("jeton", max_length=64, unique=True, default=new_feed_token)
+    token_hash = models.CharField("empreinte du jeton", max_length=64, unique=True)
     created_at = models.DateTimeField("créé le", auto_now=True)
 
     class Meta:

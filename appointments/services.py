@@ -24,7 +24,14 @@ from messaging.services import message_notify
 
 from . import messages, perms
 from .choices import AppointmentStatus
-from .models import Absence, AgendaFeed, Appointment, OpeningHours, new_feed_token
+from .models import (
+    Absence,
+    AgendaFeed,
+    Appointment,
+    OpeningHours,
+    feed_token_hash,
+    new_feed_token,
+)
 
 DOUBLE_BOOKING = (
     "{agent} a déjà un rendez-vous de {start} à {end} {day} : choisissez un autre créneau."
@@ -204,12 +211,13 @@ def absence_delete(*, user, absence: Absence, request=None) -> None:
 
 
 @transaction.atomic
-def feed_renew(*, user, request=None) -> AgendaFeed:
-    """A new private address for the user's feed; the previous one stops working at once."""
-    feed, created = AgendaFeed.objects.get_or_create(agent=user)
-    if not created:
-        feed.token = new_feed_token()
-        feed.save(update_fields=["token", "created_at"])
+def feed_renew(*, user, request=None) -> str:
+    """A new private address for the user's feed; the previous one stops working at once.
+    Returns the new token, the only time it is known: only its hash is stored."""
+    token = new_feed_token()
+    _feed, created = AgendaFeed.objects.update_or_create(
+        agent=user, defaults={"token_hash": feed_token_hash(token)}
+    )
     journal_record(
         action=JournalAction.CREATE if created else JournalAction.UPDATE,
         user=user,
@@ -217,4 +225,4 @@ def feed_renew(*, user, request=None) -> AgendaFeed:
         object_ref=user.get_username(),
         request=request,
     )
-    return feed
+    return token

@@ -1,6 +1,10 @@
 import datetime
+import html
+import re
+from urllib.parse import urlsplit
 
 import factory
+from django.urls import reverse
 from django.utils import timezone
 
 from ceis.tests.factories import PersonFactory, SiteFactory
@@ -48,3 +52,15 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
         honoured = factory.Trait(status=AppointmentStatus.HONORE)
         cancelled = factory.Trait(status=AppointmentStatus.EXCUSE)
         by_phone = factory.Trait(place="Par téléphone")
+
+
+FEED_ADDRESS = re.compile(r'id="adresse-agenda"[^>]*value="([^"]+)"')
+
+
+def new_feed_path(client) -> str:
+    """« Créer une nouvelle adresse » on the agent's feed page, as the agent does: the path of
+    the address the page then shows, the only time it shows it."""
+    page = client.post(reverse("appointments:feed_settings"), follow=True).content.decode()
+    found = FEED_ADDRESS.search(page)
+    assert found, "the page shows no address after « Créer »"
+    return urlsplit(html.unescape(found.group(1))).path

@@ -11,11 +11,11 @@ from icalendar import Calendar
 from pypdf import PdfReader
 
 from appointments.choices import AppointmentStatus, Weekday
-from appointments.models import AgendaFeed, Appointment, OpeningHours
+from appointments.models import Appointment, OpeningHours
 from ceis.choices import Role
 from ceis.tests.factories import PersonFactory
 
-from .factories import AppointmentFactory, OpeningHoursFactory, at
+from .factories import AppointmentFactory, OpeningHoursFactory, at, new_feed_path
 
 pytestmark = pytest.mark.django_db
 
@@ -173,10 +173,9 @@ def test_the_ical_feed_shows_times_kinds_and_initials_only_and_a_new_address_rev
         place="Salle Verte",
     )
     AppointmentFactory(agent=desk.agent, site=site, start=at(TUESDAY, 11), cancelled=True)
-    desk.post(reverse("appointments:feed_settings"))
-    old = AgendaFeed.objects.get(agent=desk.agent).token
+    old = new_feed_path(desk)
     client.logout()
-    feed = client.get(reverse("appointments:feed", args=[old]))
+    feed = client.get(old)
     assert feed["Content-Type"].startswith("text/calendar")
     events = Calendar.from_ical(feed.content).walk("VEVENT")
     assert [str(e["summary"]) for e in events] == ["Accompagnement numérique — L. D."]
@@ -184,9 +183,10 @@ def test_the_ical_feed_shows_times_kinds_and_initials_only_and_a_new_address_rev
     text = feed.content.decode()
     assert "Durand" not in text and "Salle Verte" not in text
     client.force_login(desk.agent)
-    client.post(reverse("appointments:feed_settings"))
+    new = new_feed_path(client)
     client.logout()
-    assert client.get(reverse("appointments:feed", args=[old])).status_code == 404
+    assert client.get(old).status_code == 404
+    assert client.get(new).status_code == 200
 
 
 def test_opening_hours_are_declared_and_refused_when_they_overlap(desk, site):
@@ -259,10 +259,9 @@ def test_the_ical_feed_is_journalled_never_stored_and_closed_to_an_agent_no_long
     from ceis.choices import JournalAction
     from ceis.models import JournalEntry
 
-    desk.post(reverse("appointments:feed_settings"))
-    token = AgendaFeed.objects.get(agent=desk.agent).token
+    path = new_feed_path(desk)
     client.logout()
-    response = client.get(reverse("appointments:feed", args=[token]))
+    response = client.get(path)
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     assert JournalEntry.objects.filter(
@@ -271,4 +270,4 @@ def test_the_ical_feed_is_journalled_never_stored_and_closed_to_an_agent_no_long
     desk.agent.groups.clear()
     desk.agent.sites.clear()
     type(desk.agent).objects.get(pk=desk.agent.pk)  # a fresh read: no cached permissions
-    assert client.get(reverse("appointments:feed", args=[token])).status_code == 404
+    assert client.get(path).status_code == 404
