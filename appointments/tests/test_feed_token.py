@@ -55,6 +55,9 @@ def test_the_address_is_shown_once_and_the_page_says_how_to_get_another(client, 
 
 @pytest.mark.django_db(transaction=True)
 def test_an_address_stored_in_clear_before_keeps_working_once_hashed(client, make_user):
+    from ceis.roles import sync_all_role_groups
+
+    sync_all_role_groups()  # a transactional test before this one flushed the roles' permissions
     agent = make_user(Role.MEDIATEUR_NUMERIQUE, username="ines")
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
