@@ -70,6 +70,10 @@ def test_admin_edits_an_sms_template_with_the_live_count_and_preview(page, make_
     expect(page.get_by_role("heading", level=1)).to_have_text("Modèles de messages")
     assert_no_axe_violations(page, "modèles de messages")
     page.get_by_role("link", name="Modifier Rappel d'atelier (la veille) (SMS)").click()
+    # The preview follows the typing through htmx, which binds to the field once the page has
+    # loaded: typed before that (a busy machine), the text would have no preview until the next
+    # keystroke.
+    page.wait_for_url(re.compile(r"/sms/$"), wait_until="load")
     body = field(page, "Texte")
     body.fill("CEIS : « atelier » {quoi} le {date} à {heure}")
     expect(page.locator("#sms-compteur")).to_contain_text(
