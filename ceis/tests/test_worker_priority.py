@@ -22,19 +22,15 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _in_child(*, new_session: bool, nice: int, start) -> tuple:
-    """Run `start` in a forked child, in a new session or not, at `nice`; returns what it
-    returned and the child's group niceness afterwards, read from /proc by the child."""
+def _forked(body) -> str:
+    """Run `body` in a forked child and return the text it returned, sent through a pipe (the
+    child never returns into pytest); an exception in the child fails the test."""
     read, write = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the child: report through the pipe, never return into pytest
+    if pid == 0:
         status = 0
         try:
-            if new_session:
-                os.setsid()
-            os.nice(nice)
-            result = start()
-            os.write(write, f"{result} {session_group_niceness()}".encode())
+            os.write(write, str(body()).encode())
         except BaseException as error:  # reported to the parent
             os.write(write, f"error {error!r}".encode())
             status = 1
@@ -45,7 +41,20 @@ def _in_child(*, new_session: bool, nice: int, start) -> tuple:
         answer = pipe.read()
     os.waitpid(pid, 0)
     assert not answer.startswith("error"), answer
-    result, group = answer.split()
+    return answer
+
+
+def _in_child(*, new_session: bool, nice: int, start) -> tuple:
+    """Run `start` in a forked child, in a new session or not, at `nice`; returns what it
+    returned and the child's group niceness afterwards, read from /proc by the child."""
+
+    def body():
+        if new_session:
+            os.setsid()
+        os.nice(nice)
+        return f"{start()} {session_group_niceness()}"
+
+    result, group = _forked(body).split()
     return result, None if group == "None" else int(group)
 
 
@@ -126,26 +135,13 @@ def _forked_web_worker():
     arbiter): `own_session_group()`. Returns what it returned, whether the worker then leads
     its own session, and whether its scheduling group differs from the arbiter's."""
     arbiter_group = AUTOGROUP.read_text()
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        status = 0
-        try:
-            separated = priority.own_session_group()
-            leads = os.getsid(0) == os.getpid()
-            os.write(
-                write, f"{separated}/{leads}/{AUTOGROUP.read_text() != arbiter_group}".encode()
-            )
-        except BaseException as error:
-            os.write(write, f"error {error!r}".encode())
-            status = 1
-        finally:
-            os._exit(status)
-    os.close(write)
-    with os.fdopen(read) as pipe:
-        answer = pipe.read()
-    os.waitpid(pid, 0)
-    return answer
+
+    def worker():
+        separated = priority.own_session_group()
+        leads = os.getsid(0) == os.getpid()
+        return f"{separated}/{leads}/{AUTOGROUP.read_text() != arbiter_group}"
+
+    return _forked(worker)
 
 
 def test_a_web_worker_of_a_gunicorn_leading_its_session_gets_a_group_of_its_own():
