@@ -177,6 +177,9 @@ def axe(page, *, impacts=("serious", "critical")):
     (an injected <script> would be refused by `script-src 'self'`).
     """
     global _AXE_SOURCE
+    # After a click that navigates, the new document may still be parsing (axe then finds no
+    # `documentElement`): audit the page once it has loaded, as a user would see it.
+    page.wait_for_load_state("load")
     if _AXE_SOURCE is None:
         _AXE_SOURCE = AXE_JS.read_text(encoding="utf-8")
     if not page.evaluate("typeof window.axe !== 'undefined'"):
@@ -204,5 +207,12 @@ def assert_no_axe_violations(page, label=""):
 
 
 def field(scope, label):
-    """The form control labelled exactly `label` (crispy adds "*" to required fields' labels)."""
+    """The form control labelled exactly `label` (crispy adds "*" to required fields' labels).
+
+    Given the page, waits for its load first: after a click that navigates, the new page's
+    deferred scripts (htmx, the live counters) bind its fields only then, and typing earlier
+    would go unseen by them.
+    """
+    if hasattr(scope, "wait_for_load_state"):
+        scope.wait_for_load_state("load")
     return scope.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))

@@ -52,6 +52,8 @@ def test_mediator_books_from_the_file_and_the_honoured_appointment_opens_the_hel
 
     # From the file's panel to the appointment, then « Honoré ».
     page.locator("#rendez-vous").get_by_role("link").first.click()
+    expect(page).to_have_url(re.compile(r"/rendez-vous/[0-9a-f-]{36}/$"))
+    expect(page.get_by_role("button", name="Honoré", exact=True)).to_be_visible()
     assert_no_axe_violations(page, "rendez-vous")
     page.get_by_role("button", name="Honoré", exact=True).click()
     day = timezone.localtime(appointment.start).date().isoformat()
