@@ -58,16 +58,28 @@ def post_fork(server, worker):
 
 def post_worker_init(worker):
     """Pay the worker's one-time costs (the URL configuration, the templates: ceis/warmup.py)
-    before it takes its first request. A failed warm-up is logged and the worker serves anyway:
-    its pages then pay those costs themselves, as before."""
+    before it takes its first request, then set what it holds aside from the garbage
+    collector's full passes (`freeze_heap`). A failure of either is logged and the worker
+    serves anyway: its pages then pay those costs themselves, as before."""
     try:
         from ceis.warmup import warm_up
 
         done = warm_up()
     except Exception:  # never keep a worker from serving
         worker.log.exception("Worker warm-up failed; its first requests will be slower")
-        return
-    worker.log.info(f"{WARMED_UP}: {done['templates']} templates in {done['seconds']} s")
+        done = None
+    try:
+        from ceis.warmup import freeze_heap
+
+        frozen = freeze_heap()
+    except Exception:
+        worker.log.exception("Setting the worker's objects aside from the collector failed")
+        frozen = 0
+    if done is not None:
+        worker.log.info(
+            f"{WARMED_UP}: {done['templates']} templates in {done['seconds']} s, "
+            f"{frozen} objects set aside from the garbage collector"
+        )
 
 
 # The message uses only these atoms; ceis.logging.JsonFormatter writes them as fields.
