@@ -25,10 +25,13 @@ from .pagination import paginate
 from .person_flow import PersonCreation
 from .rights import person_export
 from .selectors import (
+    SEARCH_SORTED_UP_TO,
     person_duplicates,
     person_get,
     person_search,
+    person_search_first,
     persons_visible_to,
+    search_sorts_kept,
 )
 from .services import journal_record, person_delete, person_update
 from .submissions import single_submission
@@ -68,7 +71,12 @@ def person_list(request):
     person_filter = PersonFilter(
         request.GET, queryset=persons_visible_to(request.user), user=request.user
     )
-    page = paginate(request, person_filter.qs)
+    query = person_filter.form.cleaned_data.get("q") if person_filter.form.is_valid() else ""
+    page = paginate(
+        request,
+        person_filter.qs,
+        sort_kept_up_to=SEARCH_SORTED_UP_TO if search_sorts_kept(query) else None,
+    )
     context = {"filter": person_filter, "page": page, "show_site": len(request.user.site_list) > 1}
     template = "ceis/persons/_table.html" if request.htmx else "ceis/persons/list.html"
     return render(request, template, context)
@@ -84,7 +92,9 @@ def person_quick_search(request):
     files = {}
     if perms.person_search_typed_enough(user, query):
         names_only = not perms.can_view_person_file(user)
-        results = list(person_search(persons_visible_to(user), query, names_only=names_only)[:8])
+        results = person_search_first(
+            person_search(persons_visible_to(user), query, names_only=names_only), query, 8
+        )
         # Each result opens the page where the user's role works on the person (the
         # participant's page, the Vill@ges file); the identity file stays one click away.
         files = programme_files(user, home_view(user, request.session), results)
