@@ -84,10 +84,10 @@ def freeze_heap() -> int:
     templates: about 200,000 at 100×) aside from Python's cyclic garbage collector, after one
     full collection so that no garbage is set aside with them; returns how many.
 
-    Without it, the collector's full pass walks all of them about once every 350 requests of a
-    worker, and the request that triggers it pays about 140 ms of CPU on top of its own 50 ms
-    (`bench/gc_bench.py`), which, on cores shared with the other workers, became the one slow
-    request of a page kind in the load test (docs/performance.md). The collector goes on
+    Without it, the collector's full pass walks all of them about once every 400 requests of a
+    worker, and the request that triggers it waits about 140 ms more (20 ms once they are set
+    aside: `bench/gc_bench.py`, docs/performance.md), on cores the other workers share. The
+    collector goes on
     collecting everything created afterwards; what is set aside lives as long as the worker,
     as it would have anyway. Python's documentation suggests `gc.freeze()` for the same
     reason in pre-fork servers."""
