@@ -64,24 +64,41 @@ def person_search(
             else:
                 return qs.none()
         return qs
+    for kind, value in _search_terms(query):
+        if kind == "date":
+            qs = qs.filter(birth_date=value)
+        elif kind == "phone":
+            qs = qs.filter(phone_key__contains=value)
+        elif kind == "year":
+            qs = qs.filter(Q(birth_date__year=value) | Q(birth_year=value))
+        else:
+            qs = qs.filter(name_key__contains=value)
+    return qs
+
+
+def _search_terms(query: str) -> list[tuple[str, object]]:
+    """How `person_search` reads `query` (not a volunteer's): the whole of it as a birth date
+    (`("date", date)`) or a phone number (`("phone", digits)`), else each term as a birth date,
+    a birth year (`("year", int)`) or a normalised name fragment (`("name", key)`)."""
+    query = (query or "").strip()
+    if not query:
+        return []
     date = _parse_date(query)
     if date:
-        return qs.filter(birth_date=date)
+        return [("date", date)]
     digits = normalize_phone(query)
     if len(digits) >= 4 and _PHONE_LIKE.fullmatch(query) and not _YEAR.match(query):
-        return qs.filter(phone_key__contains=digits)
+        return [("phone", digits)]
+    terms = []
     for term in query.split():
         date = _parse_date(term)
         if date:
-            qs = qs.filter(birth_date=date)
+            terms.append(("date", date))
         elif _YEAR.match(term):
-            year = int(term)
-            qs = qs.filter(Q(birth_date__year=year) | Q(birth_year=year))
-        else:
-            key = normalize_name(term)
-            if key:
-                qs = qs.filter(name_key__contains=key)
-    return qs
+            terms.append(("year", int(term)))
+        elif key := normalize_name(term):
+            terms.append(("name", key))
+    return terms
 
 
 # A search keeps persons whose names sit together in the alphabetical order: up to this many,
@@ -92,26 +109,11 @@ def person_search(
 SEARCH_SORTED_UP_TO = 2000
 
 
-def _name_keys(query: str) -> list[str]:
-    """The name fragments `person_search` looks for in `query` (not its dates, years or phone
-    number), normalised."""
-    query = (query or "").strip()
-    if not query or _parse_date(query):
-        return []
-    if len(normalize_phone(query)) >= 4 and _PHONE_LIKE.fullmatch(query) and not _YEAR.match(query):
-        return []
-    return [
-        key
-        for term in query.split()
-        if not _parse_date(term) and not _YEAR.match(term) and (key := normalize_name(term))
-    ]
-
-
 def search_sorts_kept(query: str) -> bool:
     """Whether a search's matches are worth sorting apart: when it has a name fragment of at
     least 3 characters, the trigram index finds them; shorter fragments only (« Da C ») leave
     a scan of every person, which the walk in name order stops early."""
-    return any(len(key) >= 3 for key in _name_keys(query))
+    return any(kind == "name" and len(key) >= 3 for kind, key in _search_terms(query))
 
 
 def person_search_first(qs: QuerySet[Person], query: str, size: int) -> list[Person]:
