@@ -116,13 +116,20 @@ def search_sorts_kept(query: str) -> bool:
     return any(kind == "name" and len(key) >= 3 for kind, key in _search_terms(query))
 
 
+def search_sorted_up_to(query: str) -> int | None:
+    """How many matches of the search `query` at most are sorted apart (the paginator's
+    `sort_kept_up_to`), or None when they never are."""
+    return SEARCH_SORTED_UP_TO if search_sorts_kept(query) else None
+
+
 def person_search_first(qs: QuerySet[Person], query: str, size: int) -> list[Person]:
-    """The first `size` persons of a search (`person_search(qs, query)`), in the list's order:
-    sorted when the search keeps at most SEARCH_SORTED_UP_TO of them, which a first query,
-    unordered and cut there, tells, and `search_sorts_kept`."""
-    if search_sorts_kept(query):
-        kept = qs.order_by().values_list("pk", flat=True)[: SEARCH_SORTED_UP_TO + 1]
-        if len(kept) <= SEARCH_SORTED_UP_TO:
+    """The first `size` persons of a search (`person_search(qs, query)`), in the list's order,
+    sorted apart when the search keeps few enough of them (`search_sorted_up_to`): a first
+    query, unordered and cut just past that number, tells."""
+    up_to = search_sorted_up_to(query)
+    if up_to is not None:
+        kept = qs.order_by().values_list("pk", flat=True)[: up_to + 1]
+        if len(kept) <= up_to:
             qs = sorted_apart(qs)
     return list(qs[:size])
 

@@ -25,13 +25,12 @@ from .pagination import paginate
 from .person_flow import PersonCreation
 from .rights import person_export
 from .selectors import (
-    SEARCH_SORTED_UP_TO,
     person_duplicates,
     person_get,
     person_search,
     person_search_first,
     persons_visible_to,
-    search_sorts_kept,
+    search_sorted_up_to,
 )
 from .services import journal_record, person_delete, person_update
 from .submissions import single_submission
@@ -75,7 +74,7 @@ def person_list(request):
     page = paginate(
         request,
         person_filter.qs,
-        sort_kept_up_to=SEARCH_SORTED_UP_TO if search_sorts_kept(query) else None,
+        sort_kept_up_to=search_sorted_up_to(query),
     )
     context = {"filter": person_filter, "page": page, "show_site": len(request.user.site_list) > 1}
     template = "ceis/persons/_table.html" if request.htmx else "ceis/persons/list.html"

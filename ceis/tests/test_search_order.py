@@ -105,7 +105,6 @@ def test_the_person_list_sorts_a_search_that_keeps_few_rows(
     client_for, picards, monkeypatch, up_to, sorted_
 ):
     monkeypatch.setattr(selectors, "SEARCH_SORTED_UP_TO", up_to)
-    monkeypatch.setattr("ceis.views.SEARCH_SORTED_UP_TO", up_to)
     client = client_for(Role.TRAVAILLEUR_SOCIAL)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("persons:list"), {"q": "Picard"})
