@@ -9,6 +9,8 @@ from pathlib import Path
 
 from django.forms.renderers import get_default_renderer
 from django.template import engines
+from django.urls import URLResolver, clear_url_caches, resolve, reverse
+from django.utils import translation
 
 from ceis import warmup
 
@@ -36,6 +38,45 @@ def test_warm_up_compiles_the_project_and_form_templates_into_the_cached_loaders
     project = len(warmup._names(ROOT / "templates"))
     assert project > 100 and done["templates"] > project + 40  # + crispy's and the widgets'
     assert not any(".venv" in str(folder) for folder in warmup.template_folders()[:-1])
+
+
+PAGES = ["home", "persons:list", "unisvers:cohort_list", "reporting:dashboard"]
+
+
+def _lookups_built_by_the_pages(monkeypatch) -> list:
+    """The resolvers whose lookups a page's `{% url %}` and its URL's resolution had to build,
+    in the language the pages run in (LocaleMiddleware's « fr »)."""
+    built = []
+    populate = URLResolver._populate
+
+    def recording(resolver):
+        built.append(resolver)
+        populate(resolver)
+
+    monkeypatch.setattr(URLResolver, "_populate", recording)
+    with translation.override("fr"):
+        for name in PAGES:
+            resolve(reverse(name))
+    return built
+
+
+def test_without_the_warm_up_the_first_pages_build_the_url_lookups(monkeypatch):
+    clear_url_caches()
+    try:
+        assert len(_lookups_built_by_the_pages(monkeypatch)) >= 3  # root, persons, unisvers…
+    finally:
+        clear_url_caches()
+
+
+def test_the_warm_up_builds_every_url_lookup_in_the_pages_language(monkeypatch):
+    clear_url_caches()
+    try:
+        warmup.warm_up()
+        assert _lookups_built_by_the_pages(monkeypatch) == []
+        # The root and each namespace (persons, documents, unisvers, villages…).
+        assert warmup.build_url_lookups() >= 12
+    finally:
+        clear_url_caches()
 
 
 def test_the_gunicorn_hook_warms_up_and_logs_it(monkeypatch, caplog):
