@@ -78,7 +78,8 @@ def build_url_lookups() -> int:
     (a `{% url %}`) that needs each, and keeps them per language: the pages run in the one
     LocaleMiddleware picks (« fr »), while the warm-up runs in LANGUAGE_CODE (« fr-fr »).
     Measured in gunicorn at 100×, a worker's first page (the login form) took 30 ms of CPU
-    where the next took under 10, and its first home page built six namespaces' lookups."""
+    where the next took under 10, and its first home page built the lookups of each namespace
+    it links to."""
     built = 0
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
